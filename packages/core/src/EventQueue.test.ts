@@ -1,0 +1,383 @@
+import { readFileSync } from 'node:fs'
+import Ajv2020 from 'ajv/dist/2020.js'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createFakeClock, createFakeScope, startTestCollector, type TestCollector } from '@marco/testing'
+import { createId } from './createId'
+import { EventQueue, KEEPALIVE_LIMIT_BYTES, type EventQueueOptions } from './EventQueue'
+import type { GlobalScope } from './scope'
+import type { SendOptions, Transport } from './transport'
+import type { SdkEvent } from './types'
+import type { WireBatch } from './wire'
+
+const schema = JSON.parse(readFileSync(new URL('../schema/batch.v1.json', import.meta.url), 'utf8'))
+const validate = new Ajv2020({ allErrors: true }).compile(schema)
+
+/** A realistic 10-field analytics event. */
+function makeEvent(overrides: Partial<SdkEvent> = {}): SdkEvent {
+  return {
+    id: createId(),
+    type: 'track',
+    category: 'analytics',
+    ts: Date.now(),
+    sessionId: 'session-1',
+    payload: { name: 'stroke', tool: 'pen', width: 2, color: '#222', points: 48, durationMs: 312, pressure: 0.7, layer: 3, zoom: 1.25, pan: false },
+    ...overrides,
+  }
+}
+
+/** A scope with the real network and IndexedDB but its own event target (online/offline/pagehide). */
+function networkScope(navigator: Record<string, unknown> = {}) {
+  return createFakeScope({
+    navigator,
+    overrides: { fetch: globalThis.fetch, AbortController, indexedDB: globalThis.indexedDB, console },
+  })
+}
+
+let collector: TestCollector
+let queues: EventQueue[]
+let dbCount = 0
+let storageName: string
+
+function queue(options: EventQueueOptions = {}): EventQueue {
+  const q = new EventQueue({ endpoint: collector.endpoint, scope: networkScope(), storageName, retryBaseMs: 1, random: () => 1, ...options })
+  queues.push(q)
+  return q
+}
+
+/** Every batch the server stored must match the shipped JSON Schema. */
+function expectValidBatches(): void {
+  for (const request of collector.requests) {
+    if (!validate(request.body)) throw new Error(`invalid batch: ${JSON.stringify(validate.errors)}`)
+  }
+}
+
+beforeEach(async () => {
+  collector = await startTestCollector()
+  queues = []
+  storageName = `marco-test-${++dbCount}-${createId()}`
+})
+
+afterEach(async () => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+  for (const q of queues) await q.stop()
+  await collector.close()
+})
+
+describe('EventQueue delivery against a real HTTP server', () => {
+  it('delivers every event exactly once after the server answers 500 five times, then 200', async () => {
+    collector.reply = (n) => (n < 5 ? { status: 500 } : { status: 200 })
+    const q = queue()
+    const ids = Array.from({ length: 30 }, () => {
+      const event = makeEvent()
+      q.push(event)
+      return event.id
+    })
+    let result = await q.flush()
+    for (let i = 0; i < 10 && result.pending; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 40))
+      result = await q.flush()
+    }
+    expect(collector.requests.map((r) => r.status)).toEqual([500, 500, 500, 500, 500, 200])
+    expect(collector.storedIds).toEqual(ids)
+    expect(q.stats()).toMatchObject({ accepted: 30, sent: 30, dropped: 0, pending: 0 })
+    expectValidBatches()
+  })
+
+  it('sends nothing before a 429 Retry-After of 2 s has passed, then delivers', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    collector.reply = (n) => (n === 0 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 })
+    const q = queue()
+    const event = makeEvent()
+    q.push(event)
+    expect(await q.flush()).toEqual({ sent: 0, dropped: 0, pending: 1 })
+    expect(collector.requests).toHaveLength(1)
+    vi.advanceTimersByTime(1_999)
+    expect(await q.flush()).toEqual({ sent: 0, dropped: 0, pending: 1 })
+    expect(collector.requests).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(await q.flush()).toEqual({ sent: 1, dropped: 0, pending: 0 })
+    expect(collector.requests.map((r) => r.status)).toEqual([429, 200])
+    expect(collector.storedIds).toEqual([event.id])
+  })
+
+  it('honours Retry-After given as an HTTP date on 503', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    vi.setSystemTime(Date.UTC(2026, 10, 29, 12, 0, 0))
+    const retryAt = new Date(Date.UTC(2026, 10, 29, 12, 0, 30)).toUTCString()
+    collector.reply = (n) => (n === 0 ? { status: 503, headers: { 'retry-after': retryAt } } : { status: 200 })
+    const q = queue()
+    q.push(makeEvent())
+    await q.flush()
+    vi.advanceTimersByTime(29_000)
+    expect((await q.flush()).sent).toBe(0)
+    vi.advanceTimersByTime(1_000)
+    expect((await q.flush()).sent).toBe(1)
+  })
+
+  it('holds everything while offline and delivers when the browser is online again', async () => {
+    const scope = networkScope({ onLine: false })
+    const q = queue({ scope })
+    const ids = Array.from({ length: 10 }, () => {
+      const event = makeEvent()
+      q.push(event)
+      return event.id
+    })
+    expect(await q.flush()).toEqual({ sent: 0, dropped: 0, pending: 10 })
+    expect(collector.requests).toHaveLength(0)
+    scope.dispatch('online')
+    await vi.waitFor(() => expect(collector.storedIds).toEqual(ids))
+  })
+
+  it('sends after a reload what the previous page accepted but never delivered', async () => {
+    collector.reply = () => 'network-error'
+    const first = queue({ retryBaseMs: 60_000 })
+    const ids = Array.from({ length: 20 }, () => {
+      const event = makeEvent()
+      first.push(event)
+      return event.id
+    })
+    expect((await first.flush()).pending).toBe(20)
+    await first.stop()
+    collector.reply = () => ({ status: 200 })
+    const second = queue()
+    await vi.waitFor(async () => {
+      await second.flush()
+      expect(collector.storedIds).toEqual(ids)
+    })
+  })
+
+  it('takes over the events of a tab that crashed once its lease has run out', async () => {
+    collector.reply = () => 'network-error'
+    const clock = createFakeClock(Date.now())
+    const crashed = queue({ clock, leaseMs: 30_000, retryBaseMs: 60_000 })
+    const event = makeEvent()
+    crashed.push(event)
+    await crashed.flush()
+    // No stop(): the tab died holding its lease.
+    queues.splice(queues.indexOf(crashed), 1)
+    collector.reply = () => ({ status: 200 })
+    const early = queue({ clock, leaseMs: 30_000 })
+    expect((await early.flush()).sent).toBe(0)
+    clock.advance(30_001)
+    const later = queue({ clock, leaseMs: 30_000 })
+    expect((await later.flush()).sent).toBe(1)
+    expect(collector.storedIds).toEqual([event.id])
+  })
+
+  it('never sends an event twice when two tabs share one store, orphans included', async () => {
+    collector.reply = () => 'network-error'
+    const clock = createFakeClock(Date.now())
+    const dead = queue({ clock, leaseMs: 10_000, retryBaseMs: 60_000 })
+    const orphans = Array.from({ length: 300 }, () => makeEvent())
+    for (const event of orphans) dead.push(event)
+    await dead.flush()
+    queues.splice(queues.indexOf(dead), 1)
+    clock.advance(10_001)
+    collector.reply = () => ({ status: 200 })
+    const tabA = queue({ clock, leaseMs: 10_000, maxBatchEvents: 50 })
+    const tabB = queue({ clock, leaseMs: 10_000, maxBatchEvents: 50 })
+    const fresh = Array.from({ length: 1_000 }, () => makeEvent())
+    fresh.forEach((event, i) => (i % 2 ? tabA : tabB).push(event))
+    await Promise.all([tabA.flush(), tabB.flush()])
+    await Promise.all([tabA.flush(), tabB.flush()])
+    const expected = [...orphans, ...fresh].map((event) => event.id).sort()
+    expect([...collector.storedIds].sort()).toEqual(expected)
+    expect(new Set(collector.storedIds).size).toBe(collector.storedIds.length)
+  })
+
+  it('falls back to memory when IndexedDB is over quota and loses nothing in this page', async () => {
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    })
+    collector.reply = () => 'network-error'
+    const q = queue()
+    const ids = Array.from({ length: 50 }, () => {
+      const event = makeEvent()
+      q.push(event)
+      return event.id
+    })
+    await q.flush()
+    expect(q.stats().storage).toBe('memory')
+    collector.reply = () => ({ status: 200 })
+    await vi.waitFor(async () => {
+      await q.flush()
+      expect(collector.storedIds).toEqual(ids)
+    })
+  })
+
+  it('drops and counts one 200 KB event among 1,000 small ones, which all arrive', async () => {
+    const q = queue()
+    const ids: string[] = []
+    for (let i = 0; i < 1_000; i++) {
+      const event = makeEvent()
+      ids.push(event.id)
+      q.push(event)
+      if (i === 500) q.push(makeEvent({ payload: { blob: 'x'.repeat(200_000) } }))
+    }
+    const result = await q.flush()
+    expect(result).toEqual({ sent: 1_000, dropped: 1, pending: 0 })
+    expect(collector.storedIds).toEqual(ids)
+    expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'too_large', count: 1 }])
+    for (const request of collector.requests) expect(request.bytes).toBeLessThanOrEqual(60 * 1024)
+    expectValidBatches()
+  })
+
+  it('stays within its bounds under 100,000 events with the server down, and reports every drop', async () => {
+    collector.reply = () => 'network-error'
+    const q = queue({ storage: false, maxQueueEvents: 1_000, maxBatchEvents: 100 })
+    const events = Array.from({ length: 100_000 }, () => makeEvent())
+    let most = 0
+    for (const event of events) {
+      q.push(event)
+      most = Math.max(most, q.stats().pending)
+    }
+    // The bound, plus at most one batch pushed in this task and not processed yet.
+    expect(most).toBeLessThanOrEqual(1_000 + 100)
+    await q.flush()
+    expect(q.stats()).toMatchObject({ accepted: 100_000, pending: 1_000, dropped: 99_000 })
+    collector.reply = () => ({ status: 200 })
+    await vi.waitFor(async () => {
+      await q.flush()
+      expect(collector.storedIds).toEqual(events.slice(-1_000).map((event) => event.id))
+    })
+    const reported = collector.dropped.reduce((sum, drop) => sum + drop.count, 0)
+    expect(collector.dropped.every((drop) => drop.reason === 'queue_full')).toBe(true)
+    expect(reported + collector.storedIds.length).toBe(100_000)
+  })
+
+  it('drops a batch the server refuses with 400 and counts it with its status', async () => {
+    collector.reply = (n) => (n === 0 ? { status: 400 } : { status: 200 })
+    const q = queue()
+    q.push(makeEvent())
+    q.push(makeEvent())
+    expect(await q.flush()).toEqual({ sent: 0, dropped: 2, pending: 0 })
+    q.push(makeEvent())
+    await q.flush()
+    expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'rejected', count: 2, status: 400 }])
+  })
+
+  it('keeps stored events when stopped and no lease is left behind for them', async () => {
+    collector.reply = () => 'network-error'
+    const q = queue({ retryBaseMs: 60_000 })
+    q.push(makeEvent())
+    await q.flush()
+    await q.stop()
+    await q.stop()
+    expect(() => q.push(makeEvent())).not.toThrow()
+  })
+})
+
+/** A transport that records what it is asked to send and never answers until told. */
+function recordingTransport() {
+  const calls: { batch: WireBatch; options: SendOptions }[] = []
+  const pending: ((value: { result: 'sent' }) => void)[] = []
+  const transport: Transport = {
+    send: (batch, options) => {
+      calls.push({ batch, options })
+      return new Promise((resolve) => pending.push(resolve))
+    },
+  }
+  return { transport, calls, settleAll: () => pending.splice(0).forEach((resolve) => resolve({ result: 'sent' })) }
+}
+
+describe('EventQueue batching and page lifecycle', () => {
+  function localQueue(options: EventQueueOptions & { scope?: GlobalScope }) {
+    const q = new EventQueue({ storage: false, scope: createFakeScope(), ...options })
+    queues.push(q)
+    return q
+  }
+
+  it('splits batches by count', async () => {
+    const q = localQueue({ endpoint: collector.endpoint, maxBatchEvents: 10, scope: networkScope() })
+    for (let i = 0; i < 25; i++) q.push(makeEvent())
+    await q.flush()
+    expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([10, 10, 5])
+  })
+
+  it('sends on a timer once flushIntervalMs has passed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    const { transport, calls } = recordingTransport()
+    const q = localQueue({ transport, flushIntervalMs: 5_000 })
+    q.push(makeEvent())
+    vi.advanceTimersByTime(4_999)
+    expect(calls).toHaveLength(0)
+    vi.advanceTimersByTime(1)
+    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    expect(calls[0]!.options.unloading).toBe(false)
+  })
+
+  it('flushes on pagehide with keepalive, every body and their sum within the 64 KiB budget', () => {
+    const scope = createFakeScope()
+    const { transport, calls } = recordingTransport()
+    const q = localQueue({ transport, scope, maxBatchEvents: 1_000 })
+    for (let i = 0; i < 400; i++) q.push(makeEvent({ payload: { text: 'y'.repeat(1_000) } }))
+    scope.dispatch('pagehide', { persisted: false })
+    expect(calls.length).toBeGreaterThan(0)
+    const sizes = calls.map((call) => Buffer.byteLength(call.options.body))
+    expect(calls.every((call) => call.options.unloading)).toBe(true)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(KEEPALIVE_LIMIT_BYTES)
+    // What did not fit waits for the next page load (it is in storage) or for the page to come back.
+    expect(q.stats().pending).toBe(400)
+  })
+
+  it('flushes when the document becomes hidden, and only then', () => {
+    const document = Object.assign(new EventTarget(), { visibilityState: 'visible' }) as unknown as Document
+    const scope = createFakeScope({ overrides: { document } })
+    const { transport, calls } = recordingTransport()
+    localQueue({ transport, scope }).push(makeEvent())
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(calls).toHaveLength(0)
+    ;(document as { visibilityState: string }).visibilityState = 'hidden'
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.options.unloading).toBe(true)
+  })
+
+  it('counts invalid and unserializable events and never throws from push', async () => {
+    const { transport, calls, settleAll } = recordingTransport()
+    const q = localQueue({ transport })
+    const cyclic: Record<string, unknown> = { big: 10n }
+    cyclic.self = cyclic
+    expect(() => {
+      q.push(undefined as never)
+      q.push({ type: 'x' } as never)
+      q.push(makeEvent({ payload: cyclic }))
+      q.push(makeEvent({ payload: { ok: true } }))
+    }).not.toThrow()
+    const flushing = q.flush()
+    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    settleAll()
+    await flushing
+    const sent = calls[0]!.batch
+    expect(sent.events).toHaveLength(1)
+    expect(sent.events[0]!.payload).toEqual({ ok: true })
+    expect(sent.dropped).toEqual([
+      { category: 'analytics', reason: 'invalid', count: 2 },
+      { category: 'analytics', reason: 'unserializable', count: 1 },
+    ])
+  })
+
+  it('purges a category when consent is revoked and counts it', async () => {
+    const { transport, calls, settleAll } = recordingTransport()
+    const q = localQueue({ transport })
+    q.push(makeEvent())
+    q.push(makeEvent({ category: 'crash', type: 'exception' }))
+    q.purge('analytics')
+    const flushing = q.flush()
+    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    settleAll()
+    await flushing
+    expect(calls[0]!.batch.events.map((event) => event.category)).toEqual(['crash'])
+    expect(calls[0]!.batch.dropped).toEqual([{ category: 'analytics', reason: 'consent_revoked', count: 1 }])
+  })
+
+  it('keeps working without an endpoint, holding events and warning once in debug mode', async () => {
+    const warn = vi.fn()
+    const q = localQueue({ debug: true, scope: createFakeScope({ overrides: { console: { warn, debug: warn } } }) })
+    q.push(makeEvent())
+    expect((await q.flush()).pending).toBe(1)
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(String(warn.mock.calls[0]![0])).toContain('no endpoint')
+  })
+})

@@ -1,0 +1,610 @@
+import { createClock, type Clock } from './clock'
+import { CONSENT_CATEGORIES, type ConsentCategory } from './Consent'
+import { createId } from './createId'
+import { openIndexedDbStore, type EventStore, type StoredEvent } from './openIndexedDbStore'
+import { createMonitor, listen, startInterval, startTimeout, type Monitor, type Teardown } from './monitor'
+import { globalScope, type GlobalScope } from './scope'
+import { createFetchTransport, type Transport } from './transport'
+import type { EventSink, SdkEvent } from './types'
+import { WIRE_VERSION, type DropCount, type DropReason, type WireBatch, type WireEvent } from './wire'
+
+/** The browser's budget for the bodies of all in-flight `keepalive` requests of a page (Fetch spec). */
+export const KEEPALIVE_LIMIT_BYTES = 64 * 1024
+/** Room kept in every request for the batch envelope around the events (sdk, sentAt, drop counts). */
+const ENVELOPE_RESERVE_BYTES = 2 * 1024
+
+const LIMIT_DEFAULTS = {
+  maxBatchEvents: 100,
+  maxBatchBytes: 60 * 1024,
+  flushIntervalMs: 5_000,
+  maxQueueEvents: 10_000,
+  maxQueueBytes: 5 * 1024 * 1024,
+  leaseMs: 90_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 5 * 60_000,
+}
+
+export interface EventQueueOptions {
+  /** Where batches are POSTed (the default transport). Either this or `transport` is needed. */
+  endpoint?: string
+  /** Replaces the default `fetch` transport (a wire adapter, a test transport). */
+  transport?: Transport
+  /** Events per request. Default 100. */
+  maxBatchEvents?: number
+  /** Bytes per request body (also the largest event accepted). Default 60 KiB, under the keepalive budget. */
+  maxBatchBytes?: number
+  /** How long an event may wait for companions before it is sent. Default 5 s. */
+  flushIntervalMs?: number
+  /**
+   * Events kept while delivery is impossible; past it the oldest are dropped and counted. Default 10,000.
+   * (Events pushed within the current task wait unprocessed on top of it, at most `maxBatchEvents` once full.)
+   */
+  maxQueueEvents?: number
+  /** Bytes (of JSON) kept while delivery is impossible. Default 5 MiB. */
+  maxQueueBytes?: number
+  /** Keep accepted events in IndexedDB until acknowledged. Default true; memory only when false. */
+  storage?: boolean
+  /** The IndexedDB database name, shared by every tab of the origin. Default `marco-sdk-events`. */
+  storageName?: string
+  /** How long a tab's claim on its stored events outlives its last sign of life. Default 90 s. */
+  leaseMs?: number
+  /** First retry delay; doubles per failed attempt (full jitter). Default 1 s. */
+  retryBaseMs?: number
+  /** Longest retry delay, `Retry-After` included. Default 5 min. */
+  retryMaxMs?: number
+  /** Per-request time-out of the default transport. Default 10 s. */
+  requestTimeoutMs?: number
+  /** Named in every batch. */
+  sdk?: { name: string; version: string }
+  /** Hears every drop as it is counted. */
+  onDrop?: (drop: DropCount) => void
+  /** Writes fallbacks and drops to `console.debug` / `console.warn`. */
+  debug?: boolean
+  scope?: GlobalScope
+  clock?: Clock
+  monitor?: Monitor
+  /** Uniform in [0, 1), for retry jitter. */
+  random?: () => number
+}
+
+export interface FlushResult {
+  /** Events the server acknowledged during this flush. */
+  readonly sent: number
+  /** Events dropped (and counted) during this flush. */
+  readonly dropped: number
+  /** Events still waiting (offline, backing off, or over the unload budget). */
+  readonly pending: number
+}
+
+export interface QueueStats {
+  readonly accepted: number
+  readonly sent: number
+  readonly dropped: number
+  readonly pending: number
+  /** Where events wait: `indexeddb`, or `memory` (storage off, missing, blocked or full). */
+  readonly storage: 'indexeddb' | 'memory' | 'opening'
+}
+
+interface QueuedEvent extends StoredEvent {
+  /** `writing` until IndexedDB has it; `memory` when it never will. */
+  state: 'writing' | 'stored' | 'memory'
+  inflight: boolean
+}
+
+/**
+ * The delivery pipeline: every feature's events go through it. `push` is synchronous, O(1) and never throws;
+ * serialization, size checks and IndexedDB writes happen a tick later, batched, off the caller's path.
+ * Events are batched by count, bytes and time; kept in IndexedDB until the server acknowledges them (a
+ * reload, crash or closed tab loses nothing: the next page load sends them); retried with exponential backoff
+ * and full jitter, honouring `Retry-After`; held while offline; flushed with `keepalive` when the page is
+ * hidden or unloaded. Whatever cannot be delivered is dropped by rule and counted, and the counts travel in
+ * the next batch.
+ *
+ * @example
+ * const queue = new EventQueue({ endpoint: 'https://collector.example.com/v1/batch' })
+ * queue.push({ id: createId(), type: 'track', category: 'analytics', ts: Date.now(), sessionId, payload: { name: 'export' } })
+ * await queue.flush() // { sent: 1, dropped: 0, pending: 0 }
+ */
+export class EventQueue implements EventSink {
+  private _o: typeof LIMIT_DEFAULTS
+  private _transport: Transport
+  private _scope: GlobalScope
+  private _clock: Clock
+  private _monitor: Monitor
+  private _random: () => number
+  private _sdk: { name: string; version: string }
+  private _onDrop: ((drop: DropCount) => void) | undefined
+  private _debug: boolean
+  private _owner = createId()
+  private _incoming: SdkEvent[] = []
+  private _queue: QueuedEvent[] = []
+  private _bytes = 0
+  private _seq = 0
+  private _drops = new Map<string, DropCount>()
+  private _stats = { accepted: 0, sent: 0, dropped: 0 }
+  private _store: EventStore | undefined
+  /** `opening` and `indexeddb` mean new events are written to storage. */
+  private _storeState: QueueStats['storage'] = 'memory'
+  /** Every IndexedDB operation runs in this one chain, so a record is written before it is confirmed. */
+  private _io: Promise<unknown>
+  private _online: boolean
+  private _retryAt = 0
+  /** Until when this tab's lease on its stored events is known to hold. */
+  private _leaseUntil = 0
+  private _attempt = 0
+  private _draining: Promise<void> | undefined
+  private _keepaliveBytes = 0
+  private _cancelIngest: Teardown | undefined
+  private _cancelFlush: Teardown | undefined
+  private _teardowns: Teardown[] = []
+  private _stopped = false
+  private _warned = new Set<string>()
+
+  constructor(options: EventQueueOptions = {}) {
+    this._scope = options.scope ?? globalScope
+    this._clock = options.clock ?? createClock(this._scope)
+    this._monitor = options.monitor ?? createMonitor({ scope: this._scope, debug: options.debug })
+    this._random = options.random ?? Math.random
+    this._sdk = options.sdk ?? { name: '@marco/core', version: '0.1.0' }
+    this._onDrop = options.onDrop
+    this._debug = !!options.debug
+    // A missing, zero, negative or NaN limit takes its default.
+    const limits = { ...LIMIT_DEFAULTS }
+    for (const key in limits) {
+      const value = options[key as keyof typeof LIMIT_DEFAULTS]
+      if (value! > 0) limits[key as keyof typeof LIMIT_DEFAULTS] = value!
+    }
+    limits.maxBatchBytes = Math.min(limits.maxBatchBytes, KEEPALIVE_LIMIT_BYTES)
+    this._o = limits
+    let transport = options.transport
+    if (!transport) {
+      if (!options.endpoint) this._warn('EventQueue: no endpoint or transport, events wait')
+      transport = options.endpoint
+        ? createFetchTransport({ endpoint: options.endpoint, scope: this._scope, timeoutMs: options.requestTimeoutMs })
+        : { send: async () => ({ result: 'retry' }) }
+    }
+    this._transport = transport
+    this._online = readOnline(this._scope)
+
+    const monitor = this._monitor
+    const scope = this._scope
+    this._teardowns.push(
+      listen(monitor, scope, 'online', () => {
+        this._online = true
+        this._retryAt = 0
+        this._attempt = 0
+        void this.flush()
+      }),
+      listen(monitor, scope, 'offline', () => {
+        this._online = false
+      }),
+      // `pagehide`, never `unload`: an unload listener makes the page ineligible for the back/forward cache.
+      listen<PageTransitionEvent>(monitor, scope, 'pagehide', (event) => {
+        this._unload()
+        // Leaving for good (not into the bfcache): let the next page load take the stored events over now
+        // instead of waiting for the lease to run out.
+        if (!event.persisted && this._store) this._chain((store) => store.release(this._owner))
+      }),
+      listen(monitor, scope.document, 'visibilitychange', () => {
+        if (scope.document?.visibilityState === 'hidden') this._unload()
+      }),
+    )
+
+    const wantStorage = options.storage !== false
+    this._io = wantStorage ? this._openStore(options.storageName ?? 'marco-sdk-events') : Promise.resolve()
+  }
+
+  /**
+   * Accepts one event. Synchronous and O(1); never throws; nothing to await. The event is checked,
+   * serialized and persisted a tick later together with its neighbours.
+   */
+  push(event: SdkEvent): void {
+    try {
+      if (this._stopped) return this._warn('EventQueue: push after stop() ignored')
+      this._stats.accepted++
+      // A burst while the queue is full is processed early, so memory stays within maxQueueEvents plus one batch.
+      if (this._incoming.push(event) + this._queue.length > this._o.maxQueueEvents && this._incoming.length >= this._o.maxBatchEvents) this._ingest()
+      else if (!this._cancelIngest) this._cancelIngest = startTimeout(this._monitor, () => this._ingest(), 0)
+    } catch (error) {
+      this._monitor.report(error)
+    }
+  }
+
+  /**
+   * Sends everything that can be sent now, batch after batch, and resolves when done (or when delivery
+   * must wait: offline, or backing off after a failure). Never rejects.
+   */
+  async flush(): Promise<FlushResult> {
+    const before = { ...this._stats }
+    try {
+      this._ingest()
+      // A drain already running may have started before these events arrived: go round until idle.
+      while (!this._stopped) {
+        await (this._draining ??= this._drain().finally(() => (this._draining = undefined)))
+        if (!this._sendable()) break
+      }
+    } catch (error) {
+      this._monitor.report(error)
+    }
+    return { sent: this._stats.sent - before.sent, dropped: this._stats.dropped - before.dropped, pending: this.stats().pending }
+  }
+
+  /** Counters since this queue started. */
+  stats(): QueueStats {
+    return { ...this._stats, pending: this._queue.length + this._incoming.length, storage: this._storeState }
+  }
+
+  /**
+   * Removes every waiting event of a category (consent revoked), from memory and from IndexedDB, and counts
+   * them as dropped with reason `consent_revoked`.
+   */
+  purge(category: ConsentCategory): void {
+    this._monitor.call(() => {
+      this._ingest()
+      const removed = this._queue.filter((event) => event.category === category && !event.inflight)
+      if (!removed.length) return
+      const ids = new Set(removed.map((event) => event.id))
+      this._queue = this._queue.filter((event) => !ids.has(event.id))
+      for (const event of removed) this._bytes -= event.bytes
+      this._forget(removed)
+      this._drop(category, 'consent_revoked', removed.length)
+    })
+  }
+
+  /**
+   * Stops timers and listeners and hands the stored events over to the next page load. Events still in
+   * memory are written to storage first. Safe to call twice. To deliver first, `await queue.flush()`.
+   */
+  async stop(): Promise<void> {
+    if (this._stopped) return
+    try {
+      this._ingest()
+      this._stopped = true
+      for (const teardown of this._teardowns.splice(0)) teardown()
+      this._cancelFlush?.()
+      this._cancelIngest?.()
+      void this._chain(async (store) => {
+        this._store = undefined
+        await store.release(this._owner)
+        store.close()
+      })
+      await this._io
+    } catch (error) {
+      this._monitor.report(error)
+    }
+  }
+
+  private async _openStore(name: string): Promise<void> {
+    this._storeState = 'opening'
+    try {
+      this._store = await openIndexedDbStore(this._scope, name)
+      this._storeState = 'indexeddb'
+      await this._claim()
+      // Keeps this tab's lease alive and adopts the events of tabs that closed or crashed meanwhile.
+      if (!this._stopped) this._teardowns.push(startInterval(this._monitor, () => void this._chain(() => this._claim()), this._o.leaseMs / 3))
+    } catch (error) {
+      this._storeState = 'memory'
+      // What was accepted while the store was opening lives in memory only.
+      for (const event of this._queue) if (event.state === 'writing') event.state = 'memory'
+      this._warn('EventQueue: IndexedDB unavailable, memory only', error)
+    }
+  }
+
+  /** Takes over the stored events whose tab is gone (an earlier page load, a closed or crashed tab). */
+  private async _claim(): Promise<void> {
+    const now = this._clock.now()
+    const claimed = await this._store!.claim(this._owner, this._o.leaseMs, now)
+    this._leaseUntil = now + this._o.leaseMs
+    const known = new Set(this._queue.map((event) => event.id))
+    const resumed = claimed.filter((record) => !known.has(record.id))
+    if (!resumed.length || this._stopped) return
+    for (const record of resumed) {
+      this._bytes += record.bytes
+      this._queue.push({ ...record, state: 'stored', inflight: false })
+    }
+    this._queue.sort((a, b) => a.seq - b.seq)
+    this._scheduleFlush(0)
+  }
+
+  /** Runs a storage operation after the ones before it; a failure is reported, never thrown. */
+  private _chain(operation: (store: EventStore) => Promise<unknown>): Promise<void> {
+    const next = this._io.then(() => (this._store ? operation(this._store) : undefined)).catch(this._monitor.report)
+    this._io = next
+    return next as Promise<void>
+  }
+
+  /** Turns pushed events into queued JSON records: validated, serialized, bounded, persisted in one write. */
+  private _ingest(): void {
+    this._cancelIngest?.()
+    this._cancelIngest = undefined
+    if (!this._incoming.length) return
+    const incoming = this._incoming
+    this._incoming = []
+    const maxEventBytes = this._o.maxBatchBytes - ENVELOPE_RESERVE_BYTES
+    const fresh: QueuedEvent[] = []
+    for (const event of incoming) {
+      const category = (event && CONSENT_CATEGORIES.includes(event.category) ? event.category : 'analytics') as ConsentCategory
+      if (!isValid(event)) {
+        this._drop(category, 'invalid')
+        continue
+      }
+      const json = toJson(event)
+      if (json === undefined) {
+        this._drop(category, 'unserializable')
+        continue
+      }
+      const bytes = utf8Length(json)
+      if (bytes > maxEventBytes) {
+        this._drop(category, 'too_large')
+        continue
+      }
+      const record: QueuedEvent = {
+        id: event.id,
+        seq: (this._seq = Math.max(this._seq + 1, this._clock.now() * 1000)),
+        category,
+        json,
+        bytes,
+        owner: this._owner,
+        state: this._storeState === 'memory' ? 'memory' : 'writing',
+        inflight: false,
+      }
+      fresh.push(record)
+      this._queue.push(record)
+      this._bytes += bytes
+    }
+    // Bounded memory: past either limit the oldest waiting events go, counted.
+    const evicted: QueuedEvent[] = []
+    let index = 0
+    while ((this._queue.length - evicted.length > this._o.maxQueueEvents || this._bytes > this._o.maxQueueBytes) && index < this._queue.length) {
+      const event = this._queue[index++]!
+      if (event.inflight) continue
+      evicted.push(event)
+      this._bytes -= event.bytes
+    }
+    if (evicted.length) {
+      const gone = new Set(evicted)
+      this._queue = this._queue.filter((event) => !gone.has(event))
+      for (const event of evicted) this._drop(event.category, 'queue_full')
+      this._forget(evicted.filter((event) => !fresh.includes(event)))
+    }
+    const toWrite = fresh.filter((event) => event.state === 'writing' && !evicted.includes(event))
+    if (toWrite.length) this._write(toWrite)
+    if (this._queue.length >= this._o.maxBatchEvents || this._bytes >= this._o.maxBatchBytes) this._scheduleFlush(0)
+    else if (this._queue.length) this._scheduleFlush(this._o.flushIntervalMs)
+  }
+
+  private _write(events: QueuedEvent[]): void {
+    void this._chain(async (store) => {
+      if (this._storeState === 'memory') {
+        for (const event of events) event.state = 'memory'
+        return
+      }
+      try {
+        // Stored as they are: `state` and `inflight` are reset when another page load claims them.
+        await store.put(events)
+        for (const event of events) if (event.state === 'writing') event.state = 'stored'
+      } catch (error) {
+        // Over quota (or the database went away): keep going in memory; this page loses nothing.
+        this._storeState = 'memory'
+        for (const event of events) event.state = 'memory'
+        this._warn('EventQueue: IndexedDB write failed, memory only', error)
+      }
+    })
+  }
+
+  /** Deletes events from storage (delivered, dropped, purged). */
+  private _forget(events: readonly QueuedEvent[]): void {
+    const ids = events.filter((event) => event.state !== 'memory').map((event) => event.id)
+    if (ids.length) void this._chain((store) => store.remove(ids))
+  }
+
+  private _sendable(): boolean {
+    return this._online && this._clock.now() >= this._retryAt && this._queue.some((event) => !event.inflight)
+  }
+
+  /** Sends batch after batch until the queue is empty or delivery has to wait. */
+  private async _drain(): Promise<void> {
+    await this._io
+    while (this._sendable() && !this._stopped) {
+      let batch = this._take(this._o.maxBatchBytes)
+      const stored = batch.filter((event) => event.state !== 'memory')
+      if (stored.length && this._store) {
+        // Another tab may have taken these over while this one was frozen: send only what is still ours.
+        let owned: Set<string> | undefined
+        await this._chain(async (store) => {
+          const now = this._clock.now()
+          owned = await store.confirm(this._owner, stored.map((event) => event.id), this._o.leaseMs, now)
+          this._leaseUntil = now + this._o.leaseMs
+        })
+        if (owned) {
+          const lost = new Set(stored.filter((event) => !owned!.has(event.id) && event.state === 'stored'))
+          if (lost.size) {
+            this._queue = this._queue.filter((event) => !lost.has(event))
+            for (const event of lost) this._bytes -= event.bytes
+            batch = batch.filter((event) => !lost.has(event))
+          }
+        }
+      }
+      if (!batch.length) continue
+      if (!(await this._send(batch, false))) break
+    }
+    // Offline: the `online` event resumes. Backing off: resume when the wait is over.
+    if (this._queue.length && this._online) {
+      const wait = this._retryAt - this._clock.now()
+      this._scheduleFlush(wait > 0 ? wait : this._o.flushIntervalMs)
+    }
+  }
+
+  /** The oldest waiting events that fit one request. */
+  private _take(maxBytes: number, unloading = false): QueuedEvent[] {
+    const batch: QueuedEvent[] = []
+    let bytes = ENVELOPE_RESERVE_BYTES
+    // No time to confirm ownership while unloading: stored events go only while this tab's lease surely holds.
+    const skipStored = unloading && this._clock.now() > this._leaseUntil - this._o.leaseMs / 3
+    for (const event of this._queue) {
+      if (event.inflight || (skipStored && event.state === 'stored')) continue
+      if (batch.length >= this._o.maxBatchEvents || bytes + event.bytes + 1 > maxBytes) break
+      batch.push(event)
+      bytes += event.bytes + 1
+    }
+    return batch
+  }
+
+  /** Sends one batch; resolves to whether the next one may follow at once. */
+  private async _send(batch: QueuedEvent[], unloading: boolean): Promise<boolean> {
+    for (const event of batch) event.inflight = true
+    const dropped = [...this._drops.values()]
+    const sentAt = this._clock.now()
+    const envelope = `{"v":${WIRE_VERSION},"sentAt":${sentAt},"sdk":${JSON.stringify(this._sdk)},"dropped":${JSON.stringify(dropped)},"events":[`
+    const body = `${envelope}${batch.map((event) => event.json).join(',')}]}`
+    const bodyBytes = utf8Length(body)
+    if (unloading) this._keepaliveBytes += bodyBytes
+    let events: WireEvent[] | undefined
+    const wire: WireBatch = {
+      v: WIRE_VERSION,
+      sentAt,
+      sdk: this._sdk,
+      dropped,
+      // Parsed only when a transport reads it (adapters); the default transport sends `body` as is.
+      get events() {
+        return (events ??= batch.map((event) => JSON.parse(event.json) as WireEvent))
+      },
+    }
+    let outcome: Awaited<ReturnType<Transport['send']>>
+    try {
+      outcome = await this._transport.send(wire, { unloading, body })
+    } catch (error) {
+      // A custom transport that rejects instead of resolving: treat as a network failure.
+      this._monitor.report(error)
+      outcome = { result: 'retry' }
+    } finally {
+      if (unloading) this._keepaliveBytes -= bodyBytes
+      for (const event of batch) event.inflight = false
+    }
+    const ids = new Set(batch)
+    if (outcome.result === 'retry') {
+      this._attempt++
+      const backoff = this._random() * Math.min(this._o.retryMaxMs, this._o.retryBaseMs * 2 ** Math.min(this._attempt - 1, 30))
+      this._retryAt = this._clock.now() + Math.min(this._o.retryMaxMs, outcome.retryAfterMs ?? backoff)
+      return false
+    }
+    this._queue = this._queue.filter((event) => !ids.has(event))
+    for (const event of batch) this._bytes -= event.bytes
+    this._forget(batch)
+    if (outcome.result === 'sent') {
+      this._attempt = 0
+      this._retryAt = 0
+      this._stats.sent += batch.length
+      // The counts this batch carried have reached the server.
+      for (const sentDrop of dropped) {
+        const key = dropKey(sentDrop)
+        const now = this._drops.get(key)
+        if (!now) continue
+        if (now.count > sentDrop.count) this._drops.set(key, { ...now, count: now.count - sentDrop.count })
+        else this._drops.delete(key)
+      }
+    } else {
+      for (const event of batch) this._drop(event.category, 'rejected', 1, outcome.status)
+    }
+    return true
+  }
+
+  /** The page is being hidden or closed: send what fits the keepalive budget now, synchronously started. */
+  private _unload(): void {
+    if (this._stopped) return
+    this._ingest()
+    if (!this._online || this._clock.now() < this._retryAt) return
+    for (;;) {
+      const budget = KEEPALIVE_LIMIT_BYTES - this._keepaliveBytes
+      const batch = this._take(Math.min(this._o.maxBatchBytes, budget), true)
+      if (!batch.length) return
+      void this._send(batch, true).catch(this._monitor.report)
+    }
+  }
+
+  /** Flushes after `delayMs`; an immediate flush replaces a pending timer, a later one leaves it. */
+  private _scheduleFlush(delayMs: number): void {
+    if (this._stopped || (this._cancelFlush && delayMs > 0)) return
+    this._cancelFlush?.()
+    this._cancelFlush = startTimeout(
+      this._monitor,
+      () => {
+        this._cancelFlush = undefined
+        void this.flush()
+      },
+      delayMs,
+    )
+  }
+
+  private _drop(category: ConsentCategory, reason: DropReason, count = 1, status?: number): void {
+    this._stats.dropped += count
+    const drop: DropCount = status === undefined ? { category, reason, count } : { category, reason, count, status }
+    const key = dropKey(drop)
+    const known = this._drops.get(key)
+    this._drops.set(key, known ? { ...known, count: known.count + count } : drop)
+    this._warn(`EventQueue: dropped, ${reason}`)
+    if (this._onDrop) this._monitor.call(this._onDrop, drop)
+  }
+
+  /** One warning per kind, in debug mode only. */
+  private _warn(message: string, detail?: unknown): void {
+    if (this._debug && !this._warned.has(message)) {
+      this._warned.add(message)
+      this._scope.console?.warn(`[marco] ${message}`, detail ?? '')
+    }
+  }
+}
+
+function dropKey(drop: DropCount): string {
+  return `${drop.category}|${drop.reason}|${drop.status ?? ''}`
+}
+
+function readOnline(scope: GlobalScope): boolean {
+  try {
+    return scope.navigator?.onLine !== false
+  } catch {
+    return true
+  }
+}
+
+function isValid(event: SdkEvent | undefined): event is SdkEvent {
+  const text = (value: unknown, min: number, max: number) => typeof value === 'string' && value.length >= min && value.length <= max
+  return (
+    !!event &&
+    text(event.id, 8, 64) &&
+    text(event.type, 1, 200) &&
+    text(event.sessionId, 0, 64) &&
+    CONSENT_CATEGORIES.includes(event.category) &&
+    Number.isFinite(event.ts) &&
+    event.ts >= 0 &&
+    typeof event.payload === 'object' &&
+    !!event.payload &&
+    !Array.isArray(event.payload)
+  )
+}
+
+/**
+ * Only the wire fields, as JSON; `undefined` when JSON cannot take the payload (a cycle, a BigInt). Features
+ * pass app-provided values through `serialize` first; the queue does not carry it, to stay small.
+ */
+function toJson(event: SdkEvent): string | undefined {
+  const { id, type, category, ts, sessionId, payload } = event
+  try {
+    return JSON.stringify({ id, type, category, ts, sessionId, payload })
+  } catch {
+    return undefined
+  }
+}
+
+/** UTF-8 length of a string without allocating an encoded copy. */
+export function utf8Length(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) continue
+    // A surrogate pair is two UTF-16 units and 4 bytes: one extra byte per unit. (JSON.stringify escapes
+    // lone surrogates, so the JSON this measures has none.)
+    bytes += code < 0x800 || (code >= 0xd800 && code < 0xe000) ? 1 : 2
+  }
+  return bytes
+}

@@ -1,0 +1,48 @@
+import type { ConsentCategory } from './Consent'
+
+/** The version of the wire format this SDK writes (`schema/batch.v1.json`). */
+export const WIRE_VERSION = 1
+
+/** Why an accepted event was not delivered. */
+export type DropReason =
+  /** The queue passed `maxQueueEvents` / `maxQueueBytes`: the oldest events went. */
+  | 'queue_full'
+  /** One event alone was larger than `maxBatchBytes`. */
+  | 'too_large'
+  /** The event could not be turned into JSON at all. */
+  | 'unserializable'
+  /** The event lacked an id, type, category, timestamp, session id or payload object. */
+  | 'invalid'
+  /** The server refused the batch with a 4xx other than 408/429 (`status` says which). */
+  | 'rejected'
+  /** Consent for the category was revoked while the event waited. */
+  | 'consent_revoked'
+
+/** Events of one category dropped for one reason since the last delivered batch. */
+export interface DropCount {
+  readonly category: ConsentCategory
+  readonly reason: DropReason
+  readonly count: number
+  /** The HTTP status, for `rejected`. */
+  readonly status?: number
+}
+
+/** One event on the wire. */
+export interface WireEvent {
+  readonly id: string
+  readonly type: string
+  readonly category: ConsentCategory
+  readonly ts: number
+  readonly sessionId: string
+  readonly payload: Record<string, unknown>
+}
+
+/** What a transport sends: one JSON document, `schema/batch.v1.json`. */
+export interface WireBatch {
+  readonly v: typeof WIRE_VERSION
+  /** Wall-clock milliseconds when this attempt was sent (lets the server correct client clock skew). */
+  readonly sentAt: number
+  readonly sdk: { readonly name: string; readonly version: string }
+  readonly dropped: readonly DropCount[]
+  readonly events: readonly WireEvent[]
+}

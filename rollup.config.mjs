@@ -1,0 +1,79 @@
+// Builds every publishable packages/* that has a src/index.ts: ESM + CJS JavaScript (esbuild) and one bundled
+// declaration file per format (rollup-plugin-dts). A package may add more entries (a worker entry, a CLI)
+// with a "marco": { "entries": { "name": "src/file.ts" } } field, and a script-tag IIFE with
+// "marco": { "iife": { "input": "src/cdn.ts", "name": "Marco", "file": "marco.min.js" } }.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { nodeResolve } from '@rollup/plugin-node-resolve'
+import dts from 'rollup-plugin-dts'
+import { transform } from 'esbuild'
+import esbuild from 'rollup-plugin-esbuild'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+const only = process.env.MARCO_PACKAGES?.split(',')
+
+const packages = readdirSync(`${root}packages`)
+  .filter((dir) => existsSync(`${root}packages/${dir}/src/index.ts`) && (!only || only.includes(dir)))
+  .map((dir) => ({ dir, path: `${root}packages/${dir}`, pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) }))
+  // The private test helpers are consumed from source and never published.
+  .filter(({ pkg }) => !pkg.private)
+
+/**
+ * Renames `_private` fields and methods to short names across each whole output chunk (they are private by
+ * convention: no other package may touch them). Done on the chunk, not per file, so every use agrees.
+ */
+const manglePrivate = () => {
+  const mangleCache = {}
+  return {
+    name: 'mangle-private',
+    async renderChunk(code) {
+      const result = await transform(code, { mangleProps: /^_[a-zA-Z]/, mangleCache, loader: 'js' })
+      Object.assign(mangleCache, result.mangleCache)
+      return { code: result.code, map: null }
+    },
+  }
+}
+
+const configs = []
+for (const { path, pkg } of packages) {
+  const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]
+  const external = (id) =>
+    id.startsWith('node:') || builtinModules.includes(id) || deps.some((dep) => id === dep || id.startsWith(`${dep}/`))
+  const entries = { index: 'src/index.ts', ...pkg.marco?.entries }
+  const input = Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, `${path}/${file}`]))
+  configs.push(
+    {
+      input,
+      external,
+      plugins: [esbuild({ target: 'es2022', tsconfig: `${root}tsconfig.base.json` }), manglePrivate()],
+      // One output file per source module: a bundler then drops whole files (and what only they import,
+      // such as idb, which runs code on import) when an app uses nothing from them.
+      output: [
+        { dir: `${path}/dist`, format: 'es', preserveModules: true, preserveModulesRoot: `${path}/src`, entryFileNames: '[name].mjs' },
+        { dir: `${path}/dist`, format: 'cjs', preserveModules: true, preserveModulesRoot: `${path}/src`, entryFileNames: '[name].cjs' },
+      ],
+    },
+    {
+      input,
+      external,
+      plugins: [dts({ tsconfig: `${root}tsconfig.base.json`, compilerOptions: { verbatimModuleSyntax: false } })],
+      output: [
+        { dir: `${path}/dist`, format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: '[name]-[hash].d.ts' },
+        { dir: `${path}/dist`, format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: '[name]-[hash].d.cts' },
+      ],
+    },
+  )
+  const iife = pkg.marco?.iife
+  if (iife) {
+    // The script-tag bundle inlines its dependencies. Minified without a target: with one, esbuild hoisted
+    // helpers outside the IIFE as extra globals.
+    configs.push({
+      input: `${path}/${iife.input}`,
+      plugins: [nodeResolve({ browser: true }), esbuild({ minify: true, tsconfig: `${root}tsconfig.base.json` })],
+      output: { file: `${path}/dist/${iife.file}`, format: 'iife', name: iife.name },
+    })
+  }
+}
+
+export default configs

@@ -1,0 +1,85 @@
+// The cost of each budget entry as a user's bundler sees it: `export { X } from '@marco/y'` bundled by esbuild
+// (minified, browser platform, resolving the built packages through their package.json like any app), in raw,
+// gzip and brotli bytes. Also checks that `import '@marco/y'` with nothing used bundles to zero bytes.
+// Exits non-zero when an entry passes its budget or a package does not tree-shake away.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { relative } from 'node:path'
+import { build } from 'esbuild'
+import { publishablePackages, root } from './packages.mjs'
+
+/** Bundles an entry like an app would; returns every output file (the entry and any lazily loaded chunk). */
+export async function bundle(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    splitting: true,
+    outdir: `${root}.tmp/size-out`,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Resolve like an app would: through node_modules and package.json, not the workspace's source paths.
+    tsconfigRaw: '{}',
+  })
+  // The entry plus every chunk it imports, statically or lazily (esbuild also writes chunks for dynamic
+  // imports that tree-shaking removed; those never load and cost nothing).
+  const outputs = result.metafile.outputs
+  const byPath = new Map(result.outputFiles.map((file) => [relative(root, file.path), file.contents]))
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint)
+  const seen = new Set()
+  const visit = (path) => {
+    if (seen.has(path)) return
+    seen.add(path)
+    for (const dep of outputs[path].imports) if (!dep.external) visit(dep.path)
+  }
+  visit(entry)
+  return [...seen].map((path) => byPath.get(path)).filter((bytes) => bytes && bytes.length)
+}
+
+/** Bytes of each file compressed on its own (as a server sends them), summed. */
+export function measure(files) {
+  const sum = (f) => files.reduce((total, bytes) => total + f(bytes), 0)
+  return {
+    raw: sum((bytes) => bytes.length),
+    gzip: sum((bytes) => gzipSync(bytes, { level: 9 }).length),
+    brotli: sum((bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length),
+    files: files.length,
+  }
+}
+
+const { budgets } = JSON.parse(readFileSync(`${root}size-budgets.json`, 'utf8'))
+const rows = []
+let failures = 0
+for (const entry of budgets) {
+  const size = measure(await bundle(`export { ${entry.import.join(', ')} } from '${entry.from}'`))
+  const ok = size.brotli <= entry.brotli
+  if (!ok) failures++
+  rows.push({ entry: entry.name, ...size, budget: entry.brotli, status: ok ? 'ok' : 'OVER BUDGET' })
+}
+for (const { pkg } of publishablePackages()) {
+  const size = measure(await bundle(`import '${pkg.name}'`))
+  const ok = size.raw === 0 && size.files === 0
+  if (!ok) failures++
+  rows.push({ entry: `${pkg.name}: import with nothing used`, ...size, budget: 0, status: ok ? 'ok' : 'NOT TREE-SHAKEN' })
+}
+
+const widths = { entry: 0, files: 0, raw: 0, gzip: 0, brotli: 0, budget: 0, status: 0 }
+const header = { entry: 'import', files: 'files', raw: 'raw B', gzip: 'gzip B', brotli: 'brotli B', budget: 'budget B', status: 'status' }
+for (const row of [header, ...rows]) for (const key in widths) widths[key] = Math.max(widths[key], String(row[key]).length)
+const line = (row) =>
+  Object.keys(widths)
+    .map((key) => (key === 'entry' || key === 'status' ? String(row[key]).padEnd(widths[key]) : String(row[key]).padStart(widths[key])))
+    .join(' | ')
+console.log(line(header))
+console.log(Object.values(widths).map((w) => '-'.repeat(w)).join('-|-'))
+for (const row of rows) console.log(line(row))
+mkdirSync(`${root}.tmp`, { recursive: true })
+writeFileSync(`${root}.tmp/size.json`, JSON.stringify(rows, null, 2))
+if (failures) {
+  console.error(`\n${failures} size check(s) failed`)
+  process.exit(1)
+}

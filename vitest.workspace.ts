@@ -1,0 +1,43 @@
+import { readdirSync, existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+const packagesDir = `${root}packages`
+
+/** Each workspace package resolves to its TypeScript source in tests, so no build is needed first. */
+export const alias = Object.fromEntries(
+  readdirSync(packagesDir)
+    .filter((dir) => existsSync(`${packagesDir}/${dir}/src/index.ts`))
+    .map((dir) => [`@marco/${dir}`, `${packagesDir}/${dir}/src/index.ts`]),
+)
+
+/**
+ * The one list of test projects. Vitest 4 ignores this file on its own; `vitest.config.ts` imports it.
+ * `unit` runs every `*.test.ts` in Node (a file opts into jsdom with `// @vitest-environment jsdom`);
+ * `chromium` runs `*.chromium.test.ts` and `e2e/`, which drive the real browser from Node.
+ */
+export const projects = [
+  {
+    resolve: { alias },
+    test: {
+      name: 'unit',
+      root,
+      include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+      exclude: ['**/*.chromium.test.ts', '**/node_modules/**'],
+      environment: 'node',
+      setupFiles: [`${root}scripts/vitest.setup.ts`],
+    },
+  },
+  {
+    resolve: { alias },
+    test: {
+      name: 'chromium',
+      root,
+      // Node tests that drive Debian's Chromium (playwright-core) against local servers.
+      include: ['packages/*/src/**/*.chromium.test.ts', 'e2e/**/*.test.ts'],
+      environment: 'node',
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  },
+]
