@@ -198,7 +198,7 @@ describe('EventQueue delivery against a real HTTP server', () => {
       return event.id
     })
     await q.flush()
-    expect(q.stats().storage).toBe('memory')
+    await vi.waitFor(() => expect(q.stats().storage).toBe('memory'))
     collector.reply = () => ({ status: 200 })
     await vi.waitFor(async () => {
       await q.flush()

@@ -86,9 +86,18 @@ export interface QueueStats {
 }
 
 interface QueuedEvent extends StoredEvent {
-  /** `writing` until IndexedDB has it; `memory` when it never will. */
-  state: 'writing' | 'stored' | 'memory'
+  /** The storage chunk holding it (written or being written); none when it lives in memory only. */
+  chunk?: Chunk
   inflight: boolean
+  /** Delivered, dropped or purged: out of the queue, to be left out when its chunk is rewritten. */
+  gone?: boolean
+}
+
+/** A stored chunk as the queue tracks it: the events of it still waiting. */
+interface Chunk {
+  readonly id: string
+  readonly seq: number
+  events: QueuedEvent[]
 }
 
 /**
@@ -127,6 +136,7 @@ export class EventQueue implements EventSink {
   private _storeState: QueueStats['storage'] = 'memory'
   /** Every IndexedDB operation runs in this one chain, so a record is written before it is confirmed. */
   private _io: Promise<unknown>
+  private _ready: Promise<void>
   private _online: boolean
   private _retryAt = 0
   /** Until when this tab's lease on its stored events is known to hold. */
@@ -191,7 +201,7 @@ export class EventQueue implements EventSink {
     )
 
     const wantStorage = options.storage !== false
-    this._io = wantStorage ? this._openStore(options.storageName ?? 'marco-sdk-events') : Promise.resolve()
+    this._io = this._ready = wantStorage ? this._openStore(options.storageName ?? 'marco-sdk-events') : Promise.resolve()
   }
 
   /**
@@ -243,10 +253,7 @@ export class EventQueue implements EventSink {
       this._ingest()
       const removed = this._queue.filter((event) => event.category === category && !event.inflight)
       if (!removed.length) return
-      const ids = new Set(removed.map((event) => event.id))
-      this._queue = this._queue.filter((event) => !ids.has(event.id))
-      for (const event of removed) this._bytes -= event.bytes
-      this._forget(removed)
+      this._discard(removed)
       this._drop(category, 'consent_revoked', removed.length)
     })
   }
@@ -285,7 +292,7 @@ export class EventQueue implements EventSink {
     } catch (error) {
       this._storeState = 'memory'
       // What was accepted while the store was opening lives in memory only.
-      for (const event of this._queue) if (event.state === 'writing') event.state = 'memory'
+      for (const event of this._queue) event.chunk = undefined
       this._warn('EventQueue: IndexedDB unavailable, memory only', error)
     }
   }
@@ -295,12 +302,14 @@ export class EventQueue implements EventSink {
     const now = this._clock.now()
     const claimed = await this._store!.claim(this._owner, this._o.leaseMs, now)
     this._leaseUntil = now + this._o.leaseMs
-    const known = new Set(this._queue.map((event) => event.id))
-    const resumed = claimed.filter((record) => !known.has(record.id))
-    if (!resumed.length || this._stopped) return
-    for (const record of resumed) {
-      this._bytes += record.bytes
-      this._queue.push({ ...record, state: 'stored', inflight: false })
+    if (!claimed.length || this._stopped) return
+    for (const stored of claimed) {
+      const chunk: Chunk = { id: stored.id, seq: stored.seq, events: [] }
+      for (const record of stored.events) {
+        this._bytes += record.bytes
+        chunk.events.push({ ...record, chunk, inflight: false })
+      }
+      this._queue.push(...chunk.events)
     }
     this._queue.sort((a, b) => a.seq - b.seq)
     this._scheduleFlush(0)
@@ -344,8 +353,6 @@ export class EventQueue implements EventSink {
         category,
         json,
         bytes,
-        owner: this._owner,
-        state: this._storeState === 'memory' ? 'memory' : 'writing',
         inflight: false,
       }
       fresh.push(record)
@@ -354,75 +361,92 @@ export class EventQueue implements EventSink {
     }
     // Bounded memory: past either limit the oldest waiting events go, counted.
     const evicted: QueuedEvent[] = []
-    let index = 0
-    while ((this._queue.length - evicted.length > this._o.maxQueueEvents || this._bytes > this._o.maxQueueBytes) && index < this._queue.length) {
-      const event = this._queue[index++]!
+    let bytes = this._bytes
+    for (let i = 0; i < this._queue.length && (this._queue.length - evicted.length > this._o.maxQueueEvents || bytes > this._o.maxQueueBytes); i++) {
+      const event = this._queue[i]!
       if (event.inflight) continue
       evicted.push(event)
-      this._bytes -= event.bytes
+      bytes -= event.bytes
+      this._drop(event.category, 'queue_full')
     }
-    if (evicted.length) {
-      const gone = new Set(evicted)
-      this._queue = this._queue.filter((event) => !gone.has(event))
-      for (const event of evicted) this._drop(event.category, 'queue_full')
-      this._forget(evicted.filter((event) => !fresh.includes(event)))
-    }
-    const toWrite = fresh.filter((event) => event.state === 'writing' && !evicted.includes(event))
-    if (toWrite.length) this._write(toWrite)
+    if (evicted.length) this._discard(evicted)
+    const toWrite = fresh.filter((event) => !event.gone)
+    if (toWrite.length && this._storeState !== 'memory') this._write(toWrite)
     if (this._queue.length >= this._o.maxBatchEvents || this._bytes >= this._o.maxBatchBytes) this._scheduleFlush(0)
     else if (this._queue.length) this._scheduleFlush(this._o.flushIntervalMs)
   }
 
+  /** Writes the events of one tick as one chunk. */
   private _write(events: QueuedEvent[]): void {
+    const chunk: Chunk = { id: createId(), seq: events[0]!.seq, events }
+    for (const event of events) event.chunk = chunk
+    this._save(chunk)
+  }
+
+  /** Writes a chunk as it is now (its waiting events), or deletes it when none is left. */
+  private _save(chunk: Chunk): void {
     void this._chain(async (store) => {
-      if (this._storeState === 'memory') {
-        for (const event of events) event.state = 'memory'
-        return
-      }
+      if (this._storeState === 'memory') return
+      if (!chunk.events.length) return store.remove(chunk.id)
       try {
-        // Stored as they are: `state` and `inflight` are reset when another page load claims them.
-        await store.put(events)
-        for (const event of events) if (event.state === 'writing') event.state = 'stored'
+        // Stored as the queue holds them: each event's `chunk` points back into this same record, which the
+        // structured clone keeps as one graph, and a claim replaces it.
+        await store.put({ id: chunk.id, seq: chunk.seq, owner: this._owner, events: chunk.events })
       } catch (error) {
         // Over quota (or the database went away): keep going in memory; this page loses nothing.
         this._storeState = 'memory'
-        for (const event of events) event.state = 'memory'
+        for (const event of chunk.events) event.chunk = undefined
         this._warn('EventQueue: IndexedDB write failed, memory only', error)
       }
     })
   }
 
-  /** Deletes events from storage (delivered, dropped, purged). */
-  private _forget(events: readonly QueuedEvent[]): void {
-    const ids = events.filter((event) => event.state !== 'memory').map((event) => event.id)
-    if (ids.length) void this._chain((store) => store.remove(ids))
+  /**
+   * Takes events out of the queue for good (delivered, dropped, purged) and out of storage: each chunk they
+   * belong to is rewritten with what is left of it, or deleted, after any write still pending for it.
+   */
+  private _discard(events: QueuedEvent[]): void {
+    this._remove(events)
+    const chunks = new Set<Chunk>()
+    for (const event of events) {
+      event.gone = true
+      if (event.chunk) chunks.add(event.chunk)
+    }
+    for (const chunk of chunks) {
+      chunk.events = chunk.events.filter((event) => !event.gone)
+      this._save(chunk)
+    }
   }
 
   private _sendable(): boolean {
     return this._online && this._clock.now() >= this._retryAt && this._queue.some((event) => !event.inflight)
   }
 
-  /** Sends batch after batch until the queue is empty or delivery has to wait. */
+  /**
+   * Sends batch after batch until the queue is empty or delivery has to wait. Sending does not wait for
+   * pending storage writes: a delivered event's removal is chained after its write.
+   */
   private async _drain(): Promise<void> {
-    await this._io
+    // The store is open and this page's share of earlier pages' events is claimed (or storage failed).
+    await this._ready
     while (this._sendable() && !this._stopped) {
       let batch = this._take(this._o.maxBatchBytes)
-      const stored = batch.filter((event) => event.state !== 'memory')
-      if (stored.length && this._store) {
-        // Another tab may have taken these over while this one was frozen: send only what is still ours.
+      const chunks = [...new Set(batch.map((event) => event.chunk?.id).filter((id) => id !== undefined))]
+      // While this tab's lease surely holds, no other tab can have taken its events. Past that (the tab was
+      // frozen, its timers throttled), confirm ownership first and send only what is still ours.
+      if (chunks.length && this._store && this._clock.now() > this._leaseUntil - this._o.leaseMs / 3) {
         let owned: Set<string> | undefined
         await this._chain(async (store) => {
           const now = this._clock.now()
-          owned = await store.confirm(this._owner, stored.map((event) => event.id), this._o.leaseMs, now)
+          owned = await store.confirm(this._owner, chunks, this._o.leaseMs, now)
           this._leaseUntil = now + this._o.leaseMs
         })
-        if (owned) {
-          const lost = new Set(stored.filter((event) => !owned!.has(event.id) && event.state === 'stored'))
-          if (lost.size) {
-            this._queue = this._queue.filter((event) => !lost.has(event))
-            for (const event of lost) this._bytes -= event.bytes
-            batch = batch.filter((event) => !lost.has(event))
-          }
+        // (A confirm that failed leaves `owned` unset: then nothing is taken for lost.)
+        const lost = owned ? this._queue.filter((event) => event.chunk && chunks.includes(event.chunk.id) && !owned!.has(event.chunk.id) && !event.inflight) : []
+        if (lost.length) {
+          // Another tab has them now: forget them here without touching its storage.
+          this._remove(lost)
+          batch = batch.filter((event) => !lost.includes(event))
         }
       }
       if (!batch.length) continue
@@ -435,6 +459,16 @@ export class EventQueue implements EventSink {
     }
   }
 
+  /** Takes events out of the queue: a cheap splice when they are its oldest (sent or evicted, the usual case). */
+  private _remove(events: QueuedEvent[]): void {
+    const gone = new Set(events)
+    let oldest = 0
+    while (oldest < this._queue.length && gone.has(this._queue[oldest]!)) oldest++
+    if (oldest === gone.size) this._queue.splice(0, oldest)
+    else this._queue = this._queue.filter((event) => !gone.has(event))
+    for (const event of events) this._bytes -= event.bytes
+  }
+
   /** The oldest waiting events that fit one request. */
   private _take(maxBytes: number, unloading = false): QueuedEvent[] {
     const batch: QueuedEvent[] = []
@@ -442,7 +476,7 @@ export class EventQueue implements EventSink {
     // No time to confirm ownership while unloading: stored events go only while this tab's lease surely holds.
     const skipStored = unloading && this._clock.now() > this._leaseUntil - this._o.leaseMs / 3
     for (const event of this._queue) {
-      if (event.inflight || (skipStored && event.state === 'stored')) continue
+      if (event.inflight || (skipStored && event.chunk)) continue
       if (batch.length >= this._o.maxBatchEvents || bytes + event.bytes + 1 > maxBytes) break
       batch.push(event)
       bytes += event.bytes + 1
@@ -457,7 +491,8 @@ export class EventQueue implements EventSink {
     const sentAt = this._clock.now()
     const envelope = `{"v":${WIRE_VERSION},"sentAt":${sentAt},"sdk":${JSON.stringify(this._sdk)},"dropped":${JSON.stringify(dropped)},"events":[`
     const body = `${envelope}${batch.map((event) => event.json).join(',')}]}`
-    const bodyBytes = utf8Length(body)
+    let bodyBytes = utf8Length(envelope) + batch.length + 1
+    for (const event of batch) bodyBytes += event.bytes
     if (unloading) this._keepaliveBytes += bodyBytes
     let events: WireEvent[] | undefined
     const wire: WireBatch = {
@@ -481,16 +516,13 @@ export class EventQueue implements EventSink {
       if (unloading) this._keepaliveBytes -= bodyBytes
       for (const event of batch) event.inflight = false
     }
-    const ids = new Set(batch)
     if (outcome.result === 'retry') {
       this._attempt++
       const backoff = this._random() * Math.min(this._o.retryMaxMs, this._o.retryBaseMs * 2 ** Math.min(this._attempt - 1, 30))
       this._retryAt = this._clock.now() + Math.min(this._o.retryMaxMs, outcome.retryAfterMs ?? backoff)
       return false
     }
-    this._queue = this._queue.filter((event) => !ids.has(event))
-    for (const event of batch) this._bytes -= event.bytes
-    this._forget(batch)
+    this._discard(batch)
     if (outcome.result === 'sent') {
       this._attempt = 0
       this._retryAt = 0
@@ -599,6 +631,8 @@ function toJson(event: SdkEvent): string | undefined {
 /** UTF-8 length of a string without allocating an encoded copy. */
 export function utf8Length(text: string): number {
   let bytes = text.length
+  // Most JSON is ASCII: one native regex scan instead of a loop over every character.
+  if (!/[^\0-\x7f]/.test(text)) return bytes
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
     if (code < 0x80) continue

@@ -2,29 +2,40 @@ import { wrap, type IDBPDatabase } from 'idb'
 import type { ConsentCategory } from './Consent'
 import type { GlobalScope } from './scope'
 
-/** One accepted event as the queue keeps it: already JSON, with its size and the tab that owns it. */
+/** One accepted event as the queue keeps it: already JSON, with its size. */
 export interface StoredEvent {
   readonly id: string
-  /** Accept order across page loads (wall ms × 1000 + a counter). */
+  /** Accept order across page loads (wall ms × 1000, then counting up). */
   readonly seq: number
   readonly category: ConsentCategory
   readonly json: string
   readonly bytes: number
+}
+
+/**
+ * The unit of storage: the events one tab accepted in one tick, written in one request and deleted in one
+ * when they have all been delivered (rewritten with the rest when only some were). One record per event
+ * would cost a write and a delete per event; per chunk it is a few per batch.
+ */
+export interface StoredChunk {
+  readonly id: string
+  readonly seq: number
   owner: string
+  events: StoredEvent[]
 }
 
 /**
  * Where accepted events wait until the server acknowledges them, shared by every tab of an origin. Each tab
- * owns the events it accepted; a tab keeps a lease alive while it runs, and the events of a tab whose lease
- * ran out (it closed or crashed) are taken over, atomically, by the next tab that asks — so no event is
- * sent by two tabs.
+ * owns the chunks it wrote; a tab keeps a lease alive while it runs, and the chunks of a tab whose lease ran
+ * out (it closed or crashed) are taken over, atomically, by the next tab that asks — so no event is sent by
+ * two tabs.
  */
 export interface EventStore {
-  put(records: readonly StoredEvent[]): Promise<void>
-  remove(ids: readonly string[]): Promise<void>
-  /** Renews `owner`'s lease and takes over every record whose owner's lease has expired. */
-  claim(owner: string, leaseMs: number, nowMs: number): Promise<StoredEvent[]>
-  /** Renews `owner`'s lease and returns which of `ids` it still owns. */
+  put(chunk: StoredChunk): Promise<void>
+  remove(chunkId: string): Promise<void>
+  /** Renews `owner`'s lease and takes over every chunk whose owner's lease has expired. */
+  claim(owner: string, leaseMs: number, nowMs: number): Promise<StoredChunk[]>
+  /** Renews `owner`'s lease and returns which of the chunks `ids` it still owns. */
   confirm(owner: string, ids: readonly string[], leaseMs: number, nowMs: number): Promise<Set<string>>
   /** Gives up `owner`'s lease at once (the page is closing), so the next page load takes its events over. */
   release(owner: string): Promise<void>
@@ -36,7 +47,7 @@ interface Lease {
   expiresAt: number
 }
 
-const EVENTS = 'events'
+const CHUNKS = 'chunks'
 const LEASES = 'leases'
 
 /**
@@ -48,13 +59,11 @@ const LEASES = 'leases'
  * const store = await openIndexedDbStore(globalScope, 'marco-events')
  */
 export async function openIndexedDbStore(scope: GlobalScope, name: string, blockedTimeoutMs = 3_000): Promise<EventStore> {
-  const factory = scope.indexedDB
-  if (!factory) throw new Error('IndexedDB is not available')
-  const request = factory.open(name, 1)
+  const request = scope.indexedDB!.open(name, 1)
   request.onupgradeneeded = () => {
     const db = request.result
-    if (!db.objectStoreNames.contains(EVENTS)) db.createObjectStore(EVENTS, { keyPath: 'id' })
-    if (!db.objectStoreNames.contains(LEASES)) db.createObjectStore(LEASES, { keyPath: 'owner' })
+    db.createObjectStore(CHUNKS, { keyPath: 'id' })
+    db.createObjectStore(LEASES, { keyPath: 'owner' })
   }
   let timer: ReturnType<typeof setTimeout> | undefined
   const db = (await Promise.race([
@@ -69,44 +78,38 @@ export async function openIndexedDbStore(scope: GlobalScope, name: string, block
   const isLive = (lease: Lease | undefined, nowMs: number): boolean => !!lease && lease.expiresAt > nowMs
 
   return {
-    async put(records) {
-      const tx = db.transaction(EVENTS, 'readwrite')
-      for (const record of records) void tx.store.put(record)
-      await tx.done
+    async put(chunk) {
+      await db.put(CHUNKS, chunk)
     },
-    async remove(ids) {
-      const tx = db.transaction(EVENTS, 'readwrite')
-      for (const id of ids) void tx.store.delete(id)
-      await tx.done
+    async remove(chunkId) {
+      await db.delete(CHUNKS, chunkId)
     },
     async claim(owner, leaseMs, nowMs) {
       // One readwrite transaction over both stores: IndexedDB runs overlapping readwrite transactions one
-      // at a time, so two tabs claiming at once cannot both take the same record.
-      const tx = db.transaction([EVENTS, LEASES], 'readwrite')
-      const events = tx.objectStore(EVENTS)
+      // at a time, so two tabs claiming at once cannot both take the same chunk.
+      const tx = db.transaction([CHUNKS, LEASES], 'readwrite')
+      const chunks = tx.objectStore(CHUNKS)
       const leaseStore = tx.objectStore(LEASES)
       const leases = new Map(((await leaseStore.getAll()) as Lease[]).map((lease) => [lease.owner, lease]))
-      const taken: StoredEvent[] = []
-      for (const record of (await events.getAll()) as StoredEvent[]) {
-        if (record.owner !== owner && isLive(leases.get(record.owner), nowMs)) continue
-        if (record.owner !== owner) {
-          record.owner = owner
-          void events.put(record)
-        }
-        taken.push(record)
+      const taken: StoredChunk[] = []
+      for (const chunk of (await chunks.getAll()) as StoredChunk[]) {
+        if (chunk.owner === owner || isLive(leases.get(chunk.owner), nowMs)) continue
+        chunk.owner = owner
+        void chunks.put(chunk)
+        taken.push(chunk)
       }
       for (const [other, lease] of leases) if (!isLive(lease, nowMs)) void leaseStore.delete(other)
       void leaseStore.put({ owner, expiresAt: nowMs + leaseMs })
       await tx.done
-      return taken.sort((a, b) => a.seq - b.seq)
+      return taken
     },
     async confirm(owner, ids, leaseMs, nowMs) {
-      const tx = db.transaction([EVENTS, LEASES], 'readwrite')
+      const tx = db.transaction([CHUNKS, LEASES], 'readwrite')
       void tx.objectStore(LEASES).put({ owner, expiresAt: nowMs + leaseMs })
-      const events = tx.objectStore(EVENTS)
-      const records = (await Promise.all(ids.map((id) => events.get(id)))) as (StoredEvent | undefined)[]
+      const chunks = tx.objectStore(CHUNKS)
+      const found = (await Promise.all(ids.map((id) => chunks.get(id)))) as (StoredChunk | undefined)[]
       await tx.done
-      return new Set(records.filter((record) => record?.owner === owner).map((record) => record!.id))
+      return new Set(found.filter((chunk) => chunk?.owner === owner).map((chunk) => chunk!.id))
     },
     async release(owner) {
       await db.delete(LEASES, owner)
