@@ -51,7 +51,9 @@ export function measure(files) {
   }
 }
 
-const { budgets } = JSON.parse(readFileSync(`${root}size-budgets.json`, 'utf8'))
+// MARCO_PACKAGES=core,analytics limits the table to those packages (as it does the build).
+const only = process.env.MARCO_PACKAGES?.split(',').map((dir) => `@marco/${dir}`)
+const budgets = JSON.parse(readFileSync(`${root}size-budgets.json`, 'utf8')).budgets.filter((entry) => !only || only.includes(entry.from))
 const rows = []
 let failures = 0
 for (const entry of budgets) {
@@ -60,7 +62,7 @@ for (const entry of budgets) {
   if (!ok) failures++
   rows.push({ entry: entry.name, ...size, budget: entry.brotli, status: ok ? 'ok' : 'OVER BUDGET' })
 }
-for (const { pkg } of publishablePackages()) {
+for (const { pkg } of publishablePackages().filter(({ pkg }) => !only || only.includes(pkg.name))) {
   const size = measure(await bundle(`import '${pkg.name}'`))
   const ok = size.raw === 0 && size.files === 0
   if (!ok) failures++

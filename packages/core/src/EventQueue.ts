@@ -1,4 +1,4 @@
-import { createClock, type Clock } from './clock'
+import type { Clock } from './clock'
 import { CONSENT_CATEGORIES, type ConsentCategory } from './Consent'
 import { createId } from './createId'
 import { openIndexedDbStore, type EventStore, type StoredEvent } from './openIndexedDbStore'
@@ -10,8 +10,8 @@ import { WIRE_VERSION, type DropCount, type DropReason, type WireBatch, type Wir
 
 /** The browser's budget for the bodies of all in-flight `keepalive` requests of a page (Fetch spec). */
 export const KEEPALIVE_LIMIT_BYTES = 64 * 1024
-/** Room kept in every request for the batch envelope around the events (sdk, sentAt, drop counts). */
-const ENVELOPE_RESERVE_BYTES = 2 * 1024
+/** Room kept in every request for the batch envelope around the events (sdk, sentAt, drop counts, context). */
+const ENVELOPE_RESERVE_BYTES = 4 * 1024
 
 const LIMIT_DEFAULTS = {
   maxBatchEvents: 100,
@@ -56,12 +56,18 @@ export interface EventQueueOptions {
   requestTimeoutMs?: number
   /** Named in every batch. */
   sdk?: { name: string; version: string }
+  /**
+   * Context sent once per batch rather than with every event (page, device, locale), read at send time.
+   * Its JSON should stay within 2 KiB, the room kept for the envelope.
+   */
+  context?: () => Record<string, unknown> | undefined
   /** Hears every drop as it is counted. */
   onDrop?: (drop: DropCount) => void
   /** Writes fallbacks and drops to `console.debug` / `console.warn`. */
   debug?: boolean
   scope?: GlobalScope
-  clock?: Clock
+  /** Wall-clock time (only `now` is read). */
+  clock?: Pick<Clock, 'now'>
   monitor?: Monitor
   /** Uniform in [0, 1), for retry jitter. */
   random?: () => number
@@ -118,10 +124,11 @@ export class EventQueue implements EventSink {
   private _o: typeof LIMIT_DEFAULTS
   private _transport: Transport
   private _scope: GlobalScope
-  private _clock: Clock
+  private _clock: Pick<Clock, 'now'>
   private _monitor: Monitor
   private _random: () => number
   private _sdk: { name: string; version: string }
+  private _context: EventQueueOptions['context']
   private _onDrop: ((drop: DropCount) => void) | undefined
   private _debug: boolean
   private _owner = createId()
@@ -152,10 +159,11 @@ export class EventQueue implements EventSink {
 
   constructor(options: EventQueueOptions = {}) {
     this._scope = options.scope ?? globalScope
-    this._clock = options.clock ?? createClock(this._scope)
+    this._clock = options.clock ?? Date
     this._monitor = options.monitor ?? createMonitor({ scope: this._scope, debug: options.debug })
     this._random = options.random ?? Math.random
     this._sdk = options.sdk ?? { name: '@marco/core', version: '0.1.0' }
+    this._context = options.context
     this._onDrop = options.onDrop
     this._debug = !!options.debug
     // A missing, zero, negative or NaN limit takes its default.
@@ -293,7 +301,7 @@ export class EventQueue implements EventSink {
       this._storeState = 'memory'
       // What was accepted while the store was opening lives in memory only.
       for (const event of this._queue) event.chunk = undefined
-      this._warn('EventQueue: IndexedDB unavailable, memory only', error)
+      this._warn('EventQueue: no IndexedDB, memory only', error)
     }
   }
 
@@ -489,7 +497,8 @@ export class EventQueue implements EventSink {
     for (const event of batch) event.inflight = true
     const dropped = [...this._drops.values()]
     const sentAt = this._clock.now()
-    const envelope = `{"v":${WIRE_VERSION},"sentAt":${sentAt},"sdk":${JSON.stringify(this._sdk)},"dropped":${JSON.stringify(dropped)},"events":[`
+    const context = this._context && this._monitor.call(this._context)
+    const envelope = `{"v":${WIRE_VERSION},"sentAt":${sentAt},"sdk":${JSON.stringify(this._sdk)},${context ? `"context":${JSON.stringify(context)},` : ''}"dropped":${JSON.stringify(dropped)},"events":[`
     const body = `${envelope}${batch.map((event) => event.json).join(',')}]}`
     let bodyBytes = utf8Length(envelope) + batch.length + 1
     for (const event of batch) bodyBytes += event.bytes
@@ -499,6 +508,7 @@ export class EventQueue implements EventSink {
       v: WIRE_VERSION,
       sentAt,
       sdk: this._sdk,
+      context,
       dropped,
       // Parsed only when a transport reads it (adapters); the default transport sends `body` as is.
       get events() {

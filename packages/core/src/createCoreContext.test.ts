@@ -5,12 +5,21 @@ import { createCoreContext, createEvent } from './createCoreContext'
 import { EventQueue } from './EventQueue'
 
 describe('createCoreContext', () => {
-  it('builds its own queue, consent (all pending) and one session id when given nothing', async () => {
+  it('builds consent (all pending) and one session id, and its own queue only once consent is granted', async () => {
     const context = createCoreContext({ scope: createFakeScope(), queueOptions: { storage: false } })
-    expect(context.ownQueue).toBeInstanceOf(EventQueue)
-    expect(context.queue).toBe(context.ownQueue)
     expect(context.consent.snapshot()).toEqual({ analytics: 'pending', crash: 'pending', performance: 'pending' })
     expect(context.sessionId()).toBe(context.sessionId())
+    expect(context.ownQueue).toBeUndefined()
+    context.consent.grant('crash')
+    expect(context.ownQueue).toBeInstanceOf(EventQueue)
+    await context.ownQueue!.stop()
+  })
+
+  it('opens its queue at once when a category is granted from the start', async () => {
+    const context = createCoreContext({ scope: createFakeScope(), queueOptions: { storage: false }, consent: { defaults: { performance: 'granted' } } })
+    expect(context.ownQueue).toBeInstanceOf(EventQueue)
+    context.queue.push(createEvent(context, 'performance', 'metric', { fps: 60 }))
+    expect(context.ownQueue!.stats().accepted).toBe(1)
     await context.ownQueue!.stop()
   })
 

@@ -1,5 +1,5 @@
 import { createClock, type Clock } from './clock'
-import { Consent, type ConsentCategory, type ConsentOptions } from './Consent'
+import { Consent, CONSENT_CATEGORIES, type ConsentCategory, type ConsentOptions } from './Consent'
 import { createId } from './createId'
 import { EventQueue, type EventQueueOptions } from './EventQueue'
 import { createMonitor, type Monitor } from './monitor'
@@ -24,14 +24,15 @@ export interface CoreContextOptions {
 }
 
 export interface OwnedCoreContext extends CoreContext {
-  /** The queue this context created, if it created one (so its owner can flush and stop it). */
+  /** The queue this context created, once it has (so its owner can flush and stop it). */
   readonly ownQueue: EventQueue | undefined
 }
 
 /**
  * The context a feature builds for itself when it is used alone, without the runtime: a monitor, a clock,
  * consent (every category pending unless told otherwise: nothing is sent before consent), a session id, and
- * an `EventQueue` to `endpoint`. Builds and starts nothing else.
+ * an `EventQueue` to `endpoint`, created once some consent is granted (it opens IndexedDB, which must not
+ * happen before) or an event is pushed. Builds and starts nothing else.
  *
  * @example
  * const context = createCoreContext({ endpoint: '/v1/batch', consent: { defaults: { crash: 'granted' } } })
@@ -41,19 +42,26 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
   const scope = options.scope ?? globalScope
   const monitor = options.monitor ?? createMonitor({ scope, debug: options.debug })
   const clock = options.clock ?? createClock(scope)
-  const ownQueue = options.queue
-    ? undefined
-    : new EventQueue({ endpoint: options.endpoint, scope, clock, monitor, debug: options.debug, ...options.queueOptions })
   const consent = options.consent instanceof Consent ? options.consent : new Consent({ scope, ...options.consent })
   const session = createId(scope)
+  // The queue opens IndexedDB (and sends what earlier pages left): not before some consent is granted.
+  let ownQueue: EventQueue | undefined
+  const open = (): EventQueue =>
+    (ownQueue ??= new EventQueue({ endpoint: options.endpoint, scope, clock, monitor, debug: options.debug, ...options.queueOptions }))
+  if (!options.queue) {
+    if (CONSENT_CATEGORIES.some((category) => consent.isGranted(category))) open()
+    else consent.subscribe(({ state }) => state === 'granted' && open())
+  }
   return {
     scope,
     monitor,
     clock,
     consent,
-    queue: options.queue ?? ownQueue!,
+    queue: options.queue ?? { push: (event) => open().push(event), purge: (category) => ownQueue?.purge(category) },
     sessionId: options.sessionId ?? (() => session),
-    ownQueue,
+    get ownQueue() {
+      return ownQueue
+    },
   }
 }
 

@@ -1,4 +1,10 @@
-/** How much of a value {@link serialize} keeps. Every cut leaves a marker, so a reader knows what is missing. */
+/**
+ * How much of a value {@link serialize} keeps. Every cut leaves a marker, so a reader knows what is missing.
+ *
+ * @example
+ * const limits: SerializeLimits = { maxDepth: 4, maxBytes: 16 * 1024 }
+ * serialize(event, limits)
+ */
 export interface SerializeLimits {
   /**
    * Objects and arrays nested deeper than this become `'[Object]'`, `'[Array]'`, `'[Map]'`…; default 8. What
@@ -23,6 +29,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 const TRUNCATED = '[Truncated]'
 const THROWN = '[Thrown]'
+// cause and errors are own but not enumerable; name and message usually live on the prototype. A key an error
+// lacks reads as undefined and is left out; a key also found by Object.keys ends as one.
+const ERROR_KEYS = ['name', 'message', 'stack', 'cause', 'errors']
 
 function attempt<T>(read: () => T, fallback: T): T {
   try {
@@ -35,9 +44,11 @@ function attempt<T>(read: () => T, fallback: T): T {
 /**
  * Turns any value into JSON-safe data within the given limits, and never throws. Whatever it cuts it marks:
  * `'…[+N]'` after a cut string or array, a `'…'` key on a cut object, `'[Circular]'`, `'[Object]'` past
- * `maxDepth`, `'[Thrown]'` for a getter that throws, `'[Truncated]'` where the byte budget ran out.
- * Errors keep `name`, `message`, `stack`, `cause`, `errors` and their own fields; Maps and Sets become
- * `{ '[Map]': [[key, value]] }` and `{ '[Set]': [value] }`; DOM nodes a short `'<button#save.primary>'`.
+ * `maxDepth`, `'[Thrown]'` for a getter that throws, `'[Unserializable]'` for an object whose keys cannot be
+ * read, `'[Truncated]'` where the byte budget ran out. Errors keep `name`, `message`, `stack`, `cause`, `errors`
+ * and their own fields; Maps and Sets become `{ '[Map]': [[key, value]] }` and `{ '[Set]': [value] }`; DOM
+ * nodes a short `'<button#save.primary>'`; binary data `'[Uint8Array(16)]'`; promises and weak collections
+ * `'[Promise]'`, `'[WeakMap]'`. The result's UTF-8 JSON fits in `maxBytes`.
  *
  * @example
  * const error = new Error('save failed', { cause: new TypeError('offline') })
@@ -58,7 +69,8 @@ export function serialize(value: unknown, limits?: SerializeLimits): JsonValue {
     const leaf = <T extends JsonValue>(json: T): T => ((bytes += (json + '').length + 3), json)
     // Slicing first means a 10 MB string costs no more than the part that is kept.
     const cut = (text: string): string => {
-      let keep = Math.max(0, Math.min(maxStringLength, budget - bytes))
+      // Whole code units: the budget shrinks by fractions between walks.
+      let keep = Math.floor(Math.max(0, Math.min(maxStringLength, budget - bytes)))
       if (text.length <= keep) return text
       // Keep surrogate pairs whole (0xD800 >> 10 === 54), so a cut never makes a lone half.
       if (text.charCodeAt(keep - 1) >> 10 == 54) keep--
@@ -107,11 +119,9 @@ export function serialize(value: unknown, limits?: SerializeLimits): JsonValue {
         const list: any[] | 0 = Array.isArray(v) ? v : tag == 'Map' || tag == 'Set' ? [] : 0
         // Stop early: a Map of a million entries must not be copied whole.
         if (list && list != v) for (const item of v) if (list.push(item) >= maxKeys) break
-        // cause and errors are own but not enumerable; name and message usually live on the prototype. A key
-        // the error lacks reads as undefined and is left out; a repeated key ends as one.
-        const keys: string[] = list
-          ? []
-          : [...(attempt(() => tag == 'Error' || v instanceof Error, false) ? ['name', 'message', 'stack', 'cause', 'errors'] : []), ...Object.keys(v)]
+        // A Proxy's getPrototypeOf trap may throw inside instanceof; its keys may still be readable.
+        const isError = !list && attempt(() => tag == 'Error' || v instanceof Error, false)
+        const keys: string[] = list ? [] : [...(isError ? ERROR_KEYS : []), ...Object.keys(v)]
         const total: number = list ? (v.length ?? v.size) : keys.length
         // Promise, WeakMap, WeakSet and other opaque objects hold nothing we can read.
         if (!list && !total && tag != 'Object') return leaf(`[${tag}]`)

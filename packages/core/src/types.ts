@@ -20,6 +20,8 @@ export interface SdkEvent {
 /** Where features put their events (the core `EventQueue`, or a fake in tests). Never throws. */
 export interface EventSink {
   push(event: SdkEvent): void
+  /** Removes the waiting events of a category (consent revoked), counting them as dropped. */
+  purge?(category: ConsentCategory): void
 }
 
 /** Everything a feature may use. Each member is an interface, so tests pass plain fakes. */

@@ -43,6 +43,8 @@ export interface WireBatch {
   /** Wall-clock milliseconds when this attempt was sent (lets the server correct client clock skew). */
   readonly sentAt: number
   readonly sdk: { readonly name: string; readonly version: string }
+  /** Context shared by the batch's events (page, device, locale), when a feature provides it. */
+  readonly context?: Record<string, unknown>
   readonly dropped: readonly DropCount[]
   readonly events: readonly WireEvent[]
 }
