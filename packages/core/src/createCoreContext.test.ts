@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createFakeClock, createFakeScope, createFakeSink } from '@marco/testing'
 import { Consent } from './Consent'
-import { createCoreContext, createEvent } from './createCoreContext'
+import { createCoreContext } from './createCoreContext'
+import { createEvent } from './createEvent'
 import { EventQueue } from './EventQueue'
 
 describe('createCoreContext', () => {
@@ -12,15 +13,16 @@ describe('createCoreContext', () => {
     expect(context.ownQueue).toBeUndefined()
     context.consent.grant('crash')
     expect(context.ownQueue).toBeInstanceOf(EventQueue)
-    await context.ownQueue!.stop()
+    await context.stop()
   })
 
   it('opens its queue at once when a category is granted from the start', async () => {
-    const context = createCoreContext({ scope: createFakeScope(), queueOptions: { storage: false }, consent: { defaults: { performance: 'granted' } } })
-    expect(context.ownQueue).toBeInstanceOf(EventQueue)
+    const transport = { send: vi.fn(async () => ({ result: 'sent' as const })) }
+    const context = createCoreContext({ scope: createFakeScope(), queueOptions: { storage: false, transport }, consent: { defaults: { performance: 'granted' } } })
     context.queue.push(createEvent(context, 'performance', 'metric', { fps: 60 }))
-    expect(context.ownQueue!.stats().accepted).toBe(1)
-    await context.ownQueue!.stop()
+    expect(await context.flush()).toEqual({ sent: 1, dropped: 0, pending: 0 })
+    expect(context.ownQueue).toBeInstanceOf(EventQueue)
+    await context.stop()
   })
 
   it('uses what it is given: a sink, a consent state, a clock and a session source', () => {

@@ -1,10 +1,10 @@
 import { createClock, type Clock } from './clock'
-import { Consent, CONSENT_CATEGORIES, type ConsentCategory, type ConsentOptions } from './Consent'
+import { Consent, CONSENT_CATEGORIES, type ConsentOptions } from './Consent'
 import { createId } from './createId'
-import { EventQueue, type EventQueueOptions } from './EventQueue'
+import { EventQueue, type EventQueueOptions, type FlushResult } from './EventQueue'
 import { createMonitor, type Monitor } from './monitor'
 import { globalScope, type GlobalScope } from './scope'
-import type { CoreContext, EventSink, SdkEvent } from './types'
+import type { CoreContext, EventSink } from './types'
 
 export interface CoreContextOptions {
   /** Where the context's own `EventQueue` sends (ignored when `queue` is given). */
@@ -24,9 +24,14 @@ export interface CoreContextOptions {
 }
 
 export interface OwnedCoreContext extends CoreContext {
-  /** The queue this context created, once it has (so its owner can flush and stop it). */
+  /** The queue this context created, once it has (some consent granted, or an event pushed). */
   readonly ownQueue: EventQueue | undefined
+  /** Flushes the context's own queue; `undefined` when it has none. */
+  flush(): Promise<FlushResult | undefined>
+  /** Flushes and stops the context's own queue. */
+  stop(): Promise<void>
 }
+
 
 /**
  * The context a feature builds for itself when it is used alone, without the runtime: a monitor, a clock,
@@ -45,6 +50,8 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
   const consent = options.consent instanceof Consent ? options.consent : new Consent({ scope, ...options.consent })
   const session = createId(scope)
   // The queue opens IndexedDB (and sends what earlier pages left): not before some consent is granted.
+  // (It is imported statically: a dynamic import() here makes esbuild put the queue into a chunk shared
+  // with every entry that reaches @marco/core, so even `import { serialize }` would load it.)
   let ownQueue: EventQueue | undefined
   const open = (): EventQueue =>
     (ownQueue ??= new EventQueue({ endpoint: options.endpoint, scope, clock, monitor, debug: options.debug, ...options.queueOptions }))
@@ -52,30 +59,24 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
     if (CONSENT_CATEGORIES.some((category) => consent.isGranted(category))) open()
     else consent.subscribe(({ state }) => state === 'granted' && open())
   }
+  const sink: EventSink = {
+    push: (event) => open().push(event),
+    purge: (category) => ownQueue?.purge(category),
+  }
   return {
     scope,
     monitor,
     clock,
     consent,
-    queue: options.queue ?? { push: (event) => open().push(event), purge: (category) => ownQueue?.purge(category) },
+    queue: options.queue ?? sink,
     sessionId: options.sessionId ?? (() => session),
     get ownQueue() {
       return ownQueue
     },
+    flush: async () => ownQueue?.flush(),
+    async stop() {
+      await ownQueue?.flush()
+      await ownQueue?.stop()
+    },
   }
-}
-
-/**
- * Builds one event for the pipeline: a fresh id, the clock's time and the context's session.
- *
- * @example
- * context.queue.push(createEvent(context, 'crash', 'exception', { message: 'boom' }))
- */
-export function createEvent(
-  context: Pick<CoreContext, 'clock' | 'sessionId' | 'scope'>,
-  category: ConsentCategory,
-  type: string,
-  payload: Record<string, unknown>,
-): SdkEvent {
-  return { id: createId(context.scope), type, category, ts: context.clock.now(), sessionId: context.sessionId(), payload }
 }

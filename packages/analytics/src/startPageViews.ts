@@ -1,0 +1,58 @@
+import { listen, type GlobalScope, type Monitor, type Teardown } from '@marco/core'
+
+interface NavigateEvent extends Event {
+  readonly navigationType: 'push' | 'replace' | 'reload' | 'traverse'
+  readonly destination: { readonly url: string; readonly sameDocument: boolean }
+}
+
+/**
+ * Calls `onPage(url)` for every same-document navigation of a single-page app that changes the path or the
+ * query: `pushState` and back/forward (`popstate`), never `replaceState` (apps use it to tidy the URL, which is
+ * not a new page) nor a change of hash alone. Uses the Navigation API where it exists; elsewhere it wraps
+ * `history.pushState`/`replaceState` (restored by the teardown; they keep their behaviour and return values).
+ *
+ * @example
+ * const stop = startPageViews(globalScope, monitor, (url) => engine.page(undefined, undefined, url))
+ */
+export function startPageViews(scope: GlobalScope, monitor: Monitor, onPage: (url: string) => void): Teardown {
+  const location = scope.location
+  if (!location) return () => {}
+  const key = (url: string) => url.split('#')[0]
+  let last = key(location.href)
+  const visit = (url: string, isNewPage = true) => {
+    const next = key(url)
+    if (next === last) return
+    last = next
+    if (isNewPage) onPage(url)
+  }
+  const navigation = (scope as { navigation?: EventTarget }).navigation
+  if (navigation) {
+    return listen<NavigateEvent>(monitor, navigation, 'navigate', (event) => {
+      if (event.destination.sameDocument && event.navigationType !== 'reload') {
+        visit(event.destination.url, event.navigationType !== 'replace')
+      }
+    })
+  }
+  const history = scope.history
+  if (!history) return () => {}
+  const { pushState, replaceState } = history
+  const wrappedPush = function (this: History, ...args: Parameters<History['pushState']>) {
+    const result = pushState.apply(this, args)
+    monitor.call(visit, location.href)
+    return result
+  }
+  const wrappedReplace = function (this: History, ...args: Parameters<History['replaceState']>) {
+    const result = replaceState.apply(this, args)
+    monitor.call(visit, location.href, false)
+    return result
+  }
+  history.pushState = wrappedPush
+  history.replaceState = wrappedReplace
+  const stopPopState = listen(monitor, scope, 'popstate', () => visit(location.href))
+  return () => {
+    stopPopState()
+    // Put the originals back only if nobody wrapped them after us (that would undo their wrapper).
+    if (history.pushState === wrappedPush) history.pushState = pushState
+    if (history.replaceState === wrappedReplace) history.replaceState = replaceState
+  }
+}
