@@ -25,12 +25,19 @@ const packages = readdirSync(`${root}packages`)
  */
 const manglePrivate = () => {
   const mangleCache = {}
+  // One file at a time: rollup renders chunks concurrently, and each transform must see the names the
+  // previous ones chose, or `_context` becomes `b` in one file and `c` in the next.
+  let queue = Promise.resolve()
   return {
     name: 'mangle-private',
-    async renderChunk(code) {
-      const result = await transform(code, { mangleProps: /^_[a-zA-Z]/, mangleCache, loader: 'js' })
-      Object.assign(mangleCache, result.mangleCache)
-      return { code: result.code, map: null }
+    renderChunk(code) {
+      const result = queue.then(async () => {
+        const output = await transform(code, { mangleProps: /^_[a-zA-Z]/, mangleCache, loader: 'js' })
+        Object.assign(mangleCache, output.mangleCache)
+        return { code: output.code, map: null }
+      })
+      queue = result.then(() => undefined, () => undefined)
+      return result
     },
   }
 }

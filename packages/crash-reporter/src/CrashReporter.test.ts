@@ -1,0 +1,304 @@
+import { describe, expect, it, vi } from 'vitest'
+import { createFakeContext, createFakeScope, startTestCollector, type FakeContext } from '@marco/testing'
+import { CrashReporter } from './CrashReporter'
+import type { CrashReporterOptions } from './types'
+
+function setUp(options: CrashReporterOptions = {}, context: FakeContext = createFakeContext({ consent: { defaults: { crash: 'granted' } } })) {
+  const reporter = new CrashReporter({ breadcrumbs: false, ...options })
+  const stop = reporter.setup(context)
+  const payloads = (type = 'exception') => context.queue.ofType(type).map((event) => event.payload as Record<string, any>)
+  return { reporter, context, stop, payloads }
+}
+
+function throwAt(message: string): Error {
+  return new Error(message)
+}
+
+describe('CrashReporter', () => {
+  it('is a Feature named crash-reporter whose calls never throw, even before setup', () => {
+    const reporter = new CrashReporter()
+    expect(reporter.name).toBe('crash-reporter')
+    expect(() => {
+      reporter.captureException(null)
+      reporter.captureMessage('hi')
+      reporter.reportPerformanceIssue({ name: 'INP', value: 1 })
+      reporter.addBreadcrumb({ category: 'x' })
+      reporter.setUser({ id: '1' })
+      reporter.generateErrorReport()
+      reporter.observeWorker(createFakeScope())()
+      reporter.stop()
+    }).not.toThrow()
+  })
+
+  it('replays the calls made before setup, up to ten', () => {
+    const reporter = new CrashReporter({ breadcrumbs: false })
+    for (let i = 0; i < 15; i++) reporter.captureMessage(`early ${i}`)
+    const context = createFakeContext({ consent: { defaults: { crash: 'granted' } } })
+    reporter.setup(context)
+    expect(context.queue.ofType('message')).toHaveLength(10)
+  })
+
+  it('sends nothing before crash consent is granted, checked at capture time', () => {
+    const context = createFakeContext()
+    const { reporter, payloads } = setUp({}, context)
+    reporter.captureException(new Error('before consent'))
+    reporter.addBreadcrumb({ category: 'custom', message: 'before consent' })
+    expect(context.queue.events).toEqual([])
+    context.consent.grant('crash')
+    reporter.captureException(new Error('after consent'))
+    const [payload] = payloads()
+    expect(context.queue.events[0]).toMatchObject({ type: 'exception', category: 'crash', sessionId: 'session-1' })
+    expect(payload!.exceptions[0]).toMatchObject({ type: 'Error', message: 'after consent' })
+    expect(payload!.breadcrumbs).toEqual([])
+  })
+
+  it('forgets breadcrumbs and recent errors when crash consent is revoked', () => {
+    const { reporter, context } = setUp()
+    reporter.addBreadcrumb({ category: 'custom' })
+    reporter.captureException(new Error('x'))
+    context.consent.deny('crash')
+    const report = reporter.generateErrorReport()
+    expect(report.breadcrumbs).toEqual([])
+    expect(report.errors).toEqual([])
+  })
+
+  it('captures uncaught errors, unhandled rejections, failed resources and CSP violations through listeners', () => {
+    const { context, payloads } = setUp()
+    const scope = context.scope
+    expect(scope.listenerCount('error')).toBe(1)
+    scope.dispatch('error', { error: new TypeError('uncaught'), message: 'Uncaught TypeError: uncaught' })
+    scope.dispatch('error', { message: 'Uncaught SyntaxError: bad', filename: 'https://app.example/a.js', lineno: 3, colno: 9, error: null })
+    scope.dispatch('unhandledrejection', { reason: new Error('rejected') })
+    scope.dispatch('error', { target: { tagName: 'SCRIPT', src: 'https://cdn.example/lib.js?token=abc' } })
+    scope.dispatch('securitypolicyviolation', { blockedURI: 'https://evil.example/x.js', effectiveDirective: 'script-src-elem', sourceFile: 'https://app.example/a.js', lineNumber: 2 })
+    expect(payloads().map((p) => [p.exceptions[0].type, p.exceptions[0].message, p.mechanism, p.handled])).toEqual([
+      ['TypeError', 'uncaught', 'onerror', false],
+      ['SyntaxError', 'bad', 'onerror', false],
+      ['Error', 'rejected', 'onunhandledrejection', false],
+      ['ResourceError', 'Failed to load script https://cdn.example/lib.js?token=[Filtered]', 'resource', false],
+    ])
+    expect(payloads()[1]!.exceptions[0].frames).toEqual([{ function: '?', file: 'https://app.example/a.js', line: 3, column: 9, inApp: true }])
+    expect(payloads('csp_violation')).toEqual([
+      expect.objectContaining({ directive: 'script-src-elem', blockedUri: 'https://evil.example/x.js', sourceFile: 'https://app.example/a.js', line: 2 }),
+    ])
+  })
+
+  it('never assigns onerror and removes its listeners on teardown, twice safely', () => {
+    const onerror = () => {}
+    const scope = createFakeScope({ overrides: { onerror } as never })
+    const context = createFakeContext({ scope, consent: { defaults: { crash: 'granted' } } })
+    const { stop } = setUp({}, context)
+    expect((scope as unknown as { onerror: unknown }).onerror).toBe(onerror)
+    expect(scope.listenerCount()).toBe(3)
+    stop()
+    stop()
+    expect(scope.listenerCount()).toBe(0)
+  })
+
+  it('counts the same error repeating within a second instead of resending it', () => {
+    const { reporter, context, payloads } = setUp()
+    // One call site, as in a render loop: the same stack every time, the numbers in the message vary.
+    const frame = (i: number) => reporter.captureException(throwAt(`frame ${i} failed`))
+    const frames = (from: number, to: number) => {
+      for (let i = from; i < to; i++) frame(i)
+    }
+    frames(0, 100)
+    expect(payloads()).toHaveLength(1)
+    context.clock.advance(1000)
+    frames(100, 101)
+    expect(payloads().map((p) => p.count)).toEqual([1, 100])
+  })
+
+  it('filters noise by default: ResizeObserver, cross-origin Script error., extension-only stacks, and what the options ignore', () => {
+    const { reporter, context, payloads } = setUp({ ignoreErrors: [/AbortError/] })
+    reporter.captureException(new Error('ResizeObserver loop limit exceeded'))
+    context.scope.dispatch('error', { message: 'Script error.', error: null })
+    reporter.captureException({ name: 'Error', message: 'ext', stack: 'Error\n    at x (chrome-extension://abc/c.js:1:1)' })
+    reporter.captureException(new DOMException('aborted', 'AbortError'))
+    expect(payloads()).toEqual([])
+  })
+
+  it('scrubs personal data from messages, URLs, extra data, tags and the user', () => {
+    const { reporter, payloads } = setUp()
+    reporter.setUser({ id: 'u-1', email: 'ada@example.com' })
+    reporter.setTag('plan', 'pro')
+    reporter.setContext('canvas', { layers: 3, password: 'hunter2' })
+    reporter.captureException(new Error('could not mail ada@example.com'), { extra: { card: '4111 1111 1111 1111', apiKey: 'k' } })
+    const [payload] = payloads()
+    expect(payload!.exceptions[0].message).toBe('could not mail [Filtered]')
+    expect(payload!.user).toEqual({ id: 'u-1', email: '[Filtered]' })
+    expect(payload!.tags).toEqual({ plan: 'pro' })
+    expect(payload!.contexts).toEqual({ canvas: { layers: 3, password: '[Filtered]' } })
+    expect(payload!.extra).toEqual({ card: '[Filtered]', apiKey: '[Filtered]' })
+  })
+
+  it('lets beforeSend change or drop events, and skips a beforeSend that throws', () => {
+    let mode = 'tag'
+    const { reporter, context } = setUp({
+      beforeSend: (event) => {
+        if (mode == 'drop') return null
+        if (mode == 'throw') throw new Error('hook bug')
+        return { ...event, payload: { ...event.payload, changed: true } }
+      },
+    })
+    reporter.captureMessage('one')
+    mode = 'drop'
+    reporter.captureMessage('two')
+    mode = 'throw'
+    reporter.captureMessage('three')
+    expect(context.queue.events.map((event) => [event.payload.message, event.payload.changed])).toEqual([
+      ['one', true],
+      ['three', undefined],
+    ])
+    expect(context.errors).toEqual([new Error('hook bug')])
+  })
+
+  it('keeps breadcrumbs in a bounded ring, through beforeBreadcrumb, with scrubbed URLs', () => {
+    const { reporter, context, payloads } = setUp({
+      maxBreadcrumbs: 3,
+      beforeBreadcrumb: (crumb) => (crumb.message == 'secret' ? null : crumb.message == 'boom' ? (() => { throw new Error('crumb hook') })() : crumb),
+    })
+    for (const message of ['a', 'secret', 'b', 'c', 'boom']) reporter.addBreadcrumb({ category: 'custom', message })
+    reporter.addBreadcrumb({ category: 'navigation', data: { from: '/a?email=x@y.co', to: '/b' } })
+    reporter.captureMessage('now')
+    const crumbs = payloads('message')[0]!.breadcrumbs
+    expect(crumbs.map((crumb: { message?: string }) => crumb.message)).toEqual(['c', 'boom', undefined])
+    expect(crumbs[2].data).toEqual({ from: '/a?email=[Filtered]', to: '/b' })
+    expect(crumbs[0].ts).toBe(context.clock.now())
+    expect(context.errors).toHaveLength(1)
+  })
+
+  it('wraps fetch and console only while set up, returning exactly what they return', async () => {
+    const response = { status: 503 }
+    const fetchResult = Promise.resolve(response)
+    const fetch = vi.fn((..._args: unknown[]) => fetchResult)
+    const warn = vi.fn((..._args: unknown[]) => 'warned')
+    const error = vi.fn()
+    const console = { warn, error, log: () => {} }
+    const scope = createFakeScope({ overrides: { fetch, console } })
+    const context = createFakeContext({ scope, consent: { defaults: { crash: 'granted' } } })
+    const { reporter, stop, payloads } = setUp({ breadcrumbs: {} }, context)
+    expect(scope.fetch).not.toBe(fetch)
+    expect(console.warn).not.toBe(warn)
+    const init = { method: 'POST' }
+    expect(scope.fetch!('https://api.example/save?token=t', init)).toBe(fetchResult)
+    expect(fetch).toHaveBeenCalledWith('https://api.example/save?token=t', init)
+    expect(console.warn('low', 'memory')).toBe('warned')
+    expect(warn).toHaveBeenCalledWith('low', 'memory')
+    await fetchResult
+    await Promise.resolve()
+    reporter.captureMessage('check')
+    expect(payloads('message')[0]!.breadcrumbs).toEqual([
+      { category: 'console', level: 'warning', message: 'low memory', ts: expect.any(Number) },
+      { category: 'fetch', data: { method: 'POST', url: 'https://api.example/save?token=[Filtered]', status: 503, durationMs: 0 }, ts: expect.any(Number) },
+    ])
+    stop()
+    expect(scope.fetch).toBe(fetch)
+    expect(console.warn).toBe(warn)
+    expect(console.error).toBe(error)
+  })
+
+  it('keeps a fetch rejection as it was and reports a failed .wasm fetch as a resource error', async () => {
+    const failure = new TypeError('Failed to fetch')
+    const fetch = () => Promise.reject(failure)
+    const scope = createFakeScope({ overrides: { fetch } })
+    const { payloads } = setUp({ breadcrumbs: { console: false } }, createFakeContext({ scope, consent: { defaults: { crash: 'granted' } } }))
+    await expect(scope.fetch!('/core.wasm')).rejects.toBe(failure)
+    await Promise.resolve()
+    expect(payloads()[0]!.exceptions[0]).toMatchObject({ type: 'ResourceError', message: 'Failed to load wasm /core.wasm (0)' })
+  })
+
+  it('leaves a method wrapped again by someone else working after teardown', () => {
+    const original = vi.fn((..._args: unknown[]) => 1)
+    const console = { warn: original, error: original }
+    const scope = createFakeScope({ overrides: { console } })
+    const { stop } = setUp({ breadcrumbs: {} }, createFakeContext({ scope }))
+    const ours = console.warn
+    const theirs = vi.fn((...args: unknown[]) => ours(...(args as [])))
+    console.warn = theirs
+    stop()
+    expect(console.warn).toBe(theirs)
+    expect(console.warn('x')).toBe(1)
+  })
+
+  it('never lets its own error reach the page, and never captures itself', () => {
+    const context = createFakeContext({ consent: { defaults: { crash: 'granted' } } })
+    let reporter!: CrashReporter
+    let calls = 0
+    ;({ reporter } = setUp({ beforeSend: (event) => (calls++, reporter.captureException(new Error('inside')), event) }, context))
+    reporter.captureException(new Error('outside'))
+    expect(calls).toBe(1)
+    expect(context.queue.events).toHaveLength(1)
+    context.queue.push = () => {
+      throw new Error('queue broke')
+    }
+    expect(() => reporter.captureException(new Error('again'))).not.toThrow()
+    expect(context.errors).toEqual([new Error('queue broke')])
+  })
+
+  it('reports performance issues and messages with their own types', () => {
+    const { reporter, payloads } = setUp()
+    reporter.reportPerformanceIssue({ name: 'long-frame', value: 180, threshold: 50, unit: 'ms', attribution: { script: 'https://app.example/a.js', frames: 3 } })
+    reporter.captureMessage('sync degraded', 'warning')
+    expect(payloads('performance_issue')[0]).toMatchObject({
+      level: 'warning',
+      metric: { name: 'long-frame', value: 180, threshold: 50, unit: 'ms' },
+      attribution: { script: 'https://app.example/a.js', frames: 3 },
+      fingerprint: 'perf|long-frame',
+    })
+    expect(payloads('message')[0]).toMatchObject({ message: 'sync degraded', level: 'warning' })
+  })
+
+  it('captures the errors a worker throws or posts', () => {
+    const { reporter, payloads } = setUp()
+    const worker = createFakeScope()
+    const stop = reporter.observeWorker(worker)
+    worker.dispatch('error', { message: 'Uncaught Error: in worker', filename: 'https://app.example/w.js', lineno: 1, colno: 2, error: null })
+    worker.dispatch('message', { data: { marcoError: { name: 'RangeError', message: 'posted', stack: 'RangeError: posted\n    at job (https://app.example/w.js:9:1)' } } })
+    worker.dispatch('message', { data: { ordinary: true } })
+    expect(payloads().map((p) => [p.exceptions[0].type, p.mechanism, p.exceptions[0].frames[0].line])).toEqual([
+      ['Error', 'worker', 1],
+      ['RangeError', 'worker', 9],
+    ])
+    stop()
+    expect(worker.listenerCount()).toBe(0)
+  })
+
+  it('generates a JSON and text error report without secrets', () => {
+    const { reporter } = setUp({ endpoint: 'https://c.example/v1/batch?key=secret', beforeSend: (e) => e, release: '1.2.3' })
+    reporter.addBreadcrumb({ category: 'custom', message: 'opened file' })
+    reporter.captureException(new Error('save failed', { cause: new TypeError('offline') }))
+    const report = reporter.generateErrorReport()
+    expect(report.errors).toHaveLength(1)
+    expect((report.errors[0] as any).exceptions[0].frames.length).toBeGreaterThan(0)
+    expect(report.breadcrumbs[0]).toMatchObject({ message: 'opened file' })
+    expect(report.config).toMatchObject({ endpoint: 'https://c.example/v1/batch', release: '1.2.3', hooks: ['beforeSend'], consent: 'granted' })
+    expect(JSON.stringify(report)).not.toContain('secret')
+    expect(report.text).toContain('Errors (')
+    expect(report.text).toContain('×1 Error: save failed')
+    expect(report.text).toContain('caused by TypeError: offline')
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report)
+  })
+
+  it('works alone: start() builds its own queue and delivers to a real HTTP collector', async () => {
+    const collector = await startTestCollector()
+    try {
+      const reporter = new CrashReporter({
+        endpoint: collector.endpoint,
+        consent: { defaults: { crash: 'granted' } },
+        queueOptions: { storage: false },
+        breadcrumbs: false,
+        globalHandlers: false,
+      })
+      const stop = reporter.start()
+      reporter.captureException(new Error('standalone'))
+      await reporter.flush()
+      const batch = collector.requests[0]!.body as { events: { type: string; category: string; payload: any }[] }
+      expect(batch.events).toHaveLength(1)
+      expect(batch.events[0]).toMatchObject({ type: 'exception', category: 'crash', payload: { exceptions: [{ message: 'standalone' }] } })
+      stop()
+    } finally {
+      await collector.close()
+    }
+  })
+})

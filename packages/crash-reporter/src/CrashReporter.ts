@@ -1,0 +1,180 @@
+import {
+  createCoreContext,
+  createScrubber,
+  serialize,
+  type CoreContext,
+  type Feature,
+  type JsonValue,
+  type ListenTarget,
+  type OwnedCoreContext,
+  type Teardown,
+} from '@marco/core'
+import { captureException } from './captureException'
+import { captureMessage } from './captureMessage'
+import { createRateLimiter } from './createRateLimiter'
+import { generateErrorReport } from './generateErrorReport'
+import { pushBreadcrumb } from './pushBreadcrumb'
+import type { ReporterState } from './ReporterState'
+import { reportCspViolation } from './reportCspViolation'
+import { reportPerformanceIssue } from './reportPerformanceIssue'
+import { startBreadcrumbs } from './startBreadcrumbs'
+import { startGlobalHandlers } from './startGlobalHandlers'
+import { startWorkerHandlers } from './startWorkerHandlers'
+import type { Breadcrumb, CrashReporterOptions, CspViolation, ErrorContext, ErrorReport, Level, PerformanceMetric } from './types'
+
+/** Calls made before `setup` / `start` that are replayed then; later ones are dropped. */
+const MAX_PENDING = 10
+
+/**
+ * Every error of the app, wasm included, understood and never noisy: global capture (`error`,
+ * `unhandledrejection`, `securitypolicyviolation`, workers), stack parsing for every engine and for wasm
+ * frames, breadcrumbs, fingerprints, dedupe and rate limits, noise filters, PII scrubbing, and a bug-report
+ * snapshot. Events are `crash` category and go nowhere before `crash` consent is granted.
+ *
+ * With the runtime, it is a `Feature` (`setup(context)`); alone, `start()` builds its own context and queue.
+ *
+ * @example
+ * const reporter = new CrashReporter({ endpoint: '/v1/batch', consent: { defaults: { crash: 'granted' } }, inAppUrls: [location.origin] })
+ * const stop = reporter.start()
+ * reporter.setTag('tool', 'pen')
+ * try { draw() } catch (error) { reporter.captureException(error, { extra: { layer: 3 } }) }
+ */
+export class CrashReporter implements Feature {
+  readonly name = 'crash-reporter'
+  private _s: ReporterState
+  private _pending: (() => void)[] = []
+  private _stop: Teardown | undefined
+  /** The context `start()` built, with its own queue. */
+  private _own: OwnedCoreContext | undefined
+
+  constructor(options: CrashReporterOptions = {}) {
+    this._s = {
+      options: options,
+      scrubber: createScrubber(options.scrub),
+      limit: createRateLimiter(options.dedupeWindowMs ?? 1000, options.maxEventsPerMinute ?? 30),
+      crumbs: [],
+      recent: [],
+      perf: [],
+      tags: {},
+      contexts: {},
+      busy: false,
+    }
+  }
+
+  /** Installs the global handlers and breadcrumbs on `context.scope`; the runtime calls it. Returns the teardown. */
+  setup(context: CoreContext): Teardown {
+    this.stop()
+    const state = this._s
+    const options = state.options
+    state.context = context
+    const stops = context.monitor.call(() => [
+      context.consent.subscribe(({ category, state: now }) => {
+        if (category == 'crash' && now != 'granted') state.crumbs.length = state.recent.length = state.perf.length = 0
+      }),
+      options.globalHandlers === false ? () => {} : startGlobalHandlers(state),
+      options.breadcrumbs === false
+        ? () => {}
+        : startBreadcrumbs(
+            context,
+            options.breadcrumbs ?? {},
+            // The reporter's own deliveries are not what led to an error.
+            (crumb) => (options.endpoint && crumb.data?.url === options.endpoint) || pushBreadcrumb(state, crumb),
+            (url, status) => {
+              if (/\.wasm([?#]|$)/.test(url)) {
+                captureException(state, { name: 'ResourceError', message: `Failed to load wasm ${state.scrubber.url(url)} (${status})` }, { handled: false, mechanism: 'resource' })
+              }
+            },
+          ),
+    ])
+    this._pending.splice(0).forEach((call) => context.monitor.call(call))
+    this._stop = () => {
+      stops?.forEach((stop) => stop())
+      state.context = undefined
+    }
+    return () => this.stop()
+  }
+
+  /**
+   * Alone, without the runtime: builds a context (own `EventQueue` to `endpoint`, consent from `consent`)
+   * and sets up. Returns the teardown, which also stops the own queue.
+   */
+  start(): Teardown {
+    const { endpoint, consent, queueOptions, scope, debug } = this._s.options
+    const context = createCoreContext({ endpoint, consent, queueOptions, scope, debug })
+    this.setup(context)
+    this._own = context
+    return () => this.stop()
+  }
+
+  /** Removes every listener and wrapper; stops the own queue (`start()`). Safe to call twice. */
+  stop(): void {
+    const stop = this._stop
+    const own = this._own
+    this._stop = this._own = undefined
+    stop?.()
+    own?.stop().catch(own.monitor.report)
+  }
+
+  /** Sends what the own queue (`start()`) holds now, e.g. before a "report a bug" dialog closes. */
+  async flush(): Promise<void> {
+    await this._own?.flush().catch(this._own.monitor.report)
+  }
+
+  /** Captures anything thrown: Errors, strings, objects, `null`, DOMExceptions, `AggregateError`s, `cause` chains. */
+  captureException(error: unknown, context?: ErrorContext): void {
+    this._run(() => captureException(this._s, error, context))
+  }
+
+  captureMessage(message: string, level?: Level): void {
+    this._run(() => captureMessage(this._s, message, level))
+  }
+
+  /** A breached performance budget (long frame, slow wasm load, INP over threshold). */
+  reportPerformanceIssue(metric: PerformanceMetric): void {
+    this._run(() => reportPerformanceIssue(this._s, metric))
+  }
+
+  /** A CSP violation (a `SecurityPolicyViolationEvent`, or one the runtime forwards). */
+  reportCspViolation(violation: CspViolation): void {
+    this._run(() => reportCspViolation(this._s, violation))
+  }
+
+  addBreadcrumb(breadcrumb: Breadcrumb): void {
+    this._s.context?.monitor.call(pushBreadcrumb, this._s, breadcrumb)
+  }
+
+  /** Captures a worker's uncaught errors and the errors it posts as `{ marcoError }`. Call after setup. */
+  observeWorker(worker: ListenTarget): Teardown {
+    return (this._s.context && this._s.context.monitor.call(startWorkerHandlers, this._s, worker)) || (() => {})
+  }
+
+  /** The user on every event (`null` forgets it); personal fields such as `email` are scrubbed. */
+  setUser(user: { id?: string; [key: string]: unknown } | null): void {
+    this._s.user = user ? serialize(user, { maxBytes: 2048 }) : undefined
+  }
+
+  setTag(key: string, value: string): void {
+    try {
+      this._s.tags[key] = String(value)
+    } catch {
+      // a value whose toString throws is not a tag
+    }
+  }
+
+  /** Named data on every event (`null` removes it), serialized with core's `serialize`. */
+  setContext(name: string, value: unknown): void {
+    if (value == null) delete this._s.contexts[name]
+    else this._s.contexts[name] = serialize(value, { maxBytes: 8192 }) as JsonValue
+  }
+
+  /** A snapshot for a "report a bug" button: environment, last errors, breadcrumbs, performance, config. */
+  generateErrorReport(): ErrorReport {
+    return generateErrorReport(this._s)
+  }
+
+  private _run(call: () => void): void {
+    const context = this._s.context
+    if (context) context.monitor.call(call)
+    else if (this._pending.length < MAX_PENDING) this._pending.push(call)
+  }
+}

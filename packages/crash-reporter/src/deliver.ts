@@ -1,0 +1,55 @@
+import { createEvent } from '@marco/core'
+import { callHook } from './callHook'
+import type { ReporterState } from './ReporterState'
+
+/**
+ * The wire types of the crash reporter's events.
+ *
+ * @example
+ * const type: CrashEventType = 'csp_violation'
+ */
+export type CrashEventType = 'exception' | 'message' | 'performance_issue' | 'csp_violation'
+
+/** Exception payloads kept for `generateErrorReport`. */
+const RECENT_ERRORS = 10
+
+/**
+ * The one way out for every crash event: only with `crash` consent, counted instead of sent while the rate
+ * limiter says so, enriched (tags, user, contexts, breadcrumbs, page URL, release), scrubbed, passed through
+ * `beforeSend`, and pushed to the queue. `build` runs only for events that are sent, so a repeat costs
+ * nearly nothing. Returns whether the event was queued.
+ *
+ * @example
+ * deliver(state, 'message', 'msg|info|hello', () => ({ message: 'hello', level: 'info' }))
+ */
+export function deliver(state: ReporterState, type: CrashEventType, key: string, build: () => Record<string, unknown>): boolean {
+  const context = state.context
+  if (!context || state.busy || !context.consent.isGranted('crash')) return false
+  state.busy = true
+  try {
+    const count = state.limit(key, context.clock.monotonic())
+    if (!count) return false
+    const { release, environment, beforeSend } = state.options
+    const { tags, ...payload } = build()
+    const href = context.scope.location?.href
+    const scrubbed = state.scrubber.value({
+      ...payload,
+      fingerprint: key,
+      count,
+      url: href && state.scrubber.url(href),
+      tags: { ...state.tags, ...(tags as object) },
+      user: state.user,
+      contexts: state.contexts,
+      breadcrumbs: state.crumbs.slice(),
+    })
+    // Settings, not user data, and left unscrubbed: `app@1.2.3` would read as an email address.
+    const event = callHook(context.monitor, beforeSend, createEvent(context, 'crash', type, { release, environment, ...scrubbed }))
+    if (!event) return false
+    context.queue.push(event)
+    const list = type == 'exception' ? state.recent : type == 'performance_issue' ? state.perf : undefined
+    if (list && list.push(event.payload) > RECENT_ERRORS) list.shift()
+    return true
+  } finally {
+    state.busy = false
+  }
+}

@@ -1,0 +1,17 @@
+import type { ExceptionEntry } from './types'
+
+/**
+ * What makes two errors the same error: the type, the message with its numbers and ids masked, and the
+ * newest three in-app frames (any frames when none is in-app). Equal fingerprints are deduplicated.
+ *
+ * @example
+ * fingerprint({ type: 'TypeError', message: 'item 42 missing', frames }) // 'TypeError|item # missing|draw@https://…/main.js'
+ */
+export function fingerprint(entry: ExceptionEntry): string {
+  const inApp = entry.frames.filter((frame) => frame.inApp)
+  return [
+    entry.type,
+    entry.message.slice(0, 300).replace(/0x[\da-f]+|\d+/gi, '#'),
+    ...(inApp.length ? inApp : entry.frames).slice(0, 3).map((frame) => `${frame.function}@${frame.file}:${frame.line ?? frame.functionIndex}`),
+  ].join('|')
+}

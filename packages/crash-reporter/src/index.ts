@@ -1,0 +1,19 @@
+export { CrashReporter } from './CrashReporter'
+export { parseStack } from './parseStack'
+export { createSentryTransport } from './createSentryTransport'
+export { toSentryEvent } from './toSentryEvent'
+export type { SentryTransportOptions } from './createSentryTransport'
+export type { CrashEventType } from './deliver'
+export type {
+  Breadcrumb,
+  BreadcrumbOptions,
+  CrashReporterOptions,
+  CspViolation,
+  ErrorContext,
+  ErrorReport,
+  ExceptionEntry,
+  Level,
+  PerformanceMetric,
+  StackFrame,
+  UrlPattern,
+} from './types'
