@@ -73,10 +73,11 @@ for (const entry of budgets) {
     const { eager, lazy } = await bundle(parts.map(({ from, import: names }) => `export { ${names.join(', ')} } from '${from}'`).join('\n'))
     return { size: measure(eager), later: measure(lazy) }
   }
-  let { size, later } = await cost(entry)
+  // "also": more imports bundled together with this one (e.g. the runtime with one feature).
+  let { size, later } = await cost(entry, ...(entry.also ? [entry.also] : []))
   if (entry.beyond) {
     const base = await cost(entry.beyond)
-    const both = await cost(entry, entry.beyond)
+    const both = await cost(entry, ...(entry.also ? [entry.also] : []), entry.beyond)
     for (const key of ['raw', 'gzip', 'brotli']) {
       size[key] = both.size[key] - base.size[key]
       later[key] = both.later[key] - base.later[key]

@@ -128,7 +128,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
         debug: this._options.debug,
         scope: this._options.scope,
         sessionId: () => this._state?.sid ?? '',
-        queueOptions: { context: () => readBatchContext(owned.scope, this._scrubber), ...this._options.queueOptions },
+        queueOptions: { context: () => this.batchContext(), ...this._options.queueOptions },
       })
       this._owned = owned
       this.setup(owned)
@@ -147,6 +147,16 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   /** The consent state in use (the runtime's, or the engine's own when used alone). */
   get consent(): Consent | undefined {
     return this._context?.consent as Consent | undefined
+  }
+
+  /**
+   * What a batch says once about where its events happened (page, referrer, UTM, viewport, locale); the
+   * runtime's queue reads it per batch. Nothing without `analytics` consent.
+   */
+  batchContext(): Record<string, unknown> | undefined {
+    // Used alone, the last batch goes out after teardown: the own context still describes the page.
+    const context = this._context ?? this._owned
+    return context?.consent.isGranted('analytics') ? readBatchContext(context.scope, this._scrubber) : undefined
   }
 
   /** The current session id (empty before consent). */

@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AnalyticsEngine } from '@marco/analytics'
+import type { CoreContext, Feature, Teardown } from '@marco/core'
+import { CrashReporter } from '@marco/crash-reporter'
+import { createFakeScope, startTestCollector, type TestCollector } from '@marco/testing'
+import { createMarcoClient } from './createMarcoClient'
+import type { MarcoConfig } from './MarcoRuntime'
+
+let collector: TestCollector
+beforeEach(async () => {
+  collector = await startTestCollector()
+})
+afterEach(() => collector.close())
+
+const received = () => collector.requests.flatMap((request) => (request.body as { events: { type: string; category: string; payload: any; sessionId: string }[] }).events)
+
+function client(config: MarcoConfig = {}) {
+  return createMarcoClient({ endpoint: collector.endpoint, scope: createFakeScope({ overrides: { fetch, console } }), queue: { storage: false }, ...config })
+}
+
+/** A feature that records what happens to it. */
+class Probe implements Feature {
+  log: string[] = []
+  constructor(
+    readonly name: string,
+    private readonly order: string[],
+  ) {}
+  setup(_context: CoreContext): Teardown {
+    this.order.push(`setup ${this.name}`)
+    return () => this.order.push(`teardown ${this.name}`)
+  }
+}
+
+describe('MarcoRuntime', () => {
+  it('runs the features it is given, in any order, on one context, one session and one queue', async () => {
+    for (const features of [
+      [new CrashReporter({ globalHandlers: false, breadcrumbs: false }), new AnalyticsEngine({ autoPageViews: false })],
+      [new AnalyticsEngine({ autoPageViews: false }), new CrashReporter({ globalHandlers: false, breadcrumbs: false })],
+    ]) {
+      collector.requests.length = 0
+      const marco = client({ features, consent: { defaults: { analytics: 'granted', crash: 'granted' } }, release: '2.0.3' }).start()
+      marco.get(AnalyticsEngine)!.track('export', { format: 'svg' })
+      marco.get(CrashReporter)!.captureException(new Error('boom'))
+      await marco.shutdown()
+      const events = received()
+      expect(events.map((event) => event.type).sort()).toEqual(['exception', 'session_start', 'track'])
+      // One session for every feature: the analytics session.
+      expect(new Set(events.map((event) => event.sessionId)).size).toBe(1)
+      expect(collector.requests).toHaveLength(1)
+      expect((collector.requests[0]!.body as { sdk: unknown; context: unknown })).toMatchObject({ sdk: { name: '@marco/runtime' }, context: { release: '2.0.3' } })
+    }
+  })
+
+  it('runs with only the crash reporter, and with no feature at all', async () => {
+    const marco = client({ features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })], consent: { defaults: { crash: 'granted' } } }).start()
+    expect(marco.get(AnalyticsEngine)).toBeUndefined()
+    marco.get(CrashReporter)!.captureMessage('hello', 'info')
+    await marco.shutdown()
+    expect(received().map((event) => event.type)).toEqual(['message'])
+    const empty = client().start()
+    await empty.shutdown()
+  })
+
+  it('reports a feature whose setup throws and still starts the others', async () => {
+    const order: string[] = []
+    const errors: unknown[] = []
+    const broken: Feature = {
+      name: 'broken',
+      setup() {
+        throw new Error('cannot start')
+      },
+    }
+    const marco = client({ features: [new Probe('a', order), broken, new Probe('b', order)] })
+    marco.on('error', (error) => errors.push(error))
+    expect(() => marco.start()).not.toThrow()
+    expect(order).toEqual(['setup a', 'setup b'])
+    expect(errors.map((error) => (error as Error).message)).toEqual(['cannot start', 'feature "broken" failed to start'])
+    await marco.shutdown()
+  })
+
+  it('tears features down in reverse order, once, and start twice does nothing', async () => {
+    const order: string[] = []
+    const warn = vi.fn()
+    const marco = createMarcoClient({ endpoint: collector.endpoint, debug: true, scope: createFakeScope({ overrides: { console: { warn } } }), features: [new Probe('a', order), new Probe('b', order), new Probe('c', order)] })
+    marco.start()
+    marco.start()
+    await marco.shutdown()
+    await marco.shutdown()
+    expect(order).toEqual(['setup a', 'setup b', 'setup c', 'teardown c', 'teardown b', 'teardown a'])
+    expect(warn.mock.calls.filter(([message]) => String(message).includes('start() called twice'))).toHaveLength(1)
+  })
+
+  it('replays calls made before start', async () => {
+    const analytics = new AnalyticsEngine({ autoPageViews: false })
+    const marco = client({ features: [analytics], consent: { defaults: { analytics: 'granted' } } })
+    analytics.track('before-start')
+    marco.start()
+    await marco.shutdown()
+    expect(received().map((event) => event.type)).toEqual(['session_start', 'track'])
+  })
+
+  it('purges the queued data of a category when its consent is revoked', async () => {
+    collector.reply = () => 'network-error'
+    const marco = client({
+      features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false }), new AnalyticsEngine({ autoPageViews: false })],
+      consent: { defaults: { analytics: 'granted', crash: 'granted' } },
+      queue: { storage: false, retryBaseMs: 1, retryMaxMs: 5 },
+    }).start()
+    const dropped: unknown[] = []
+    marco.on('dropped', (drop) => dropped.push(drop))
+    marco.get(CrashReporter)!.captureException(new Error('kept'))
+    marco.get(AnalyticsEngine)!.track('purged')
+    await marco.flush()
+    expect(collector.requests).toHaveLength(1)
+    marco.consent.deny('analytics')
+    collector.reply = () => ({ status: 200 })
+    const stored = () => collector.requests.filter((request) => request.status === 200).flatMap((request) => (request.body as { events: { type: string }[] }).events)
+    await vi.waitFor(async () => {
+      await marco.flush()
+      expect(stored().map((event) => event.type)).toEqual(['exception'])
+    })
+    expect(dropped).toEqual([{ category: 'analytics', reason: 'consent_revoked', count: 2 }])
+    await marco.shutdown()
+  })
+
+  it('routes a budget breach to the crash reporter, a CSP violation to the crash reporter, and a wasm load to performance analytics', async () => {
+    const loads: unknown[] = []
+    let breach: ((value: unknown) => void) | undefined
+    let csp: ((value: unknown) => void) | undefined
+    let load: ((value: unknown) => void) | undefined
+    const perf = {
+      name: 'perf',
+      setup: () => () => {},
+      onBudgetBreach: (listener: (value: unknown) => void) => ((breach = listener), () => (breach = undefined)),
+      recordWasmLoad: (profile: unknown) => loads.push(profile),
+    }
+    const security = { name: 'csp', setup: () => () => {}, onCspViolation: (listener: (value: unknown) => void) => ((csp = listener), () => (csp = undefined)) }
+    const wasm = { name: 'wasm', setup: () => () => {}, onLoad: (listener: (value: unknown) => void) => ((load = listener), () => (load = undefined)) }
+    const budgets: unknown[] = []
+    const violations: unknown[] = []
+    const marco = client({ features: [perf, security, wasm, new CrashReporter({ globalHandlers: false, breadcrumbs: false })], consent: { defaults: { crash: 'granted' } } })
+    marco.on('budget', (value) => budgets.push(value))
+    marco.on('csp-violation', (value) => violations.push(value))
+    marco.start()
+    breach!({ metric: 'INP', value: 420, threshold: 200 })
+    csp!({ violatedDirective: 'script-src-elem', effectiveDirective: 'script-src-elem', blockedURI: 'inline', sourceFile: 'https://marco.test/', lineNumber: 3, columnNumber: 1, disposition: 'enforce' })
+    load!({ bytes: 1024, cacheHit: false, durations: { total: 40 } })
+    await marco.shutdown()
+    expect(budgets).toHaveLength(1)
+    expect(violations).toHaveLength(1)
+    expect(loads).toEqual([{ bytes: 1024, cacheHit: false, durations: { total: 40 } }])
+    expect(received().map((event) => event.type).sort()).toEqual(['csp_violation', 'performance_issue'])
+    // Torn down: no listener is left behind.
+    expect([breach, csp, load]).toEqual([undefined, undefined, undefined])
+  })
+
+  it('passes errors inside features to the error listeners, never to the page', async () => {
+    const errors: unknown[] = []
+    const throwing = {
+      name: 'throwing',
+      setup: () => () => {},
+      onBudgetBreach: () => {
+        throw new Error('wiring failed')
+      },
+    }
+    const marco = client({ features: [throwing] })
+    marco.on('error', (error) => errors.push(error))
+    marco.on('error', () => {
+      throw new Error('a listener that throws is skipped')
+    })
+    expect(() => marco.start()).not.toThrow()
+    expect((errors[0] as Error).message).toBe('wiring failed')
+    await marco.shutdown()
+  })
+
+  it('sends nothing for a session outside sampleRate', async () => {
+    const marco = client({ sampleRate: 0, features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })], consent: { defaults: { crash: 'granted' } } }).start()
+    marco.get(CrashReporter)!.captureException(new Error('not sampled'))
+    await marco.shutdown()
+    expect(collector.requests).toHaveLength(0)
+  })
+
+  it('warns once per malformed option and runs with safe defaults instead of throwing', async () => {
+    const warn = vi.fn()
+    const scope = createFakeScope({ overrides: { console: { warn } } })
+    const marco = createMarcoClient({ debug: true, scope, endpoint: 42 as never, sampleRate: 7, features: 'all' as never, colour: 'blue' } as MarcoConfig)
+    expect(() => marco.start()).not.toThrow()
+    const messages = warn.mock.calls.map(([message]) => String(message))
+    expect(messages.some((message) => message.includes('config.endpoint'))).toBe(true)
+    expect(messages.some((message) => message.includes('config.sampleRate'))).toBe(true)
+    expect(messages.some((message) => message.includes('config.features'))).toBe(true)
+    expect(messages.some((message) => message.includes('config.colour'))).toBe(true)
+    expect(() => createMarcoClient(null as never).start()).not.toThrow()
+    await marco.shutdown()
+  })
+})

@@ -1,0 +1,6 @@
+export { createMarcoClient } from './createMarcoClient'
+export { MarcoRuntime, SDK_VERSION } from './MarcoRuntime'
+export type { MarcoConfig, MarcoEventMap } from './MarcoRuntime'
+export { lazy } from './lazy'
+export { wireFeatures } from './wireFeatures'
+export { validateConfig } from './validateConfig'
