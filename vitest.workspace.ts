@@ -25,6 +25,9 @@ export const projects = [
       include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
       exclude: ['**/*.chromium.test.ts', '**/node_modules/**'],
       environment: 'node',
+      // Property-based tests and real servers take seconds on a busy 2-core machine; nothing here asserts
+      // on time, so a generous limit only guards against hangs.
+      testTimeout: 30_000,
       setupFiles: [`${root}scripts/vitest.setup.ts`],
     },
   },

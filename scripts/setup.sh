@@ -26,4 +26,11 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   fi
 fi
 
+# Native addons (better-sqlite3 for the collector) build against the installed Node's own headers: this
+# machine has no route to download them. npm's config names where they are; pnpm's node-gyp reads the env.
+nodedir=$(npm config get nodedir 2>/dev/null || true)
+if [ -n "$nodedir" ] && [ "$nodedir" != "undefined" ] && [ -z "${npm_config_nodedir:-}" ]; then
+  export npm_config_nodedir="$nodedir"
+fi
+
 CI=true pnpm install --frozen-lockfile
