@@ -11,8 +11,11 @@ import type { CspViolation } from './types'
  * reportCspViolation(state, event) // a SecurityPolicyViolationEvent
  */
 export function reportCspViolation(state: ReporterState, violation: CspViolation): void {
-  const { blockedURI = '', sourceFile = '', lineNumber, columnNumber, disposition, sample } = violation
-  const directive = violation.effectiveDirective || violation.violatedDirective || ''
+  const { sourceFile = '', disposition, sample } = violation
+  const blockedURI = violation.blockedURI ?? violation.blockedUri ?? ''
+  const lineNumber = violation.lineNumber ?? violation.line
+  const columnNumber = violation.columnNumber ?? violation.column
+  const directive = violation.effectiveDirective || violation.violatedDirective || violation.directive || ''
   if (isExtensionUrl(blockedURI) || isExtensionUrl(sourceFile)) return
   const url = state.scrubber.url
   deliver(state, 'csp_violation', `csp|${directive}|${blockedURI}`, () => ({

@@ -119,6 +119,11 @@ export interface CspViolation {
   columnNumber?: number
   disposition?: string
   sample?: string
+  /** The same fields as `@marco/security`'s `startCspReporting` names them (the runtime forwards those). */
+  directive?: string
+  blockedUri?: string
+  line?: number
+  column?: number
 }
 
 /**

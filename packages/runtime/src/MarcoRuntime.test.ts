@@ -194,3 +194,36 @@ describe('MarcoRuntime', () => {
     await marco.shutdown()
   })
 })
+
+describe('MarcoRuntime with the real CSP reporting and crash reporter', () => {
+  it('turns a securitypolicyviolation into one csp_violation event and one csp-violation notice', async () => {
+    const { CspReporting } = await import('@marco/security')
+    const scope = createFakeScope({ overrides: { fetch, console } })
+    const marco = createMarcoClient({
+      endpoint: collector.endpoint,
+      scope,
+      queue: { storage: false },
+      consent: { defaults: { crash: 'granted' } },
+      features: [new CrashReporter({ breadcrumbs: false }), new CspReporting()],
+    })
+    const notices: unknown[] = []
+    marco.on('csp-violation', (violation) => notices.push(violation))
+    marco.start()
+    scope.dispatch('securitypolicyviolation', {
+      effectiveDirective: 'script-src-elem',
+      violatedDirective: 'script-src-elem',
+      blockedURI: 'inline',
+      sourceFile: 'https://marco.test/',
+      lineNumber: 12,
+      columnNumber: 3,
+      disposition: 'enforce',
+      sample: 'alert(1)',
+    })
+    await marco.shutdown()
+    expect(notices).toHaveLength(1)
+    const events = received().filter((event) => event.type === 'csp_violation')
+    // Heard twice (the reporter's own listener and the wiring): sent once, the repeat counted.
+    expect(events).toHaveLength(1)
+    expect(events[0]!.payload).toMatchObject({ directive: 'script-src-elem', blockedUri: 'inline', line: 12 })
+  })
+})

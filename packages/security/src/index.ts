@@ -17,6 +17,7 @@ export { matchesCsrfToken } from './matchesCsrfToken'
 
 // Client side.
 export { startCspReporting } from './startCspReporting'
+export { CspReporting } from './CspReporting'
 export type { CspViolation, CspReportingOptions } from './startCspReporting'
 export { createTrustedTypesPolicy } from './createTrustedTypesPolicy'
 export type { ScriptUrlPolicy, TrustedTypesFactory } from './createTrustedTypesPolicy'
