@@ -321,6 +321,19 @@ describe('EventQueue batching and page lifecycle', () => {
     expect(q.stats().pending).toBe(400)
   })
 
+  it('sends at once what is pushed after its own hide handler ran (a later listener of the same event)', async () => {
+    const scope = createFakeScope()
+    const { transport, calls } = recordingTransport()
+    const q = localQueue({ transport, scope })
+    scope.addEventListener!('pagehide', () => q.push(makeEvent({ type: 'late_summary' })))
+    scope.dispatch('pagehide', { persisted: false })
+    // No timer runs after a page is gone: it must not wait for one.
+    await Promise.resolve()
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.options.unloading).toBe(true)
+    expect(calls[0]!.batch.events.map((event) => event.type)).toEqual(['late_summary'])
+  })
+
   it('flushes when the document becomes hidden, and only then', () => {
     const document = Object.assign(new EventTarget(), { visibilityState: 'visible' }) as unknown as Document
     const scope = createFakeScope({ overrides: { document } })

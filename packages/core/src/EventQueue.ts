@@ -146,6 +146,8 @@ export class EventQueue implements EventSink {
   private _ready: Promise<void>
   private _online: boolean
   private _retryAt = 0
+  /** Set by a hide or close of the page, until it is visible again. */
+  private _hidden = false
   /** Until when this tab's lease on its stored events is known to hold. */
   private _leaseUntil = 0
   private _attempt = 0
@@ -176,13 +178,14 @@ export class EventQueue implements EventSink {
     this._o = limits
     let transport = options.transport
     if (!transport) {
-      if (!options.endpoint) this._warn('EventQueue: no endpoint or transport, events wait')
+      if (!options.endpoint) this._warn('no endpoint: events wait')
       transport = options.endpoint
         ? createFetchTransport({ endpoint: options.endpoint, scope: this._scope, timeoutMs: options.requestTimeoutMs })
         : { send: async () => ({ result: 'retry' }) }
     }
     this._transport = transport
-    this._online = readOnline(this._scope)
+    // Unknown counts as online: only an explicit `false` holds delivery back.
+    this._online = this._scope.navigator?.onLine !== false
 
     const monitor = this._monitor
     const scope = this._scope
@@ -205,6 +208,7 @@ export class EventQueue implements EventSink {
       }),
       listen(monitor, scope.document, 'visibilitychange', () => {
         if (scope.document?.visibilityState === 'hidden') this._unload()
+        else this._hidden = false
       }),
     )
 
@@ -218,11 +222,16 @@ export class EventQueue implements EventSink {
    */
   push(event: SdkEvent): void {
     try {
-      if (this._stopped) return this._warn('EventQueue: push after stop() ignored')
+      if (this._stopped) return this._warn('push after stop')
       this._stats.accepted++
       // A burst while the queue is full is processed early, so memory stays within maxQueueEvents plus one batch.
       if (this._incoming.push(event) + this._queue.length > this._o.maxQueueEvents && this._incoming.length >= this._o.maxBatchEvents) this._ingest()
-      else if (!this._cancelIngest) this._cancelIngest = startTimeout(this._monitor, () => this._ingest(), 0)
+      else if (!this._cancelIngest) {
+        this._cancelIngest = startTimeout(this._monitor, () => this._ingest(), 0)
+        // Pushed while the page is hidden or closing (by a hide handler that ran after ours): no timer may
+        // ever fire again, so it goes out within this task.
+        if (this._hidden) queueMicrotask(this._monitor.wrap(() => this._unload()))
+      }
     } catch (error) {
       this._monitor.report(error)
     }
@@ -301,7 +310,7 @@ export class EventQueue implements EventSink {
       this._storeState = 'memory'
       // What was accepted while the store was opening lives in memory only.
       for (const event of this._queue) event.chunk = undefined
-      this._warn('EventQueue: no IndexedDB, memory only', error)
+      this._warn('no IndexedDB: memory only', error)
     }
   }
 
@@ -404,7 +413,7 @@ export class EventQueue implements EventSink {
         // Over quota (or the database went away): keep going in memory; this page loses nothing.
         this._storeState = 'memory'
         for (const event of chunk.events) event.chunk = undefined
-        this._warn('EventQueue: IndexedDB write failed, memory only', error)
+        this._warn('IndexedDB full: memory only', error)
       }
     })
   }
@@ -553,6 +562,7 @@ export class EventQueue implements EventSink {
 
   /** The page is being hidden or closed: send what fits the keepalive budget now, synchronously started. */
   private _unload(): void {
+    this._hidden = true
     if (this._stopped) return
     this._ingest()
     if (!this._online || this._clock.now() < this._retryAt) return
@@ -584,7 +594,7 @@ export class EventQueue implements EventSink {
     const key = dropKey(drop)
     const known = this._drops.get(key)
     this._drops.set(key, known ? { ...known, count: known.count + count } : drop)
-    this._warn(`EventQueue: dropped, ${reason}`)
+    this._warn(`dropped: ${reason}`)
     if (this._onDrop) this._monitor.call(this._onDrop, drop)
   }
 
@@ -592,21 +602,13 @@ export class EventQueue implements EventSink {
   private _warn(message: string, detail?: unknown): void {
     if (this._debug && !this._warned.has(message)) {
       this._warned.add(message)
-      this._scope.console?.warn(`[marco] ${message}`, detail ?? '')
+      this._scope.console?.warn(`[marco] queue: ${message}`, detail ?? '')
     }
   }
 }
 
 function dropKey(drop: DropCount): string {
   return `${drop.category}|${drop.reason}|${drop.status ?? ''}`
-}
-
-function readOnline(scope: GlobalScope): boolean {
-  try {
-    return scope.navigator?.onLine !== false
-  } catch {
-    return true
-  }
 }
 
 function isValid(event: SdkEvent | undefined): event is SdkEvent {
