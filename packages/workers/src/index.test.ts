@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest'
+
+describe('@marco/workers', () => {
+  it('imports in plain Node, with no window, and runs nothing on import', async () => {
+    expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined')
+    const module = await import('./index')
+    expect(Object.keys(module).sort()).toEqual(
+      ['QueueFullError', 'WorkerCrashedError', 'WorkerPool', 'createSharedState', 'createWorkerSink', 'expose', 'startAnalyticsWorker', 'transfer', 'wrap'].sort(),
+    )
+    const pool = new module.WorkerPool({ url: '/worker.js', size: 1 })
+    expect(pool.name).toBe('workers')
+    expect(pool.stats()).toMatchObject({ workers: 0, queued: 0 })
+  })
+})

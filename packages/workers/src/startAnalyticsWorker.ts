@@ -1,0 +1,51 @@
+import { EventQueue, type ConsentCategory, type EventQueueOptions, type FlushResult, type QueueStats, type SdkEvent } from '@marco/core'
+import { expose } from './expose'
+import type { Endpoint } from './types'
+
+/** What the analytics worker answers (`createWorkerSink` is its one caller). */
+export interface AnalyticsWorkerApi {
+  /** Starts the worker's `EventQueue` with these options (cloneable ones only: no transport, clock or callbacks). */
+  init(options: EventQueueOptions): boolean
+  /** Pushes a batch: the UTF-8 JSON of an array of events, transferred. Answers how many were pushed. */
+  push(batch: ArrayBuffer): number
+  flush(): Promise<FlushResult | undefined>
+  purge(category: ConsentCategory): void
+  stats(): QueueStats | undefined
+  /** Flushes, stops the queue (what is left stays in IndexedDB for the next page load). */
+  stop(): Promise<void>
+}
+
+/**
+ * Runs the analytics side of a worker: answers `createWorkerSink` over `endpoint` (default this worker's
+ * global scope) and feeds its batches into an `EventQueue` of the worker's own, which persists them in
+ * IndexedDB and sends them. `overrides` replace init options (a test transport). Returns the removal.
+ * The ready-made entry `@marco/workers/analytics-worker` is this call and nothing else.
+ *
+ * @example
+ * // my-worker.ts: analytics plus the app's own methods in one worker
+ * startAnalyticsWorker()
+ */
+export function startAnalyticsWorker(endpoint?: Endpoint, overrides: EventQueueOptions = {}): () => void {
+  let queue: EventQueue | undefined
+  const decoder = new TextDecoder()
+  const api: AnalyticsWorkerApi = {
+    init(options) {
+      queue ??= new EventQueue({ ...options, ...overrides })
+      return true
+    },
+    push(batch) {
+      if (!queue) throw new Error('analytics worker: push before init')
+      const events = JSON.parse(decoder.decode(batch)) as SdkEvent[]
+      for (const event of events) queue.push(event)
+      return events.length
+    },
+    flush: async () => queue?.flush(),
+    purge: (category) => queue?.purge(category),
+    stats: () => queue?.stats(),
+    async stop() {
+      await queue?.flush()
+      await queue?.stop()
+    },
+  }
+  return expose(api, endpoint)
+}
