@@ -22,7 +22,7 @@ export const projects = [
     test: {
       name: 'unit',
       root,
-      include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+      include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
       exclude: ['**/*.chromium.test.ts', '**/node_modules/**'],
       environment: 'node',
       // Property-based tests and real servers take seconds on a busy 2-core machine; nothing here asserts

@@ -8,7 +8,7 @@ import { root } from './packages.mjs'
 
 const summaryFile = `${root}.tmp/vitest-summary.json`
 const steps = [
-  { name: 'typecheck', cmd: ['pnpm', 'exec', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'typecheck', cmd: ['pnpm', 'run', 'typecheck'] },
   { name: 'build', cmd: ['pnpm', 'run', 'build'] },
   { name: 'unit and integration tests', cmd: ['pnpm', 'exec', 'vitest', 'run'], vitest: true, needs: 'build' },
   { name: 'publint and attw', cmd: ['node', 'scripts/lint-packages.mjs'], needs: 'build' },

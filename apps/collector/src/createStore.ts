@@ -1,0 +1,300 @@
+import type { Database } from 'better-sqlite3'
+import { extractFacts, VITAL_THRESHOLDS } from './extractFacts'
+import { percentile } from './percentile'
+import type { Alert, StoredEvent } from './types'
+
+/** An event as it arrives (already validated). */
+export interface IncomingEvent {
+  id: string
+  type: string
+  category: string
+  ts: number
+  sessionId: string
+  payload: Record<string, unknown>
+}
+
+/** A client's drop count as it arrives. */
+export interface IncomingDrop {
+  category: string
+  reason: string
+  count: number
+  status?: number
+}
+
+export interface EventQuery {
+  type?: string
+  category?: string
+  sessionId?: string
+  limit?: number
+}
+
+/** A new alert before it is stored. */
+export type AlertDraft = Omit<Alert, 'id' | 'webhook'>
+
+/** Frame-rate histogram bounds, fps (the analytics summary's `BOUNDS.fps`). */
+export const FPS_BOUNDS = [10, 20, 30, 40, 50, 55, 59, 61, 90, 120] as const
+
+export type Store = ReturnType<typeof createStore>
+
+/** Values kept per Web Vital for its distribution on the dashboard. */
+const VITAL_VALUES = 1_000
+const MAX_EVENTS_PER_QUERY = 1_000
+
+/**
+ * Every query of the collector, as prepared statements over one open database. Writes of a batch go in one
+ * transaction: its events (a known id is skipped, so a retried batch is stored once), their samples and
+ * error groups, and the client's drop counts.
+ *
+ * @example
+ * const store = createStore(openDatabase(path))
+ * store.insertBatch({ events, dropped: [], sdk: '@marco/core 0.1.0', receivedAt: Date.now() }) // { stored: 100, duplicates: 0 }
+ */
+export function createStore(db: Database) {
+  const insertEvent = db.prepare('INSERT OR IGNORE INTO events (id, type, category, ts, received_at, session_id, sdk, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+  const insertSample = db.prepare('INSERT INTO samples (received_at, metric, value, rating) VALUES (?, ?, ?, ?)')
+  const upsertError = db.prepare(
+    `INSERT INTO errors (fingerprint, kind, type, message, first_seen, last_seen, count, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (fingerprint) DO UPDATE SET last_seen = excluded.last_seen, count = count + excluded.count, event_id = excluded.event_id`,
+  )
+  const insertDrop = db.prepare('INSERT INTO drops (received_at, category, reason, status, count) VALUES (?, ?, ?, ?, ?)')
+  const insertAlertRow = db.prepare('INSERT INTO alerts (ts, rule, key, message, value, threshold, details) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const updateWebhook = db.prepare('UPDATE alerts SET webhook = ? WHERE id = ?')
+  const selectAlerts = db.prepare<AlertRow>('SELECT * FROM alerts ORDER BY id DESC LIMIT ?')
+  const countByType = db.prepare<{ type: string; category: string; n: number }>('SELECT type, category, count(*) AS n FROM events GROUP BY type, category')
+  const perSecond = db.prepare<{ s: number; n: number }>('SELECT received_at / 1000 AS s, count(*) AS n FROM events WHERE received_at >= ? GROUP BY s')
+  const dropTotals = db.prepare<{ category: string; reason: string; status: number | null; n: number }>(
+    'SELECT category, reason, status, sum(count) AS n FROM drops GROUP BY category, reason, status ORDER BY n DESC',
+  )
+  const topErrors = db.prepare<ErrorRow>(
+    `SELECT e.fingerprint, e.kind, e.type, e.message, e.first_seen, e.last_seen, e.count, v.payload
+     FROM errors e LEFT JOIN events v ON v.id = e.event_id ORDER BY e.count DESC, e.last_seen DESC LIMIT ?`,
+  )
+  const sampleValues = db.prepare<{ value: number; rating: string | null }>('SELECT value, rating FROM samples WHERE metric = ? ORDER BY received_at DESC LIMIT ?')
+  const samplesSince = db.prepare<{ received_at: number; metric: string; value: number }>(
+    'SELECT received_at, metric, value FROM samples WHERE metric = ? AND received_at >= ? ORDER BY received_at',
+  )
+  const exceptionsSince = db.prepare<{ n: number | null }>("SELECT sum(coalesce(json_extract(payload, '$.count'), 1)) AS n FROM events WHERE type = 'exception' AND received_at >= ?")
+  const unannounced = db.prepare<ErrorRow>('SELECT * FROM errors WHERE announced = 0 ORDER BY first_seen, rowid')
+  const announce = db.prepare('UPDATE errors SET announced = 1 WHERE announced = 0')
+  const takeUnannounced = db.transaction(() => {
+    const rows = unannounced.all()
+    announce.run()
+    return rows
+  })
+
+  const insertAll = db.transaction((events: readonly IncomingEvent[], dropped: readonly IncomingDrop[], sdk: string, receivedAt: number) => {
+    let stored = 0
+    for (const event of events) {
+      const { changes } = insertEvent.run(event.id, event.type, event.category, event.ts, receivedAt, event.sessionId, sdk, JSON.stringify(event.payload))
+      if (!changes) continue
+      stored++
+      const facts = extractFacts(event.type, event.payload)
+      for (const sample of facts.samples) insertSample.run(receivedAt, sample.metric, sample.value, sample.rating)
+      const error = facts.error
+      if (error) upsertError.run(error.fingerprint, error.kind, error.type, error.message, receivedAt, receivedAt, error.count, event.id)
+    }
+    for (const drop of dropped) insertDrop.run(receivedAt, drop.category, drop.reason, drop.status ?? null, drop.count)
+    return stored
+  })
+
+  return {
+    /** Stores a batch in one transaction; duplicates (known ids) are skipped and counted. */
+    insertBatch(batch: { events: readonly IncomingEvent[]; dropped?: readonly IncomingDrop[]; sdk: string; receivedAt: number }): { stored: number; duplicates: number } {
+      const stored = insertAll(batch.events, batch.dropped ?? [], batch.sdk, batch.receivedAt)
+      return { stored, duplicates: batch.events.length - stored }
+    },
+
+    /** Newest first, payloads parsed. */
+    listEvents(query: EventQuery = {}): StoredEvent[] {
+      const where: string[] = []
+      const params: unknown[] = []
+      if (query.type) where.push('type = ?'), params.push(query.type)
+      if (query.category) where.push('category = ?'), params.push(query.category)
+      if (query.sessionId) where.push('session_id = ?'), params.push(query.sessionId)
+      const limit = Math.min(MAX_EVENTS_PER_QUERY, Math.max(1, Math.floor(query.limit ?? 100) || 100))
+      const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, rowid DESC LIMIT ${limit}`
+      return db.prepare<EventRow>(sql).all(...params).map(toStoredEvent)
+    },
+
+    /** Everything the dashboard shows, computed at `now`. */
+    stats(now: number) {
+      const byType: Record<string, number> = {}
+      const byCategory: Record<string, number> = {}
+      let total = 0
+      for (const row of countByType.all()) {
+        byType[row.type] = (byType[row.type] ?? 0) + row.n
+        byCategory[row.category] = (byCategory[row.category] ?? 0) + row.n
+        total += row.n
+      }
+      const since = Math.floor(now / 1000) * 1000 - 59_000
+      const counts = new Map(perSecond.all(since).map((row) => [Math.floor(row.s), row.n]))
+      const eventsPerSecond = Array.from({ length: 60 }, (_, i) => {
+        const second = since / 1000 + i
+        return { t: second * 1000, count: counts.get(second) ?? 0 }
+      })
+      const drops = dropTotals.all().map((row) => ({ category: row.category, reason: row.reason, status: row.status, count: row.n }))
+      const webVitals = Object.fromEntries(Object.keys(VITAL_THRESHOLDS).map((name) => [name, vitalStats(name)]))
+      const fpsValues = sampleValues.all('fps', VITAL_VALUES).map((row) => row.value)
+      const fpsHist = new Array<number>(FPS_BOUNDS.length + 1).fill(0)
+      for (const value of fpsValues) {
+        let bucket = 0
+        while (bucket < FPS_BOUNDS.length && value >= FPS_BOUNDS[bucket]!) bucket++
+        fpsHist[bucket]!++
+      }
+      const sortedFps = fpsValues.slice().sort((a, b) => a - b)
+      return {
+        now,
+        total,
+        byType,
+        byCategory,
+        eventsPerSecond,
+        drops,
+        topErrors: topErrors.all(10).map(toErrorSummary),
+        webVitals,
+        fps: { bounds: FPS_BOUNDS, hist: fpsHist, count: fpsValues.length, p50: percentile(sortedFps, 0.5), p5: percentile(sortedFps, 0.05) },
+        collaboration: collabSeries(now - 30 * 60_000),
+        alerts: this.listAlerts(10),
+      }
+    },
+
+    /** Exceptions received since `since`, each weighted by its `count` (repeats the client deduplicated). */
+    exceptionsSince(since: number): number {
+      return exceptionsSince.get(since)?.n ?? 0
+    },
+
+    /**
+     * Exception groups not handed out before (each group once, ever: a flag in the file, so a restart does
+     * not announce old errors again). Groups of other crash kinds are marked too.
+     */
+    takeNewErrorGroups() {
+      return takeUnannounced()
+        .filter((row) => row.kind === 'exception')
+        .map((row) => ({ fingerprint: row.fingerprint, type: row.type, message: row.message, firstSeen: row.first_seen, count: row.count }))
+    },
+
+    /** Sample values of one metric received at or after `since`, oldest first. */
+    samplesSince(metric: string, since: number): number[] {
+      return samplesSince.all(metric, since).map((row) => row.value)
+    },
+
+    insertAlert(alert: AlertDraft): Alert {
+      const { lastInsertRowid } = insertAlertRow.run(alert.ts, alert.rule, alert.key, alert.message, alert.value, alert.threshold, JSON.stringify(alert.details))
+      return { ...alert, id: Number(lastInsertRowid), webhook: null }
+    },
+
+    setWebhookResult(id: number, result: string): void {
+      updateWebhook.run(result, id)
+    },
+
+    /** Newest first. */
+    listAlerts(limit = 50): Alert[] {
+      return selectAlerts.all(Math.min(1000, Math.max(1, limit))).map(toAlert)
+    },
+  }
+
+  function vitalStats(name: string) {
+    const rows = sampleValues.all(`vital.${name}`, VITAL_VALUES)
+    const values = rows.map((row) => row.value)
+    const sorted = values.slice().sort((a, b) => a - b)
+    const ratings = { good: 0, 'needs-improvement': 0, poor: 0 } as Record<string, number>
+    for (const row of rows) if (row.rating && row.rating in ratings) ratings[row.rating]!++
+    return {
+      count: values.length,
+      p50: percentile(sorted, 0.5),
+      p75: percentile(sorted, 0.75),
+      p95: percentile(sorted, 0.95),
+      thresholds: VITAL_THRESHOLDS[name],
+      ratings,
+      values: sorted,
+    }
+  }
+
+  function collabSeries(since: number) {
+    const points = new Map<number, { t: number; p50?: number; p95?: number; p99?: number; n: number }>()
+    for (const metric of ['p50', 'p95', 'p99'] as const) {
+      for (const row of samplesSince.all(`collab.${metric}`, since)) {
+        // Readings received within the same 5 s are one point (their worst value): the chart stays readable.
+        const t = Math.floor(row.received_at / 5_000) * 5_000
+        const point = points.get(t) ?? { t, n: 0 }
+        point[metric] = Math.max(point[metric] ?? 0, row.value)
+        if (metric === 'p50') point.n++
+        points.set(t, point)
+      }
+    }
+    return [...points.values()].sort((a, b) => a.t - b.t).slice(-360)
+  }
+}
+
+interface EventRow {
+  id: string
+  type: string
+  category: string
+  ts: number
+  received_at: number
+  session_id: string
+  sdk: string
+  payload: string
+}
+
+interface ErrorRow {
+  fingerprint: string
+  kind: string
+  type: string
+  message: string
+  first_seen: number
+  last_seen: number
+  count: number
+  payload?: string | null
+}
+
+interface AlertRow {
+  id: number
+  ts: number
+  rule: string
+  key: string
+  message: string
+  value: number | null
+  threshold: number | null
+  details: string
+  webhook: string | null
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    category: row.category,
+    ts: row.ts,
+    receivedAt: row.received_at,
+    sessionId: row.session_id,
+    sdk: row.sdk,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+  }
+}
+
+function toAlert(row: AlertRow): Alert {
+  return { ...row, details: JSON.parse(row.details) as Record<string, unknown> }
+}
+
+/** An error group with the newest frames of its latest event's first exception (up to 8). */
+function toErrorSummary(row: ErrorRow) {
+  let frames: { function: string; file: string; line?: number; column?: number; inApp?: boolean }[] = []
+  let level: string | undefined
+  try {
+    const payload = row.payload ? (JSON.parse(row.payload) as Record<string, any>) : {}
+    level = typeof payload.level === 'string' ? payload.level : undefined
+    const first = Array.isArray(payload.exceptions) ? payload.exceptions[0] : undefined
+    if (Array.isArray(first?.frames)) {
+      frames = first.frames.slice(0, 8).map((frame: Record<string, unknown>) => ({
+        function: String(frame.function ?? '?'),
+        file: String(frame.file ?? ''),
+        line: typeof frame.line === 'number' ? frame.line : undefined,
+        column: typeof frame.column === 'number' ? frame.column : undefined,
+        inApp: frame.inApp === true,
+      }))
+    }
+  } catch {
+    // An unreadable payload still has its group row.
+  }
+  return { fingerprint: row.fingerprint, kind: row.kind, type: row.type, message: row.message, count: row.count, firstSeen: row.first_seen, lastSeen: row.last_seen, level, frames }
+}

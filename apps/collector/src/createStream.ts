@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/** How often a change is announced at most. */
+const THROTTLE_MS = 250
+/** A comment line keeps proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000
+
+export interface Stream {
+  /** `GET /v1/stream`: registers a server-sent-events client. */
+  handle(req: IncomingMessage, res: ServerResponse): void
+  /** Something was stored: an `update` event follows within 250 ms (one per burst). */
+  changed(events: number): void
+  /** Sends one named event to every client now. */
+  send(name: string, data: unknown): void
+  /** Clients connected. */
+  readonly size: number
+  /** Ends every stream (shutdown). */
+  close(): void
+}
+
+/**
+ * A server-sent-events hub for the dashboard: `update` (`{ events, at }`, throttled, after ingests) and
+ * `alert` (each new alert) events, a heartbeat comment every 15 s.
+ *
+ * @example
+ * const stream = createStream(() => Date.now())
+ * stream.changed(100) // clients get `event: update` with `{"events":100,…}`
+ */
+export function createStream(now: () => number): Stream {
+  const clients = new Set<ServerResponse>()
+  let pending = 0
+  let timer: NodeJS.Timeout | undefined
+  const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS)
+  heartbeat.unref()
+
+  function write(chunk: string): void {
+    for (const res of clients) res.write(chunk)
+  }
+
+  return {
+    handle(req, res) {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      })
+      // The reconnect delay, and a first line so the client's `open` fires at once.
+      res.write('retry: 2000\n: connected\n\n')
+      clients.add(res)
+      req.on('close', () => clients.delete(res))
+    },
+    changed(events) {
+      pending += events
+      timer ??= setTimeout(() => {
+        timer = undefined
+        const data = { events: pending, at: now() }
+        pending = 0
+        write(`event: update\ndata: ${JSON.stringify(data)}\n\n`)
+      }, THROTTLE_MS)
+    },
+    send(name, data) {
+      write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`)
+    },
+    get size() {
+      return clients.size
+    },
+    close() {
+      clearInterval(heartbeat)
+      clearTimeout(timer)
+      for (const res of clients) res.end()
+      clients.clear()
+    },
+  }
+}

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isOriginAllowed } from './applyCors'
+import type { CollectorContext } from './context'
+import { BodyTooLargeError, readBody } from './readBody'
+import { sendJson } from './sendJson'
+
+/**
+ * The checks every ingest endpoint runs before it parses anything: the method, the browser origin, the
+ * client's rate, the content type, and the body size. Answers the request itself (405, 403, 429, 415, 413)
+ * and resolves to `undefined` when one fails; otherwise resolves to the body text.
+ *
+ * @example
+ * const text = await guardIngest(req, res, context, ['text/plain', 'application/json'])
+ * if (text === undefined) return
+ */
+export async function guardIngest(req: IncomingMessage, res: ServerResponse, context: CollectorContext, contentTypes: readonly string[]): Promise<string | undefined> {
+  if (req.method !== 'POST') {
+    sendJson(res, 405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use POST` }, { allow: 'POST, OPTIONS' })
+    return undefined
+  }
+  const origin = req.headers.origin
+  if (!isOriginAllowed(origin, context.allowedOrigins)) {
+    sendJson(res, 403, { error: 'origin_not_allowed', message: `origin ${origin} is not in the collector's allowed origins` })
+    return undefined
+  }
+  const wait = context.limiter?.take(req.socket.remoteAddress ?? '?') ?? 0
+  if (wait) {
+    req.resume()
+    sendJson(res, 429, { error: 'rate_limited', message: `too many requests from this client; retry after ${wait} s` }, { 'retry-after': String(wait) })
+    return undefined
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  if (!contentTypes.includes(type)) {
+    req.resume()
+    sendJson(res, 415, { error: 'unsupported_media_type', message: `content-type ${type || '(none)'} is not accepted here; send ${contentTypes.join(' or ')}` })
+    return undefined
+  }
+  try {
+    return await readBody(req, context.maxBodyBytes)
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      // The client may still be sending: close after answering rather than reading the rest on a kept-alive socket.
+      sendJson(res, 413, { error: 'payload_too_large', message: `the body exceeds the limit of ${error.limit} bytes`, limit: error.limit }, { connection: 'close' })
+    } else if (!res.headersSent) {
+      sendJson(res, 400, { error: 'bad_request', message: String((error as Error).message) })
+    }
+    return undefined
+  }
+}

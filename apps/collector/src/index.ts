@@ -1,0 +1,6 @@
+export { startCollector, COLLECTOR_DEFAULTS } from './startCollector'
+export { parseOptions } from './parseOptions'
+export { migrate, MIGRATIONS } from './migrations'
+export { DASHBOARD_CSP } from './loadDashboard'
+export { DEFAULT_ALERT_RULES } from './evaluateAlerts'
+export type { Collector, CollectorOptions, AlertRules, RateLimit, Alert, StoredEvent, Clock } from './types'

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { parseOptions } from './parseOptions'
+
+describe('parseOptions', () => {
+  it('reads flags and MARCO_COLLECTOR_* variables, a flag winning', () => {
+    const options = parseOptions(['--port', '0', '--db=/tmp/x.db', '--allowed-origins', 'http://localhost:5173, https://app.example/', '--rate-limit', '600/1m'], {
+      MARCO_COLLECTOR_PORT: '9000',
+      MARCO_COLLECTOR_HOST: '0.0.0.0',
+      MARCO_COLLECTOR_WEBHOOK: 'https://hooks.example/marco',
+    })
+    expect(options).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      dbPath: '/tmp/x.db',
+      webhookUrl: 'https://hooks.example/marco',
+      rateLimit: { requests: 600, windowMs: 60_000 },
+      allowedOrigins: ['http://localhost:5173', 'https://app.example'],
+    })
+  })
+
+  it('reads rate limits per second, per window and off, and the alert rules', () => {
+    expect(parseOptions(['--rate-limit', '100']).rateLimit).toEqual({ requests: 100, windowMs: 1_000 })
+    expect(parseOptions(['--rate-limit', '50/10s']).rateLimit).toEqual({ requests: 50, windowMs: 10_000 })
+    expect(parseOptions(['--rate-limit', 'off']).rateLimit).toBe(false)
+    expect(parseOptions(['--alert-error-rate', '0', '--alert-inp', '300', '--alert-new-fingerprint', 'false']).alerts).toEqual({ errorRatePerMinute: false, inpMs: 300, newFingerprint: false })
+  })
+
+  it('names the flag and the fix for a mistake', () => {
+    expect(() => parseOptions(['--prot', '1'])).toThrow('unknown option --prot; see --help')
+    expect(() => parseOptions(['--port', 'http'])).toThrow('--port must be an integer from 0 to 65535, got http')
+    expect(() => parseOptions(['--rate-limit', 'fast'])).toThrow(/--rate-limit must look like/)
+    expect(() => parseOptions(['--webhook', 'ftp://x'])).toThrow(/--webhook must be an http\(s\) URL/)
+    expect(() => parseOptions(['--db'])).toThrow('--db needs a value; see --help')
+  })
+})

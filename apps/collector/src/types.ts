@@ -1,0 +1,84 @@
+/** Wall-clock time, injectable so tests control windows and cooldowns. */
+export interface Clock {
+  now(): number
+}
+
+/** When the collector raises an alert. A rule left out (or `0`/`false`) is off. */
+export interface AlertRules {
+  /** Crash `exception` events (each weighted by its `count`) in the last minute above this. Default 10. */
+  errorRatePerMinute?: number | false
+  /** An error fingerprint never seen before. Default true. */
+  newFingerprint?: boolean
+  /** p95 collaboration latency (the worst window reported in the last minute) above this, ms. Default 150. */
+  collabP95Ms?: number | false
+  /** p75 of the INP values reported in the last 5 minutes above this, ms. Default 200. */
+  inpMs?: number | false
+}
+
+/** Requests one client (remote address) may make per window on the ingest endpoints. */
+export interface RateLimit {
+  readonly requests: number
+  readonly windowMs: number
+}
+
+export interface CollectorOptions {
+  /** TCP port; `0` picks a free one. Default 4318. */
+  port?: number
+  /** Default `127.0.0.1`. */
+  host?: string
+  /** SQLite file; created with its directory. Default `./marco-collector.db`. */
+  dbPath?: string
+  /** Origins allowed to POST from a browser (exact `scheme://host:port`, or `*`). Default none. */
+  allowedOrigins?: readonly string[]
+  /** Per-client rate on the ingest endpoints; `false` for none. Default 100 requests per second. */
+  rateLimit?: RateLimit | false
+  /** Alerts are POSTed here as JSON, when set. */
+  webhookUrl?: string
+  alerts?: AlertRules
+  /** How often alert rules run. Default 5,000 ms. */
+  alertIntervalMs?: number
+  /** The same alert (rule and key) is not raised again within this. Default 5 min. */
+  alertCooldownMs?: number
+  /** Largest request body. Default 1 MiB. */
+  maxBodyBytes?: number
+  clock?: Clock
+  /** Where the collector logs (start, webhook failures). Default none. */
+  log?: (message: string) => void
+}
+
+/** One stored event as the read API returns it. */
+export interface StoredEvent {
+  id: string
+  type: string
+  category: string
+  ts: number
+  receivedAt: number
+  sessionId: string
+  sdk: string
+  payload: Record<string, unknown>
+}
+
+/** One raised alert. */
+export interface Alert {
+  id: number
+  ts: number
+  rule: string
+  key: string
+  message: string
+  value: number | null
+  threshold: number | null
+  details: Record<string, unknown>
+  /** The webhook's HTTP status, `error: …`, or `null` when no webhook is configured. */
+  webhook: string | null
+}
+
+/** A running collector. */
+export interface Collector {
+  /** `http://HOST:PORT` */
+  readonly url: string
+  readonly port: number
+  /** Runs the alert rules now (also run every `alertIntervalMs`); resolves with the new alerts once the webhook answered. */
+  checkAlerts(): Promise<Alert[]>
+  /** Stops accepting connections, lets in-flight requests finish, ends streams, closes the database. Safe to call twice. */
+  close(): Promise<void>
+}
