@@ -11,7 +11,8 @@ import type { PerformanceMetric } from './types'
  * reportPerformanceIssue(state, { name: 'long-frame', value: 180, threshold: 50, unit: 'ms' })
  */
 export function reportPerformanceIssue(state: ReporterState, metric: PerformanceMetric): void {
-  const { name, value, threshold, unit, attribution } = metric
+  const { value, threshold, unit, attribution } = metric
+  const name = metric.name ?? metric.metric ?? 'unknown'
   deliver(state, 'performance_issue', `perf|${name}`, () => ({
     level: 'warning',
     metric: { name, value, threshold, unit },

@@ -96,7 +96,9 @@ export interface Breadcrumb {
  */
 export interface PerformanceMetric {
   /** `long-frame`, `wasm-load`, `INP`, … */
-  name: string
+  name?: string
+  /** The same, as `@marco/performance-analytics` names it in a budget breach (the runtime forwards those). */
+  metric?: string
   value: number
   threshold?: number
   unit?: string

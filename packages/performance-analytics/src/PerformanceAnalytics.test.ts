@@ -1,0 +1,380 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createFakeContext, createFakeScope, startTestCollector, type FakeContext } from '@marco/testing'
+import { PerformanceAnalytics } from './PerformanceAnalytics'
+import type { BudgetBreach } from './types'
+import { CHROME_AUDIO_CALL_VIA_TURN } from './rtcStatsFixtures'
+
+/** A fake requestAnimationFrame: `frames(n, ms)` runs n frames spaced `ms` apart. */
+function createFakeRaf() {
+  let callbacks = new Map<number, (t: number) => void>()
+  let next = 1
+  let now = 1000
+  return {
+    requestAnimationFrame: (callback: (t: number) => void) => (callbacks.set(next, callback), next++),
+    cancelAnimationFrame: (handle: number) => void callbacks.delete(handle),
+    pending: () => callbacks.size,
+    frames(count: number, ms: number) {
+      for (let i = 0; i < count; i++) {
+        now += ms
+        const run = callbacks
+        callbacks = new Map()
+        for (const callback of run.values()) callback(now)
+      }
+    },
+  }
+}
+
+/** A fake PerformanceObserver supporting the given entry types; `emit` delivers entries to observers of a type. */
+function createFakeObserver(supported: string[]) {
+  const observers = new Set<{ type?: string; callback: (list: { getEntries(): unknown[] }) => void }>()
+  class FakeObserver {
+    static supportedEntryTypes = supported
+    type?: string
+    constructor(public callback: (list: { getEntries(): unknown[] }) => void) {}
+    observe({ type }: { type: string }) {
+      this.type = type
+      observers.add(this)
+    }
+    disconnect() {
+      observers.delete(this)
+    }
+  }
+  return {
+    PerformanceObserver: FakeObserver,
+    emit: (type: string, entries: unknown[]) => observers.forEach((o) => o.type === type && o.callback({ getEntries: () => entries })),
+    observing: () => [...observers].map((o) => o.type),
+  }
+}
+
+function createDocument() {
+  return Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState })
+}
+
+function setupWith(options: ConstructorParameters<typeof PerformanceAnalytics>[0] = {}, overrides: Record<string, unknown> = {}, consent = 'granted' as const) {
+  const raf = createFakeRaf()
+  const observer = createFakeObserver(['long-animation-frame', 'longtask', 'resource'])
+  const document = createDocument()
+  const scope = createFakeScope({ overrides: { ...raf, PerformanceObserver: observer.PerformanceObserver, document, ...overrides } })
+  const context = createFakeContext({ scope, consent: { defaults: { performance: consent } } })
+  const perf = new PerformanceAnalytics({ summaryIntervalMs: 10_000, ...options })
+  const breaches: BudgetBreach[] = []
+  perf.onBudgetBreach((breach) => breaches.push(breach))
+  const teardown = perf.setup(context)
+  const advance = (ms: number) => {
+    context.clock.advance(ms)
+    vi.advanceTimersByTime(ms)
+  }
+  return { perf, context, raf, observer, document, scope, breaches, teardown, advance }
+}
+
+const summaries = (context: FakeContext) => context.queue.ofType('perf_summary').map((event) => event.payload as Record<string, any>)
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('PerformanceAnalytics', () => {
+  it('sends one perf_summary per window with frame statistics, never one event per frame', () => {
+    const { perf, context, raf, advance } = setupWith()
+    perf.monitorRealTimeMetrics()
+    raf.frames(601, 1000 / 60)
+    advance(10_000)
+    expect(context.queue.events).toHaveLength(1)
+    const [summary] = summaries(context)
+    expect(summary!.frames).toMatchObject({ frames: 600, fps: 60, dropped: 0, janky: 0 })
+    expect(summary!.windowMs).toBe(10_000)
+    expect(context.errors).toEqual([])
+  })
+
+  it('queues the window summary when the page is hidden or left', () => {
+    const { perf, context, raf, document, scope } = setupWith()
+    perf.monitorRealTimeMetrics()
+    raf.frames(30, 20)
+    document.visibilityState = 'hidden'
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(summaries(context)).toHaveLength(1)
+    perf.recordLatency(40)
+    scope.dispatch('pagehide', { persisted: false })
+    expect(summaries(context)).toHaveLength(2)
+    expect(summaries(context)[1]!.collab.latency.p50).toBeCloseTo(40, 0)
+  })
+
+  it('pauses frame monitoring while the page is hidden and resumes when it is shown', () => {
+    const { perf, context, raf, document, advance } = setupWith()
+    perf.monitorRealTimeMetrics()
+    raf.frames(11, 1000 / 60)
+    document.visibilityState = 'hidden'
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(raf.pending()).toBe(0)
+    document.visibilityState = 'visible'
+    document.dispatchEvent(new Event('visibilitychange'))
+    expect(raf.pending()).toBe(1)
+    raf.frames(11, 1000 / 60)
+    advance(10_000)
+    // Ten frames on each side; the hidden gap is not a frame.
+    expect(summaries(context).at(-1)!.frames).toMatchObject({ frames: 10, fps: 60 })
+  })
+
+  it('sends nothing without performance consent, and purges what waits when consent is revoked', () => {
+    const { perf, context, advance } = setupWith({}, {}, 'pending' as never)
+    perf.recordLatency(20)
+    advance(10_000)
+    expect(context.queue.events).toEqual([])
+    context.consent.grant('performance')
+    perf.recordLatency(20)
+    advance(10_000)
+    expect(summaries(context)).toHaveLength(1)
+    context.consent.deny('performance')
+    expect(context.queue.purged).toEqual(['performance'])
+    perf.recordLatency(20)
+    advance(10_000)
+    expect(context.queue.events).toEqual([])
+  })
+
+  it('summarises long animation frames with the longest script, and breaches the 200 ms budget with its attribution', () => {
+    const { perf, context, observer, breaches, advance } = setupWith()
+    perf.monitorRealTimeMetrics()
+    expect(observer.observing()).toContain('long-animation-frame')
+    const script = { duration: 230, invoker: 'BUTTON#export.onclick', invokerType: 'event-listener', sourceURL: 'https://app.example/app.js', sourceFunctionName: 'exportSvg' }
+    observer.emit('long-animation-frame', [
+      { entryType: 'long-animation-frame', duration: 80, blockingDuration: 30, scripts: [] },
+      { entryType: 'long-animation-frame', duration: 260, blockingDuration: 210, scripts: [{ ...script, duration: 10, invoker: 'TimerHandler:setTimeout' }, script] },
+    ])
+    expect(breaches).toEqual([
+      { metric: 'long-animation-frame', value: 260, threshold: 200, attribution: { invoker: 'BUTTON#export.onclick', invokerType: 'event-listener', sourceURL: 'https://app.example/app.js', sourceFunctionName: 'exportSvg', durationMs: 230 } },
+    ])
+    advance(10_000)
+    expect(summaries(context)[0]!.longFrames).toMatchObject({ count: 2, totalMs: 340, maxMs: 260, worst: { durationMs: 260, blockingMs: 210, script: { invoker: 'BUTTON#export.onclick' } } })
+    expect(context.queue.ofType('budget_breach').map((event) => event.payload)).toEqual([breaches[0]])
+  })
+
+  it('falls back to long tasks where long animation frames are not supported', () => {
+    const observer = createFakeObserver(['longtask'])
+    const { perf, context, advance } = setupWith({}, { PerformanceObserver: observer.PerformanceObserver })
+    perf.monitorRealTimeMetrics()
+    expect(observer.observing()).toEqual(['longtask'])
+    observer.emit('longtask', [{ entryType: 'longtask', duration: 120 }])
+    advance(10_000)
+    expect(summaries(context)[0]!.longFrames).toMatchObject({ count: 1, maxMs: 120 })
+  })
+
+  it('breaches the frame-rate budget once when fps stays under 50 for 5 seconds', () => {
+    const { perf, raf, breaches } = setupWith()
+    perf.monitorRealTimeMetrics()
+    raf.frames(400, 25)
+    expect(breaches).toHaveLength(1)
+    expect(breaches[0]).toMatchObject({ metric: 'fps', threshold: 50 })
+    expect(breaches[0]!.value).toBeCloseTo(40, 0)
+  })
+
+  it('breaches the p95 collaboration latency budget at the end of the window', () => {
+    const { perf, breaches, advance } = setupWith()
+    for (let i = 0; i < 100; i++) perf.recordLatency(i < 90 ? 50 : 300)
+    advance(10_000)
+    expect(breaches).toHaveLength(1)
+    expect(breaches[0]).toMatchObject({ metric: 'collaboration-p95', threshold: 150 })
+    expect(breaches[0]!.value).toBeCloseTo(300, -1)
+  })
+
+  it('takes custom budgets, and none with budgets: false', () => {
+    const custom = setupWith({ budgets: { collaborationP95Ms: 400, longFrameMs: 100 } })
+    for (let i = 0; i < 100; i++) custom.perf.recordLatency(300)
+    custom.perf.monitorRealTimeMetrics()
+    custom.observer.emit('long-animation-frame', [{ duration: 120, scripts: [] }])
+    custom.advance(10_000)
+    expect(custom.breaches.map((b) => [b.metric, b.threshold])).toEqual([['long-animation-frame', 100]])
+    custom.teardown()
+
+    const none = setupWith({ budgets: false })
+    for (let i = 0; i < 100; i++) none.perf.recordLatency(10_000)
+    none.perf.monitorRealTimeMetrics()
+    none.observer.emit('long-animation-frame', [{ duration: 900, scripts: [] }])
+    none.raf.frames(400, 100)
+    none.advance(10_000)
+    expect(none.breaches).toEqual([])
+  })
+
+  it('reports at most five breaches of one metric per window', () => {
+    const { perf, observer, breaches, advance } = setupWith()
+    perf.monitorRealTimeMetrics()
+    observer.emit('long-animation-frame', Array.from({ length: 20 }, () => ({ duration: 300, scripts: [] })))
+    expect(breaches).toHaveLength(5)
+    advance(10_000)
+    observer.emit('long-animation-frame', [{ duration: 300, scripts: [] }])
+    expect(breaches).toHaveLength(6)
+  })
+
+  it('skips a breach listener that throws: the others still hear, nothing reaches the page', () => {
+    const { perf, context, observer, breaches } = setupWith()
+    const unsubscribe = perf.onBudgetBreach(() => {
+      throw new Error('listener bug')
+    })
+    const later: BudgetBreach[] = []
+    perf.onBudgetBreach((breach) => later.push(breach))
+    perf.monitorRealTimeMetrics()
+    expect(() => observer.emit('long-animation-frame', [{ duration: 300, scripts: [] }])).not.toThrow()
+    expect(breaches).toHaveLength(1)
+    expect(later).toHaveLength(1)
+    expect(context.errors).toHaveLength(1)
+    unsubscribe()
+    observer.emit('long-animation-frame', [{ duration: 300, scripts: [] }])
+    expect(later).toHaveLength(2)
+    expect(context.errors).toHaveLength(1)
+  })
+
+  it("reads tracked peer connections' getStats: RTT percentiles, candidate type, peers connected", async () => {
+    const { perf, context, advance } = setupWith()
+    const report = new Map(CHROME_AUDIO_CALL_VIA_TURN.map((stats) => [stats.id, stats]))
+    const peer = { connectionState: 'connected', getStats: async () => report } as unknown as RTCPeerConnection
+    const closed = { connectionState: 'closed', getStats: () => Promise.reject(new DOMException('closed', 'InvalidStateError')) } as unknown as RTCPeerConnection
+    perf.trackPeerConnection(peer)
+    perf.trackPeerConnection(closed)
+    for (let i = 0; i < 3; i++) {
+      advance(2_000)
+      await vi.advanceTimersByTimeAsync(0)
+    }
+    const collab = perf.analyzeCollaborationPerformance()
+    expect(collab.peersConnected).toBe(1)
+    expect(collab.peers[0]).toMatchObject({ rttMs: 48, candidateType: 'relay', packetsLost: 14, jitterMs: 12 })
+    expect(collab.peers[1]).toEqual({})
+    expect(collab.rtt).toMatchObject({ count: 3 })
+    expect(collab.rtt!.p50).toBeCloseTo(48, 0)
+    expect(context.errors).toEqual([])
+  })
+
+  it('computes operations per second, latency percentiles and sync lag from what the app records', () => {
+    const { perf, advance } = setupWith({ summaryIntervalMs: 60_000 })
+    for (let i = 1; i <= 200; i++) {
+      perf.recordOperation()
+      perf.recordLatency(i)
+    }
+    perf.recordSyncLag(120)
+    perf.recordSyncLag(80)
+    perf.recordLatency(Number.NaN)
+    perf.recordLatency(-5)
+    advance(40_000)
+    const collab = perf.analyzeCollaborationPerformance()
+    expect(collab.opsPerSecond).toBe(5)
+    expect(collab.latency).toMatchObject({ count: 200, max: 200 })
+    expect(Math.abs(collab.latency!.p50 - 100) / 100).toBeLessThanOrEqual(0.01)
+    expect(Math.abs(collab.latency!.p95 - 190) / 190).toBeLessThanOrEqual(0.01)
+    expect(Math.abs(collab.latency!.p99 - 198) / 198).toBeLessThanOrEqual(0.01)
+    expect(collab.syncLagMs).toBe(120)
+  })
+
+  it('reports WebAssembly memory, JS memory and wasm load timings in the summary', async () => {
+    const { perf, context, advance } = setupWith({}, { performance: { memory: { usedJSHeapSize: 24_000_000 } } })
+    const memory = new WebAssembly.Memory({ initial: 2 })
+    perf.registerWasmMemory(memory)
+    perf.monitorRealTimeMetrics()
+    await vi.advanceTimersByTimeAsync(0)
+    perf.recordWasmLoad({ url: '/core.wasm', bytes: 812_000, cacheHit: false, durations: { fetch: 120, verify: 4, compile: 60, instantiate: 3, total: 187 } })
+    advance(10_000)
+    memory.grow(1)
+    perf.recordWasmLoad({ url: '/core.wasm', bytes: 812_000, cacheHit: true, fetchMs: 2, verifyMs: 4, compileMs: 1, instantiateMs: 3, totalMs: 10 })
+    await vi.advanceTimersByTimeAsync(0)
+    advance(10_000)
+    const [first, second] = summaries(context)
+    expect(first!.memory).toEqual({ jsBytes: 24_000_000, wasmBytes: 131_072 })
+    expect(first!.wasmLoads).toEqual([{ url: '/core.wasm', bytes: 812_000, cacheHit: false, fetchMs: 120, verifyMs: 4, compileMs: 60, instantiateMs: 3, totalMs: 187 }])
+    expect(second!.memory).toEqual({ jsBytes: 24_000_000, wasmBytes: 196_608 })
+    expect(second!.wasmLoads[0]).toMatchObject({ cacheHit: true, totalMs: 10 })
+  })
+
+  it('prefers measureUserAgentSpecificMemory when the page is cross-origin isolated', async () => {
+    const performance = { memory: { usedJSHeapSize: 1 }, measureUserAgentSpecificMemory: async () => ({ bytes: 52_000_000 }) }
+    const { perf, context, advance } = setupWith({}, { performance, crossOriginIsolated: true })
+    perf.monitorRealTimeMetrics()
+    await vi.advanceTimersByTimeAsync(0)
+    advance(10_000)
+    expect(summaries(context)[0]!.memory).toEqual({ jsBytes: 52_000_000 })
+  })
+
+  it('summarises .wasm, worker and script loads from Resource Timing, and nothing else', () => {
+    const { perf, context, observer, advance } = setupWith()
+    perf.monitorRealTimeMetrics()
+    observer.emit('resource', [
+      { name: 'https://app.example/core.wasm?v=2', initiatorType: 'fetch', duration: 300, transferSize: 800_000 },
+      { name: 'https://app.example/ops-worker.js', initiatorType: 'other', duration: 40, transferSize: 12_000 },
+      { name: 'https://app.example/app.js', initiatorType: 'script', duration: 90, transferSize: 50_000 },
+      { name: 'https://app.example/vendor.mjs', initiatorType: 'script', duration: 30, transferSize: 0 },
+      { name: 'https://app.example/logo.png', initiatorType: 'img', duration: 500, transferSize: 9_000 },
+    ])
+    advance(10_000)
+    expect(summaries(context)[0]!.resources).toEqual({
+      wasm: { count: 1, ms: 300, maxMs: 300, bytes: 800_000 },
+      worker: { count: 1, ms: 40, maxMs: 40, bytes: 12_000 },
+      script: { count: 2, ms: 120, maxMs: 90, bytes: 50_000 },
+    })
+  })
+
+  it('keeps frame monitoring running when the browser refuses an observer, and throws nothing', () => {
+    class RefusingObserver {
+      static supportedEntryTypes = ['long-animation-frame', 'resource']
+      observe() {
+        throw new TypeError('refused')
+      }
+      disconnect() {}
+    }
+    const { perf, context, raf, advance } = setupWith({}, { PerformanceObserver: RefusingObserver })
+    expect(() => perf.monitorRealTimeMetrics()).not.toThrow()
+    raf.frames(11, 20)
+    advance(10_000)
+    expect(summaries(context)[0]!.frames.frames).toBe(10)
+    expect(context.errors).toHaveLength(2)
+  })
+
+  it('runs in a worker (no document, no requestAnimationFrame, no PerformanceObserver): what needs them is absent', async () => {
+    const scope = createFakeScope()
+    const context = createFakeContext({ scope, consent: { defaults: { performance: 'granted' } } })
+    const perf = new PerformanceAnalytics({ summaryIntervalMs: 10_000, scope })
+    perf.setup(context)
+    const stop = perf.monitorRealTimeMetrics()
+    await expect(perf.trackUserExperience()).resolves.toEqual({})
+    perf.recordLatency(30)
+    context.clock.advance(10_000)
+    vi.advanceTimersByTime(10_000)
+    const [summary] = summaries(context)
+    expect(summary!.frames).toBeUndefined()
+    expect(summary!.collab.latency.count).toBe(1)
+    stop()
+    expect(context.errors).toEqual([])
+  })
+
+  it('keeps calls made before setup and starts them then', () => {
+    const raf = createFakeRaf()
+    const scope = createFakeScope({ overrides: { ...raf } })
+    const perf = new PerformanceAnalytics()
+    perf.recordLatency(25)
+    perf.monitorRealTimeMetrics()
+    expect(raf.pending()).toBe(0)
+    const context = createFakeContext({ scope, consent: { defaults: { performance: 'granted' } } })
+    const teardown = perf.setup(context)
+    expect(raf.pending()).toBe(1)
+    teardown()
+    expect(raf.pending()).toBe(0)
+    expect(summaries(context)[0]!.collab.latency.count).toBe(1)
+    expect(scope.listenerCount()).toBe(0)
+  })
+
+  it('used alone with an endpoint, delivers its summary to the collector', async () => {
+    vi.useRealTimers()
+    const collector = await startTestCollector()
+    try {
+      const perf = new PerformanceAnalytics({ endpoint: collector.endpoint, consent: { defaults: { performance: 'granted' } }, queueOptions: { storage: false } })
+      perf.recordOperation(3)
+      perf.recordLatency(42)
+      perf.monitorRealTimeMetrics()
+      await perf.flush()
+      const events = collector.requests.flatMap((request) => (request.body as { events: { type: string; category: string; payload: any }[] }).events)
+      expect(events.map((event) => [event.type, event.category])).toEqual([['perf_summary', 'performance']])
+      expect(events[0]!.payload.collab.latency).toMatchObject({ count: 1, p50: 42 })
+      await perf.stop()
+    } finally {
+      await collector.close()
+    }
+  })
+})

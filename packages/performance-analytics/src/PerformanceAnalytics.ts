@@ -1,0 +1,406 @@
+import {
+  createCoreContext,
+  createEvent,
+  listen,
+  startInterval,
+  startTimeout,
+  type CoreContext,
+  type Feature,
+  type OwnedCoreContext,
+  type Teardown,
+} from '@marco/core'
+import { classifyResource, type ResourceKind } from './classifyResource'
+import { createFrameStats } from './createFrameStats'
+import { createQuantileSketch } from './createQuantileSketch'
+import { observeEntries } from './observeEntries'
+import { readJsMemory } from './readJsMemory'
+import { readRtcStats, type PeerStats } from './readRtcStats'
+import { round } from './round'
+import { startFrameLoop } from './startFrameLoop'
+import { startWebVitals } from './startWebVitals'
+import { summarizeLongFrame, type LongFrame } from './summarizeLongFrame'
+import { toPercentiles } from './toPercentiles'
+import type { WebVital } from './toWebVital'
+import type { BudgetBreach, Budgets, CollabMetrics, PerformanceAnalyticsOptions, UserExperienceMetrics, WasmLoad } from './types'
+
+/** The budgets in force unless `budgets` changes them. */
+export const DEFAULT_BUDGETS: Budgets = { INP: 200, collaborationP95Ms: 150, minFps: 50, lowFpsMs: 5_000, longFrameMs: 200 }
+/** `trackUserExperience()` resolves after this long at the latest. */
+const UX_WAIT_MS = 10_000
+/** Breaches of one metric reported per summary window, at most; wasm loads kept per window. */
+const MAX_PER_WINDOW = 5
+/** Web Vital instances waiting for the next summary, at most (each SPA navigation starts five). */
+const MAX_UNSENT_VITALS = 25
+
+type Aggregate = { count: number; ms: number; maxMs: number; bytes: number }
+
+/**
+ * Real-world performance of a canvas + WebRTC app, summarised on the client: frame rate and frame-time
+ * distribution, long animation frames with script attribution, JS and WebAssembly memory, wasm / script /
+ * worker load timings, Core Web Vitals with attribution (web-vitals), and collaboration latency percentiles
+ * with WebRTC `getStats()`. Sends a `perf_summary` every `summaryIntervalMs` and on page hide, a `web_vital`
+ * per changed metric, a `budget_breach` per breach — only with `performance` consent. Never one event per
+ * frame; never throws into the page; a missing browser API means that metric is absent.
+ *
+ * @example
+ * const perf = new PerformanceAnalytics({ endpoint: '/v1/batch', consent: { defaults: { performance: 'granted' } } })
+ * perf.monitorRealTimeMetrics()
+ * perf.trackUserExperience().then((ux) => console.log(ux.LCP?.value))
+ * perf.trackPeerConnection(peer)
+ * channel.onmessage = (e) => perf.recordLatency(Date.now() - JSON.parse(e.data).sentAt)
+ * perf.onBudgetBreach((breach) => console.warn(breach.metric, breach.value))
+ */
+export class PerformanceAnalytics implements Feature {
+  readonly name = 'performance-analytics'
+  private _o: PerformanceAnalyticsOptions
+  private _b: Budgets
+  private _c: CoreContext | undefined
+  private _own: OwnedCoreContext | undefined
+  private _stop: Teardown | undefined
+  private _realtime: Teardown | undefined
+  private _wantRealtime = false
+  private _wantVitals = false
+  private _vitalsOn = false
+  private _vitals: UserExperienceMetrics = {}
+  /** Reports not sent yet, by metric instance: an SPA navigation must not overwrite the last page's final values. */
+  private _unsent = new Map<string, WebVital>()
+  private _breached = new Set<string>()
+  private _perWindow: Record<string, number> = {}
+  private _breachListeners = new Set<(breach: BudgetBreach) => void>()
+  private _uxListeners = new Set<(metrics: UserExperienceMetrics) => void>()
+  private _waiters: (() => void)[] = []
+  private _frames
+  private _latency = createQuantileSketch()
+  private _rtt = createQuantileSketch()
+  private _ops = 0
+  private _syncLag: number | undefined
+  private _windowStart = 0
+  private _peers = new Map<RTCPeerConnection, PeerStats>()
+  private _wasmMemories = new Set<WebAssembly.Memory>()
+  private _wasmLoads: Record<string, unknown>[] = []
+  private _long: { count: number; totalMs: number; maxMs: number; worst?: LongFrame } = { count: 0, totalMs: 0, maxMs: 0 }
+  private _resources: Partial<Record<ResourceKind, Aggregate>> = {}
+  private _jsBytes: number | undefined
+
+  constructor(options: PerformanceAnalyticsOptions = {}) {
+    this._o = options
+    this._b = options.budgets === false ? {} : { ...DEFAULT_BUDGETS, ...options.budgets }
+    this._frames = createFrameStats({
+      minFps: this._b.minFps,
+      lowFpsMs: this._b.lowFpsMs,
+      onLowFps: (fps) => this._breach('fps', round(fps), this._b.minFps!),
+    })
+  }
+
+  /** Starts on the runtime's context (summaries, hide flush, consent, peer polling). Returns the teardown. */
+  setup(context: CoreContext): Teardown {
+    const { scope, monitor, consent, clock } = context
+    this._c = context
+    this._windowStart = clock.monotonic()
+    const hide = (): void => this._flush(true)
+    const teardowns: Teardown[] = [
+      startInterval(monitor, () => this._flush(), this._o.summaryIntervalMs ?? 30_000),
+      startInterval(monitor, () => this._poll(), this._o.statsIntervalMs ?? 2_000),
+      // Capture phase: the summary must be queued before the queue's own hide handler sends.
+      listen(monitor, scope, 'pagehide', hide, { capture: true }),
+      listen(monitor, scope.document, 'visibilitychange', () => scope.document?.visibilityState == 'hidden' && hide(), { capture: true }),
+      consent.subscribe(({ category, state }) => {
+        if (category == 'performance' && state != 'granted') monitor.call(() => (this._flush(), context.queue.purge?.('performance')))
+      }),
+    ]
+    this._stop = () => {
+      monitor.call(() => (this._flush(true), this._realtime?.()))
+      for (const teardown of teardowns) teardown()
+      this._c = this._stop = undefined
+    }
+    if (this._wantRealtime) this.monitorRealTimeMetrics()
+    if (this._wantVitals) this._startVitals()
+    if (this._waiters.length) startTimeout(monitor, () => this._settle(true), UX_WAIT_MS)
+    return () => this._stop?.()
+  }
+
+  /** Used alone (with `endpoint`): builds its own context and starts; called by the first call that needs it. */
+  start(): void {
+    if (this._c) return
+    try {
+      this._own = createCoreContext({ endpoint: this._o.endpoint, consent: this._o.consent, debug: this._o.debug, scope: this._o.scope, queueOptions: this._o.queueOptions })
+      this.setup(this._own)
+    } catch (error) {
+      this._warn('start', error)
+    }
+  }
+
+  /** Sends the last summary and stops; used alone, also flushes and stops its queue. */
+  async stop(): Promise<void> {
+    this._stop?.()
+    await this._own?.stop()
+  }
+
+  /** Queues the current summary and changed Web Vitals now; used alone, also sends its queue. */
+  async flush(): Promise<void> {
+    this._c?.monitor.call(() => this._flush(true))
+    await this._own?.flush()
+  }
+
+  /**
+   * Starts frame statistics (requestAnimationFrame, paused while hidden), long animation frames (falling back
+   * to long tasks), JS and WebAssembly memory, and `.wasm` / script / worker load timings. Returns its teardown.
+   */
+  monitorRealTimeMetrics(): Teardown {
+    this._wantRealtime = true
+    const context = this._ready()
+    if (!context || this._realtime) return () => this._stopRealtime()
+    const { scope, monitor } = context
+    const frames = this._frames
+    // Each part alone: one the browser refuses (an observer that throws) leaves the others running.
+    const stops = [
+      monitor.call(startFrameLoop, scope, monitor, frames.add, frames.pause),
+      monitor.call(observeEntries, scope, monitor, ['long-animation-frame', 'longtask'], (entry) => this._longFrame(summarizeLongFrame(entry))),
+      monitor.call(observeEntries, scope, monitor, ['resource'], (entry) => this._resource(entry as PerformanceResourceTiming)),
+    ]
+    this._realtime = () => {
+      for (const stop of stops) stop?.()
+      this._realtime = undefined
+    }
+    this._sampleMemory()
+    return () => this._stopRealtime()
+  }
+
+  /**
+   * The Core Web Vitals (LCP, INP, CLS, FCP, TTFB) with ratings and attribution, once TTFB, FCP and LCP are
+   * known (or the page is hidden, or after 10 s). Without a document (a worker) it resolves to `{}`.
+   */
+  trackUserExperience(): Promise<UserExperienceMetrics> {
+    return new Promise((resolve) => {
+      const done = (): void => resolve({ ...this._vitals })
+      const scope = this._c?.scope ?? this._o.scope ?? globalThis
+      if (!scope.document) return done()
+      this._waiters.push(done)
+      this._wantVitals = true
+      const context = this._ready()
+      if (context) {
+        startTimeout(context.monitor, () => this._settle(true), UX_WAIT_MS)
+        this._startVitals()
+      }
+    })
+  }
+
+  /** Hears the Web Vitals each time one changes (starting them if needed); returns the unsubscribe. */
+  onUserExperience(callback: (metrics: UserExperienceMetrics) => void): Teardown {
+    this._uxListeners.add(callback)
+    this._wantVitals = true
+    if (this._ready()) this._startVitals()
+    return () => void this._uxListeners.delete(callback)
+  }
+
+  /**
+   * Round-trip and one-way latency percentiles, operations per second, sync lag and peers, for the current
+   * window. Cheap enough to call every frame: `getStats()` readings come from the `statsIntervalMs` poll.
+   */
+  analyzeCollaborationPerformance(): CollabMetrics {
+    const now = this._c?.clock.monotonic() ?? this._windowStart
+    return {
+      rtt: toPercentiles(this._rtt),
+      latency: toPercentiles(this._latency),
+      opsPerSecond: round((this._ops * 1000) / Math.max(1000, now - this._windowStart)),
+      syncLagMs: this._syncLag,
+      peersConnected: [...this._peers.keys()].filter((peer) => (peer.connectionState ?? peer.iceConnectionState) == 'connected').length,
+      peers: [...this._peers.values()],
+    }
+  }
+
+  /** One collaboration latency in ms: one-way operation latency (default) or a round trip (`'rtt'`). O(1). */
+  recordLatency(ms: number, kind: 'operation' | 'rtt' = 'operation'): void {
+    if (typeof ms == 'number' && ms >= 0 && ms < Infinity) (kind == 'rtt' ? this._rtt : this._latency).add(ms)
+    else this._warn('recordLatency: not a duration in ms')
+  }
+
+  /** Counts collaboration operations (for operations per second). */
+  recordOperation(count = 1): void {
+    if (count > 0 && count < Infinity) this._ops += count
+  }
+
+  /** How far this client's state is behind the shared state, in ms (the window keeps the largest). */
+  recordSyncLag(ms: number): void {
+    if (ms >= 0 && ms < Infinity) this._syncLag = Math.max(this._syncLag ?? 0, ms)
+  }
+
+  /** Reads this connection's `getStats()` every `statsIntervalMs` (RTT, loss, jitter, bytes, candidate type). */
+  trackPeerConnection(connection: RTCPeerConnection): Teardown {
+    this._peers.set(connection, {})
+    return () => void this._peers.delete(connection)
+  }
+
+  /** Reports this memory's size in every summary. */
+  registerWasmMemory(memory: WebAssembly.Memory): Teardown {
+    this._wasmMemories.add(memory)
+    return () => void this._wasmMemories.delete(memory)
+  }
+
+  /** A WebAssembly load's timings (the runtime feeds `WasmLoader`'s `onLoad` profiles here). */
+  recordWasmLoad(profile: WasmLoad): void {
+    if (this._wasmLoads.length >= MAX_PER_WINDOW || !profile) return
+    const d = profile.durations ?? {}
+    this._wasmLoads.push({
+      url: profile.url,
+      variant: profile.variant,
+      bytes: profile.bytes,
+      cacheHit: profile.cacheHit,
+      fetchMs: d.fetch ?? profile.fetchMs,
+      verifyMs: d.verify ?? profile.verifyMs,
+      compileMs: d.compile ?? profile.compileMs,
+      instantiateMs: d.instantiate ?? profile.instantiateMs,
+      totalMs: d.total ?? profile.totalMs,
+    })
+  }
+
+  /** Hears every budget breach; returns the unsubscribe. A listener that throws is skipped. */
+  onBudgetBreach(listener: (breach: BudgetBreach) => void): Teardown {
+    this._breachListeners.add(listener)
+    return () => void this._breachListeners.delete(listener)
+  }
+
+  /** The context, starting alone when there is an endpoint; `undefined` means the call waits for `setup`. */
+  private _ready(): CoreContext | undefined {
+    if (!this._c && this._o.endpoint) this.start()
+    return this._c
+  }
+
+  private _stopRealtime(): void {
+    this._wantRealtime = false
+    this._realtime?.()
+  }
+
+  private _startVitals(): void {
+    const scope = this._c!.scope
+    if (this._vitalsOn || !scope.document) return
+    this._vitalsOn = true
+    startWebVitals(this._c!.monitor, (vital) => {
+      this._vitals[vital.name] = vital
+      this._unsent.delete(vital.id)
+      this._unsent.set(vital.id, vital)
+      if (this._unsent.size > MAX_UNSENT_VITALS) this._unsent.delete(this._unsent.keys().next().value!)
+      const threshold = this._b[vital.name]
+      const key = vital.name + vital.id
+      if (threshold !== undefined && vital.value > threshold && !this._breached.has(key)) {
+        this._breached.add(key)
+        this._breach(vital.name, vital.value, threshold, vital.attribution)
+      }
+      for (const listener of [...this._uxListeners]) this._c?.monitor.call(listener, { ...this._vitals })
+      this._settle()
+    })
+  }
+
+  /** Resolves the `trackUserExperience` promises once the load metrics are in (or when forced). */
+  private _settle(force = false): void {
+    const { TTFB, FCP, LCP } = this._vitals
+    if (force || (TTFB && FCP && LCP)) for (const done of this._waiters.splice(0)) done()
+  }
+
+  private _longFrame(frame: LongFrame): void {
+    const long = this._long
+    long.count++
+    long.totalMs += frame.durationMs
+    long.maxMs = Math.max(long.maxMs, frame.durationMs)
+    if (!long.worst || frame.durationMs > long.worst.durationMs) long.worst = frame
+    const threshold = this._b.longFrameMs
+    if (threshold !== undefined && frame.durationMs > threshold) this._breach('long-animation-frame', frame.durationMs, threshold, frame.script)
+  }
+
+  private _resource(entry: PerformanceResourceTiming): void {
+    const kind = classifyResource(entry)
+    if (!kind) return
+    const total = (this._resources[kind] ??= { count: 0, ms: 0, maxMs: 0, bytes: 0 })
+    total.count++
+    total.ms = round(total.ms + entry.duration)
+    total.maxMs = round(Math.max(total.maxMs, entry.duration))
+    total.bytes += entry.transferSize || 0
+  }
+
+  private _sampleMemory(): void {
+    const context = this._c
+    if (context && this._realtime) readJsMemory(context.scope).then((bytes) => void (this._jsBytes = bytes), context.monitor.report)
+  }
+
+  private _poll(): void {
+    const context = this._c
+    if (!context) return
+    for (const peer of this._peers.keys()) {
+      // A closed connection rejects or reports nothing: its metrics are simply absent.
+      context.monitor.call(() =>
+        peer.getStats().then((report) => {
+          if (!this._peers.has(peer)) return
+          const stats = readRtcStats(report as never)
+          this._peers.set(peer, stats)
+          if (stats.rttMs !== undefined) this._rtt.add(stats.rttMs)
+        }, () => {}),
+      )
+    }
+  }
+
+  private _breach(metric: string, value: number, threshold: number, attribution?: Record<string, unknown>): void {
+    const count = (this._perWindow[metric] = (this._perWindow[metric] ?? 0) + 1)
+    const context = this._c
+    if (count > MAX_PER_WINDOW || !context) return
+    const breach: BudgetBreach = { metric, value, threshold, attribution }
+    this._push('budget_breach', { ...breach })
+    for (const listener of [...this._breachListeners]) context.monitor.call(listener, breach)
+  }
+
+  /** Ends the window: its summary and the latest report of each Web Vital instance that changed are queued, with consent. */
+  private _flush(hiding = false): void {
+    const context = this._c
+    if (!context) return
+    const summary = this._take()
+    const vitals = [...this._unsent.values()]
+    this._unsent.clear()
+    if (hiding) this._settle(true)
+    if (!context.consent.isGranted('performance')) return
+    for (const vital of vitals) this._push('web_vital', { ...vital })
+    if (summary) this._push('perf_summary', summary)
+  }
+
+  /** The window's summary (`undefined` when nothing happened); starts a new window. */
+  private _take(): Record<string, unknown> | undefined {
+    const context = this._c!
+    const collab = this.analyzeCollaborationPerformance()
+    const frames = this._frames.take()
+    const p95 = collab.latency?.p95
+    const threshold = this._b.collaborationP95Ms
+    if (p95 !== undefined && threshold !== undefined && p95 > threshold) this._breach('collaboration-p95', p95, threshold)
+    let wasmBytes: number | undefined
+    for (const memory of this._wasmMemories) wasmBytes = (wasmBytes ?? 0) + memory.buffer.byteLength
+    const long = this._long
+    const hasCollab = collab.rtt || collab.latency || this._ops || collab.peers.length || collab.syncLagMs !== undefined
+    const summary = {
+      windowMs: round(context.clock.monotonic() - this._windowStart),
+      frames,
+      longFrames: long.count ? { ...long, totalMs: round(long.totalMs) } : undefined,
+      memory: this._jsBytes ?? wasmBytes ? { jsBytes: this._jsBytes, wasmBytes } : undefined,
+      resources: Object.keys(this._resources).length ? this._resources : undefined,
+      wasmLoads: this._wasmLoads.length ? this._wasmLoads : undefined,
+      collab: hasCollab ? collab : undefined,
+    }
+    this._windowStart = context.clock.monotonic()
+    this._latency.reset()
+    this._rtt.reset()
+    this._ops = 0
+    this._syncLag = this._jsBytes = undefined
+    this._long = { count: 0, totalMs: 0, maxMs: 0 }
+    this._resources = {}
+    this._wasmLoads = []
+    this._perWindow = {}
+    this._sampleMemory()
+    return frames || summary.longFrames || summary.memory || summary.resources || summary.wasmLoads || hasCollab ? summary : undefined
+  }
+
+  private _push(type: string, payload: Record<string, unknown>): void {
+    const context = this._c
+    if (context?.consent.isGranted('performance')) context.queue.push(createEvent(context, 'performance', type, payload))
+  }
+
+  private _warn(message: string, error?: unknown): void {
+    if (this._o.debug) (this._c?.scope ?? globalThis).console?.warn(`[marco] performance-analytics: ${message}`, error ?? '')
+  }
+}
+

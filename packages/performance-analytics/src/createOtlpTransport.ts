@@ -1,0 +1,55 @@
+import { globalScope, parseRetryAfter, type GlobalScope, type Transport } from '@marco/core'
+import { toOtlpMetrics } from './toOtlpMetrics'
+
+export interface OtlpTransportOptions {
+  /** The OpenTelemetry Collector's OTLP/HTTP base, e.g. `https://otel.example.com:4318` (`/v1/metrics` is added). */
+  endpoint: string
+  /** Resource attributes, e.g. `{ 'service.name': 'marco-web', 'deployment.environment': 'production' }`. */
+  resource?: Record<string, string | number | boolean>
+  /** Extra headers (e.g. an API key). JSON bodies make the browser send a CORS preflight: allow it on the collector. */
+  headers?: Record<string, string>
+  timeoutMs?: number
+  scope?: GlobalScope
+}
+
+/**
+ * A core `Transport` that turns a batch's performance events into one OTLP/HTTP JSON
+ * `ExportMetricsServiceRequest` POSTed to `/v1/metrics`, so metrics go to any OpenTelemetry Collector.
+ * Events of other categories are left out; a batch without performance events is `sent` without a request.
+ * 2xx → `sent`; 429, 502, 503, 504 and network errors → `retry` (honouring `Retry-After`), as the OTLP spec
+ * says; any other status → `dropped`.
+ *
+ * @example
+ * const transport = createOtlpTransport({ endpoint: 'https://otel.example.com:4318', resource: { 'service.name': 'marco-web' } })
+ * new PerformanceAnalytics({ endpoint: 'https://otel.example.com:4318', queueOptions: { transport } })
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function createOtlpTransport(options: OtlpTransportOptions): Transport {
+  const { resource, headers, timeoutMs = 10_000, scope = globalScope } = options
+  const url = /\/v1\/metrics$/.test(options.endpoint) ? options.endpoint : `${options.endpoint.replace(/\/$/, '')}/v1/metrics`
+  return {
+    async send(batch, { unloading }) {
+      const request = toOtlpMetrics(batch, resource)
+      if (!request) return { result: 'sent' }
+      let response: Response
+      try {
+        response = await scope.fetch!(url, {
+          method: 'POST',
+          keepalive: unloading,
+          credentials: 'omit',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(request),
+          signal: AbortSignal.timeout(timeoutMs),
+        })
+      } catch {
+        return { result: 'retry' }
+      }
+      const status = response.status
+      if (status < 300) return { result: 'sent', status }
+      if (status == 429 || (status >= 502 && status <= 504)) {
+        return { result: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) }
+      }
+      return { result: 'dropped', status }
+    },
+  }
+}

@@ -1,0 +1,25 @@
+import type { QuantileSketch } from './createQuantileSketch'
+import { round } from './round'
+import type { Percentiles } from './types'
+
+/** Collaboration latency histogram bounds, in ms. */
+export const LATENCY_BOUNDS_MS = [10, 25, 50, 100, 150, 250, 500, 1000] as const
+
+/**
+ * A sketch's p50 / p95 / p99, maximum, count and histogram over `LATENCY_BOUNDS_MS`; `undefined` when empty.
+ *
+ * @example
+ * toPercentiles(latencySketch) // { count: 812, p50: 38.2, p95: 121, p99: 190, max: 240, hist: [0, 12, …] }
+ */
+export function toPercentiles(sketch: QuantileSketch): Percentiles | undefined {
+  return sketch.count
+    ? {
+        count: sketch.count,
+        p50: round(sketch.quantile(0.5)!),
+        p95: round(sketch.quantile(0.95)!),
+        p99: round(sketch.quantile(0.99)!),
+        max: round(sketch.max),
+        hist: sketch.histogram(LATENCY_BOUNDS_MS),
+      }
+    : undefined
+}

@@ -1,0 +1,91 @@
+import type { Consent, ConsentOptions, EventQueueOptions, GlobalScope } from '@marco/core'
+import type { WebVital } from './toWebVital'
+import type { PeerStats } from './readRtcStats'
+
+/** Performance budgets; a value past one is a breach. */
+export interface Budgets {
+  /** Core Web Vitals, by name: INP 200 ms by default; LCP, CLS, FCP, TTFB off unless given. */
+  INP?: number
+  LCP?: number
+  CLS?: number
+  FCP?: number
+  TTFB?: number
+  /** p95 one-way collaboration latency per summary window, ms. Default 150. */
+  collaborationP95Ms?: number
+  /** Frame rate below this… Default 50. */
+  minFps?: number
+  /** …for this long (whole seconds below it in a row), ms. Default 5,000. */
+  lowFpsMs?: number
+  /** A long animation frame longer than this, ms. Default 200. */
+  longFrameMs?: number
+}
+
+/** What a breach listener hears (the runtime hands it to `CrashReporter.reportPerformanceIssue`). */
+export interface BudgetBreach {
+  /** `INP`, `LCP`, `CLS`, `FCP`, `TTFB`, `collaboration-p95`, `fps`, `long-animation-frame`. */
+  readonly metric: string
+  readonly value: number
+  readonly threshold: number
+  /** What caused it: the INP element and its split, the long frame's script, … */
+  readonly attribution?: Record<string, unknown>
+}
+
+/** p50 / p95 / p99 of a window from the quantile sketch (±1 %), with the count and a histogram. */
+export interface Percentiles {
+  readonly count: number
+  readonly p50: number
+  readonly p95: number
+  readonly p99: number
+  readonly max: number
+  /** Counts over `LATENCY_BOUNDS_MS` (the last bucket open). */
+  readonly hist: number[]
+}
+
+/** The collaboration's health over the current summary window. Times in ms. */
+export interface CollabMetrics {
+  /** Round-trip times: the peer connections' candidate-pair RTT and `recordLatency(ms, 'rtt')`. */
+  readonly rtt?: Percentiles
+  /** One-way operation latency from `recordLatency(ms)`. */
+  readonly latency?: Percentiles
+  readonly opsPerSecond: number
+  /** The largest sync lag recorded in the window. */
+  readonly syncLagMs?: number
+  /** Tracked peer connections that are connected. */
+  readonly peersConnected: number
+  /** The latest `getStats()` reading of each tracked connection. */
+  readonly peers: PeerStats[]
+}
+
+/** The latest value of each Core Web Vital reported so far (a metric not reported yet is absent). */
+export type UserExperienceMetrics = Partial<Record<WebVital['name'], WebVital>>
+
+/** A WebAssembly load, as `@marco/wasm-loader` profiles it (both its `*Ms` fields and a `durations` object are read). */
+export interface WasmLoad {
+  url?: string
+  bytes?: number
+  cacheHit?: boolean
+  variant?: string
+  durations?: { fetch?: number; verify?: number; compile?: number; instantiate?: number; total?: number }
+  fetchMs?: number
+  verifyMs?: number
+  compileMs?: number
+  instantiateMs?: number
+  totalMs?: number
+}
+
+export interface PerformanceAnalyticsOptions {
+  /** Used alone: where its own `EventQueue` sends. Inside the runtime, leave it out. */
+  endpoint?: string
+  /** Used alone: the consent state or its options (`performance` starts pending: nothing is sent before). */
+  consent?: Consent | ConsentOptions
+  /** Used alone: options for its own queue (e.g. `transport: createOtlpTransport(…)`). */
+  queueOptions?: EventQueueOptions
+  /** How often a `perf_summary` is sent (also on page hide). Default 30,000 ms. */
+  summaryIntervalMs?: number
+  /** How often tracked peer connections are read with `getStats()`. Default 2,000 ms. */
+  statsIntervalMs?: number
+  /** Budgets over the defaults, or `false` for none. */
+  budgets?: Budgets | false
+  debug?: boolean
+  scope?: GlobalScope
+}
