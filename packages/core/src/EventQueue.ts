@@ -190,12 +190,7 @@ export class EventQueue implements EventSink {
     const monitor = this._monitor
     const scope = this._scope
     this._teardowns.push(
-      listen(monitor, scope, 'online', () => {
-        this._online = true
-        this._retryAt = 0
-        this._attempt = 0
-        void this.flush()
-      }),
+      listen(monitor, scope, 'online', () => void this.resume()),
       listen(monitor, scope, 'offline', () => {
         this._online = false
       }),
@@ -250,10 +245,22 @@ export class EventQueue implements EventSink {
         await (this._draining ??= this._drain().finally(() => (this._draining = undefined)))
         if (!this._sendable()) break
       }
+      // Resolves once what was not sent is safely in storage, so a caller may let the page go.
+      await this._io
     } catch (error) {
       this._monitor.report(error)
     }
     return { sent: this._stats.sent - before.sent, dropped: this._stats.dropped - before.dropped, pending: this.stats().pending }
+  }
+
+  /**
+   * The network is back (the `online` event, or a worker told so by its page): forget the backoff and send
+   * what waits now.
+   */
+  resume(): Promise<FlushResult> {
+    this._online = true
+    this._retryAt = this._attempt = 0
+    return this.flush()
   }
 
   /** Counters since this queue started. */
@@ -640,17 +647,7 @@ function toJson(event: SdkEvent): string | undefined {
   }
 }
 
-/** UTF-8 length of a string without allocating an encoded copy. */
+/** UTF-8 length of a string: its length when ASCII (most JSON), else the length of its encoding. */
 export function utf8Length(text: string): number {
-  let bytes = text.length
-  // Most JSON is ASCII: one native regex scan instead of a loop over every character.
-  if (!/[^\0-\x7f]/.test(text)) return bytes
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x80) continue
-    // A surrogate pair is two UTF-16 units and 4 bytes: one extra byte per unit. (JSON.stringify escapes
-    // lone surrogates, so the JSON this measures has none.)
-    bytes += code < 0x800 || (code >= 0xd800 && code < 0xe000) ? 1 : 2
-  }
-  return bytes
+  return /[^\0-\x7f]/.test(text) ? new TextEncoder().encode(text).length : text.length
 }

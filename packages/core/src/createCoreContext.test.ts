@@ -38,3 +38,16 @@ describe('createCoreContext', () => {
     expect(event.id).toMatch(/^[0-9a-f-]{36}$/)
   })
 })
+
+describe('createCoreContext with a sink of its own', () => {
+  it('opens the sink once some consent is granted, not before', () => {
+    let opened = 0
+    const queue = { push: () => {}, open: () => void opened++ }
+    const context = createCoreContext({ scope: createFakeScope(), queue })
+    expect(opened).toBe(0)
+    context.consent.grant('crash')
+    expect(opened).toBe(1)
+    createCoreContext({ scope: createFakeScope(), queue, consent: { defaults: { analytics: 'granted' } } })
+    expect(opened).toBe(2)
+  })
+})

@@ -55,10 +55,10 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
   let ownQueue: EventQueue | undefined
   const open = (): EventQueue =>
     (ownQueue ??= new EventQueue({ endpoint: options.endpoint, scope, clock, monitor, debug: options.debug, ...options.queueOptions }))
-  if (!options.queue) {
-    if (CONSENT_CATEGORIES.some((category) => consent.isGranted(category))) open()
-    else consent.subscribe(({ state }) => state === 'granted' && open())
-  }
+  // A sink of the caller's own (the analytics worker, say) is opened on the same terms.
+  const openSink = options.queue ? () => options.queue!.open?.() : open
+  if (CONSENT_CATEGORIES.some((category) => consent.isGranted(category))) openSink()
+  else consent.subscribe(({ state }) => state === 'granted' && openSink())
   const sink: EventSink = {
     push: (event) => open().push(event),
     purge: (category) => ownQueue?.purge(category),

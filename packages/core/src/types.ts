@@ -22,6 +22,11 @@ export interface EventSink {
   push(event: SdkEvent): void
   /** Removes the waiting events of a category (consent revoked), counting them as dropped. */
   purge?(category: ConsentCategory): void
+  /**
+   * Opens the sink's storage and resumes sending what earlier pages left. Called once consent allows
+   * storing anything; a sink without it opens on its first event.
+   */
+  open?(): void
 }
 
 /** Everything a feature may use. Each member is an interface, so tests pass plain fakes. */

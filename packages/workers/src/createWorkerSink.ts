@@ -42,6 +42,8 @@ export interface WorkerSink extends EventSink {
   /** Posts what is buffered and flushes the worker's queue (or the fallback's). */
   flush(): Promise<FlushResult | undefined>
   stats(): WorkerSinkStats
+  /** Starts the worker (the runtime calls it once consent is granted), so it resumes earlier pages' events. */
+  open(): void
   /** Posts what is buffered, stops the worker's queue (its stored events wait for the next page load), ends the worker. */
   stop(): Promise<void>
 }
@@ -150,6 +152,8 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
         if (mode === 'worker') call('flush', [], undefined, 0).catch(monitor.report)
       }
       teardowns.push(
+        // The worker may not hear the network come back (its `online` event is not guaranteed): tell it.
+        listen(monitor, scope, 'online', () => mode === 'worker' && call('resume', []).catch(monitor.report)),
         listen(monitor, scope, 'pagehide', hide),
         listen(monitor, scope.document, 'visibilitychange', () => scope.document?.visibilityState === 'hidden' && hide()),
       )
@@ -188,6 +192,10 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
       }
     },
     stats: () => ({ mode, ...counts }),
+    open() {
+      // Consent allows storage: start the worker now, so its queue resumes what earlier pages left.
+      monitor.call(() => !stopped && mode === 'idle' && start())
+    },
     async stop() {
       if (stopped) return
       try {

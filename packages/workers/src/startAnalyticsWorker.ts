@@ -9,6 +9,8 @@ export interface AnalyticsWorkerApi {
   /** Pushes a batch: the UTF-8 JSON of an array of events, transferred. Answers how many were pushed. */
   push(batch: ArrayBuffer): number
   flush(): Promise<FlushResult | undefined>
+  /** The page saw the network come back: retry now instead of after the backoff. */
+  resume(): Promise<FlushResult | undefined>
   purge(category: ConsentCategory): void
   stats(): QueueStats | undefined
   /** Flushes, stops the queue (what is left stays in IndexedDB for the next page load). */
@@ -40,6 +42,7 @@ export function startAnalyticsWorker(endpoint?: Endpoint, overrides: EventQueueO
       return events.length
     },
     flush: async () => queue?.flush(),
+    resume: async () => queue?.resume(),
     purge: (category) => queue?.purge(category),
     stats: () => queue?.stats(),
     async stop() {
