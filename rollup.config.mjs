@@ -2,9 +2,11 @@
 // declaration file per format (rollup-plugin-dts). A package may add more entries (a worker entry, a CLI)
 // with a "marco": { "entries": { "name": "src/file.ts" } } field, and a script-tag IIFE with
 // "marco": { "iife": { "input": "src/cdn.ts", "name": "Marco", "file": "marco.min.js" } }.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import dts from 'rollup-plugin-dts'
 import { transform } from 'esbuild'
@@ -42,7 +44,24 @@ const manglePrivate = () => {
   }
 }
 
+/** Writes `<file>.sri`, `<file>.br` and `<file>.gz` beside each emitted script. */
+const scriptTagFiles = () => ({
+  name: 'script-tag-files',
+  writeBundle(options, bundle) {
+    for (const [fileName, chunk] of Object.entries(bundle)) {
+      if (chunk.type !== 'chunk') continue
+      const file = options.file ?? `${options.dir}/${fileName}`
+      const code = Buffer.from(chunk.code)
+      writeFileSync(`${file}.sri`, `sha384-${createHash('sha384').update(code).digest('base64')}\n`)
+      writeFileSync(`${file}.br`, brotliCompressSync(code, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }))
+      writeFileSync(`${file}.gz`, gzipSync(code, { level: 9 }))
+    }
+  },
+})
+
 const configs = []
+// Built last: a script-tag bundle inlines the other packages' built files.
+const scriptTags = []
 for (const { path, pkg } of packages) {
   const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]
   const external = (id) =>
@@ -74,13 +93,19 @@ for (const { path, pkg } of packages) {
   const iife = pkg.marco?.iife
   if (iife) {
     // The script-tag bundle inlines its dependencies. Minified without a target: with one, esbuild hoisted
-    // helpers outside the IIFE as extra globals.
-    configs.push({
+    // helpers outside the IIFE as extra globals. Not mangled again (it inlines the packages' already-mangled
+    // files, and a second renaming pass collided with their short names). Written with its SRI hash
+    // (for `<script integrity>`) and brotli and gzip copies (for nginx's brotli_static / gzip_static).
+    scriptTags.push({
       input: `${path}/${iife.input}`,
-      plugins: [nodeResolve({ browser: true }), esbuild({ minify: true, tsconfig: `${root}tsconfig.base.json` })],
+      plugins: [
+        nodeResolve({ browser: true, exportConditions: ['import', 'default'] }),
+        esbuild({ minify: true, tsconfig: `${root}tsconfig.base.json` }),
+        scriptTagFiles(),
+      ],
       output: { file: `${path}/dist/${iife.file}`, format: 'iife', name: iife.name },
     })
   }
 }
 
-export default configs
+export default [...configs, ...scriptTags]

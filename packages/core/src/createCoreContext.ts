@@ -73,7 +73,8 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
     get ownQueue() {
       return ownQueue
     },
-    flush: async () => ownQueue?.flush(),
+    // A sink of the caller's own (the analytics worker) flushes itself when it can.
+    flush: async () => (ownQueue ?? (options.queue as { flush?: () => Promise<FlushResult | undefined> } | undefined))?.flush?.(),
     async stop() {
       await ownQueue?.flush()
       await ownQueue?.stop()

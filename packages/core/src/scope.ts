@@ -21,6 +21,8 @@ export interface GlobalScope {
   readonly caches?: CacheStorage
   readonly requestAnimationFrame?: (callback: FrameRequestCallback) => number
   readonly cancelAnimationFrame?: (handle: number) => void
+  readonly requestIdleCallback?: (callback: () => void, options?: { timeout: number }) => number
+  readonly cancelIdleCallback?: (handle: number) => void
   readonly addEventListener?: (type: string, listener: EventListener, options?: AddEventListenerOptions | boolean) => void
   readonly removeEventListener?: (type: string, listener: EventListener, options?: EventListenerOptions | boolean) => void
   readonly setTimeout?: (handler: () => void, timeout?: number) => unknown

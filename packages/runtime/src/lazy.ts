@@ -34,11 +34,11 @@ export function lazy(load: () => Promise<Feature>, name = 'lazy'): Feature & { r
       }
       let cancelIdle: Teardown = () => {}
       const whenIdle = () => {
-        const idle = (scope as { requestIdleCallback?: (callback: () => void, options?: { timeout: number }) => number }).requestIdleCallback
-        if (idle) {
-          let handle: number | undefined = idle(monitor.wrap(start), { timeout: 2_000 })
+        if (scope.requestIdleCallback) {
+          // Called on the scope: a detached requestIdleCallback throws "Illegal invocation" in browsers.
+          let handle: number | undefined = scope.requestIdleCallback(monitor.wrap(start), { timeout: 2_000 })
           cancelIdle = () => {
-            if (handle !== undefined) (scope as { cancelIdleCallback?: (handle: number) => void }).cancelIdleCallback?.(handle)
+            if (handle !== undefined) scope.cancelIdleCallback?.(handle)
             handle = undefined
           }
         } else cancelIdle = startTimeout(monitor, start, 0)
@@ -52,6 +52,8 @@ export function lazy(load: () => Promise<Feature>, name = 'lazy'): Feature & { r
         stopLoad()
         cancelIdle()
         teardown?.()
+        // Stopped before it loaded: it never will (a no-op once `loaded` has settled).
+        resolveLoaded(undefined)
       }
     },
   }
