@@ -334,6 +334,22 @@ describe('EventQueue batching and page lifecycle', () => {
     expect(calls[0]!.batch.events.map((event) => event.type)).toEqual(['late_summary'])
   })
 
+  it('is told of hiding by its page when it runs in a worker (no page events of its own)', async () => {
+    const { transport, calls } = recordingTransport()
+    const q = localQueue({ transport, scope: createFakeScope() })
+    q.push(makeEvent())
+    q.hide(true)
+    expect(calls.map((call) => call.options.unloading)).toEqual([true])
+    q.push(makeEvent())
+    await Promise.resolve()
+    expect(calls.map((call) => call.options.unloading)).toEqual([true, true])
+    q.hide(false)
+    q.push(makeEvent())
+    await Promise.resolve()
+    // Visible again: back to batching on the timer.
+    expect(calls).toHaveLength(2)
+  })
+
   it('flushes when the document becomes hidden, and only then', () => {
     const document = Object.assign(new EventTarget(), { visibilityState: 'visible' }) as unknown as Document
     const scope = createFakeScope({ overrides: { document } })

@@ -201,10 +201,7 @@ export class EventQueue implements EventSink {
         // instead of waiting for the lease to run out.
         if (!event.persisted && this._store) this._chain((store) => store.release(this._owner))
       }),
-      listen(monitor, scope.document, 'visibilitychange', () => {
-        if (scope.document?.visibilityState === 'hidden') this._unload()
-        else this._hidden = false
-      }),
+      listen(monitor, scope.document, 'visibilitychange', () => this.hide(scope.document?.visibilityState === 'hidden')),
     )
 
     const wantStorage = options.storage !== false
@@ -565,6 +562,16 @@ export class EventQueue implements EventSink {
       for (const event of batch) this._drop(event.category, 'rejected', 1, outcome.status)
     }
     return true
+  }
+
+  /**
+   * The page is hidden or closing (`true`: send what fits the keepalive budget now, and what is pushed while
+   * hidden at once), or visible again (`false`). Called by the queue's own page listeners; a queue in a
+   * worker, which has no page events, is told by its page.
+   */
+  hide(hidden = true): void {
+    if (hidden) this._unload()
+    else this._hidden = false
   }
 
   /** The page is being hidden or closed: send what fits the keepalive budget now, synchronously started. */

@@ -147,15 +147,17 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
       caller = slot.caller
       call('init', [cloneable(options.queue, scope)]).catch(fail)
       // A worker has no pagehide of its own: post what waits and have its queue send now.
-      const hide = (): void => {
-        post()
-        if (mode === 'worker') call('flush', [], undefined, 0).catch(monitor.report)
+      // Hidden or closing: what waits goes to the worker, whose queue sends at once with keepalive (a keepalive
+      // request outlives the worker when the page closes); what arrives while hidden follows at once.
+      const hide = (hidden = true): void => {
+        if (hidden) post()
+        if (mode === 'worker') call('hide', [hidden], undefined, 0).catch(monitor.report)
       }
       teardowns.push(
         // The worker may not hear the network come back (its `online` event is not guaranteed): tell it.
         listen(monitor, scope, 'online', () => mode === 'worker' && call('resume', []).catch(monitor.report)),
-        listen(monitor, scope, 'pagehide', hide),
-        listen(monitor, scope.document, 'visibilitychange', () => scope.document?.visibilityState === 'hidden' && hide()),
+        listen(monitor, scope, 'pagehide', () => hide()),
+        listen(monitor, scope.document, 'visibilitychange', () => hide(scope.document?.visibilityState === 'hidden')),
       )
     } catch (error) {
       fail(error)

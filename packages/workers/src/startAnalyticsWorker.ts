@@ -9,6 +9,8 @@ export interface AnalyticsWorkerApi {
   /** Pushes a batch: the UTF-8 JSON of an array of events, transferred. Answers how many were pushed. */
   push(batch: ArrayBuffer): number
   flush(): Promise<FlushResult | undefined>
+  /** The page is hidden or closing (`true`) or visible again: the queue sends at once with keepalive while hidden. */
+  hide(hidden: boolean): void
   /** The page saw the network come back: retry now instead of after the backoff. */
   resume(): Promise<FlushResult | undefined>
   purge(category: ConsentCategory): void
@@ -43,6 +45,7 @@ export function startAnalyticsWorker(endpoint?: Endpoint, overrides: EventQueueO
     },
     flush: async () => queue?.flush(),
     resume: async () => queue?.resume(),
+    hide: (hidden) => queue?.hide(hidden),
     purge: (category) => queue?.purge(category),
     stats: () => queue?.stats(),
     async stop() {
