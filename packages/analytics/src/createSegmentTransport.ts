@@ -1,4 +1,4 @@
-import { globalScope, parseRetryAfter, type GlobalScope, type Transport, type WireEvent } from '@marco/core'
+import { globalScope, toSendResult, type GlobalScope, type Transport, type WireEvent } from '@marco/core'
 
 export interface SegmentTransportOptions {
   /** The Segment source's write key (sent as HTTP Basic auth, as Segment's HTTP API expects). */
@@ -49,10 +49,7 @@ export function createSegmentTransport(options: SegmentTransportOptions): Transp
       } catch {
         return { result: 'retry' }
       }
-      const status = response.status
-      if (status < 300) return { result: 'sent', status }
-      if (status === 429 || status >= 500) return { result: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) }
-      return { result: 'dropped', status }
+      return toSendResult(response, (status) => status === 429 || status >= 500)
     },
   }
 }

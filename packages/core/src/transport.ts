@@ -70,14 +70,24 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
         // A network failure, the time-out, or no fetch at all: the events wait (in storage, across reloads).
         return { result: 'retry' }
       }
-      const status = response.status
-      if (status < 300) return { result: 'sent', status }
-      if (status === 408 || status === 429 || status >= 500) {
-        return { result: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) }
-      }
-      return { result: 'dropped', status }
+      return toSendResult(response)
     },
   }
+}
+
+/**
+ * What an HTTP answer means for a batch, for every transport: 2xx → `sent`; a status `isRetryable` accepts
+ * (default 408, 429 and 5xx) → `retry`, with the server's `Retry-After` (seconds or HTTP date) when given;
+ * any other → `dropped`.
+ *
+ * @example
+ * return toSendResult(await fetch(url, init), (status) => status === 429 || (status >= 502 && status <= 504))
+ */
+export function toSendResult(response: Response, isRetryable = (status: number) => status === 408 || status === 429 || status >= 500): SendResult {
+  const status = response.status
+  if (status < 300) return { result: 'sent', status }
+  if (!isRetryable(status)) return { result: 'dropped', status }
+  return { result: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) }
 }
 
 /**

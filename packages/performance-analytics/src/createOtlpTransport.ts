@@ -1,4 +1,4 @@
-import { globalScope, parseRetryAfter, type GlobalScope, type Transport } from '@marco/core'
+import { globalScope, toSendResult, type GlobalScope, type Transport } from '@marco/core'
 import { toOtlpMetrics } from './toOtlpMetrics'
 
 export interface OtlpTransportOptions {
@@ -44,12 +44,8 @@ export function createOtlpTransport(options: OtlpTransportOptions): Transport {
       } catch {
         return { result: 'retry' }
       }
-      const status = response.status
-      if (status < 300) return { result: 'sent', status }
-      if (status == 429 || (status >= 502 && status <= 504)) {
-        return { result: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()) }
-      }
-      return { result: 'dropped', status }
+      // The OTLP/HTTP spec names the retryable statuses.
+      return toSendResult(response, (status) => status === 429 || (status >= 502 && status <= 504))
     },
   }
 }
