@@ -41,6 +41,9 @@ export const projects = [
       environment: 'node',
       testTimeout: 60_000,
       hookTimeout: 60_000,
+      // Real Chromium, nginx and servers on a shared 2-core machine: one retry, and every test that needed it
+      // is printed as flaky by the summary reporter (a test that fails twice still fails the run).
+      retry: 1,
     },
   },
 ]

@@ -15,6 +15,7 @@ export default class SummaryReporter implements Reporter {
       let failedHere = 0
       for (const test of module.children.allTests()) {
         const state = test.result().state
+        if (test.diagnostic()?.flaky) process.stdout.write(`\nflaky (passed on retry): ${module.moduleId} > ${test.fullName}\n`)
         if (state === 'passed') passed++
         else if (state === 'failed') failedHere++
         else skipped++
