@@ -2,6 +2,7 @@
 import { AnalyticsEngine } from '@marco/analytics'
 import { createRandom } from './lib/events.mjs'
 import { pushBlocks } from './lib/pushBlocks.mjs'
+import { pageInfo } from './lib/pageInfo.mjs'
 
 const sent = { send: async () => ({ result: 'sent' }) }
 const now = () => performance.now()
@@ -115,19 +116,7 @@ function drawScene(ctx, shapes, frame) {
 }
 
 globalThis.bench = {
-  /** Whether the page is cross-origin isolated, and the step of its `performance.now()`, in µs. */
-  info() {
-    let step = Infinity
-    let last = performance.now()
-    for (let i = 0; i < 200_000; i++) {
-      const t = performance.now()
-      if (t > last) {
-        step = Math.min(step, t - last)
-        last = t
-      }
-    }
-    return { crossOriginIsolated: globalThis.crossOriginIsolated === true, clockStepUs: step * 1000 }
-  },
+  info: pageInfo,
 
   /** A fresh engine, started, and the arguments of `warmUp + count` calls. */
   async prepareCalls({ method, count, warmUp }) {

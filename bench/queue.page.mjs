@@ -3,6 +3,7 @@ import { EventQueue } from '@marco/core'
 import { createStrokeEvent } from './lib/events.mjs'
 import { fillQueue } from './lib/fillQueue.mjs'
 import { pushBlocks } from './lib/pushBlocks.mjs'
+import { pageInfo } from './lib/pageInfo.mjs'
 
 const sent = { send: async () => ({ result: 'sent' }) }
 const serverDown = { send: async () => ({ result: 'retry' }) }
@@ -27,19 +28,7 @@ function resetTimerNesting() {
 let current
 
 globalThis.bench = {
-  /** Whether the page is cross-origin isolated, and the step of its `performance.now()`, in µs. */
-  info() {
-    let step = Infinity
-    let last = performance.now()
-    for (let i = 0; i < 200_000; i++) {
-      const t = performance.now()
-      if (t > last) {
-        step = Math.min(step, t - last)
-        last = t
-      }
-    }
-    return { crossOriginIsolated: globalThis.crossOriginIsolated === true, clockStepUs: step * 1000 }
-  },
+  info: pageInfo,
 
   /** Runs the push path hot once, through a throwaway memory-only queue, so the JIT has compiled it. */
   async warmUp(count) {

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink'
 import { EventQueue } from '@marco/core'
 import { createWorkerSink, expose, startAnalyticsWorker, transfer, wrap } from '@marco/workers'
 import { createStrokeEvent } from './lib/events.mjs'
+import { pageInfo } from './lib/pageInfo.mjs'
 import { pushBlocks } from './lib/pushBlocks.mjs'
 
 const now = () => performance.now()
@@ -40,18 +41,7 @@ function startPage() {
   let current
 
   globalThis.bench = {
-    info() {
-      let step = Infinity
-      let last = performance.now()
-      for (let i = 0; i < 200_000; i++) {
-        const t = performance.now()
-        if (t > last) {
-          step = Math.min(step, t - last)
-          last = t
-        }
-      }
-      return { crossOriginIsolated: globalThis.crossOriginIsolated === true, clockStepUs: step * 1000, comlink: typeof Comlink.wrap === 'function' }
-    },
+    info: () => ({ ...pageInfo(), comlink: typeof Comlink.wrap === 'function' }),
 
     /** Sequential round trips of `add(1, 2)`; µs per call, after `warmup` untimed calls. */
     async roundTrip({ kind, calls, warmup }) {
