@@ -3,6 +3,7 @@ import { AnalyticsEngine } from '@marco/analytics'
 import { createRandom } from './lib/events.mjs'
 import { pushBlocks } from './lib/pushBlocks.mjs'
 import { pageInfo } from './lib/pageInfo.mjs'
+import { resetTimerNesting } from './lib/resetTimerNesting.mjs'
 
 const sent = { send: async () => ({ result: 'sent' }) }
 const now = () => performance.now()
@@ -25,17 +26,6 @@ async function started(engine) {
 }
 
 /** A message-channel hop after each turn, as in queue.page.mjs: it resets the 4 ms timer-nesting clamp. */
-function resetTimerNesting() {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel()
-    channel.port1.onmessage = () => {
-      channel.port1.close()
-      resolve()
-    }
-    channel.port2.postMessage(0)
-  })
-}
-
 const GESTURES = ['tap', 'double-tap', 'long-press', 'pan', 'pinch', 'rotate', 'swipe']
 const TOOLS = ['pen', 'pencil', 'marker', 'eraser', 'highlighter']
 const COLORS = ['#222', '#e03131', '#1971c2', '#2f9e44', '#f08c00']

@@ -1,7 +1,6 @@
 // Benchmark of @marco/performance-analytics, the built package as an app imports it: the frame-time overhead
 // of monitorRealTimeMetrics() on a 2,000-shape canvas page in Chromium, the cost of recordLatency() per call
 // (Node and Chromium), and the memory of the quantile sketch after 10^6 samples. Numbers only, no assertions.
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
@@ -10,6 +9,7 @@ import { createQuantileSketch, PerformanceAnalytics } from '@marco/performance-a
 import { ROOT, withChromium } from './lib/chromium.mjs'
 import { median, quantile } from './lib/stats.mjs'
 import { formatNumber, printTable } from './lib/table.mjs'
+import { runNodeHeapChild, usedHeap } from './lib/heap.mjs'
 
 const SHAPES_LABEL = '2,000-shape'
 const FRAMES_PER_RUN = 300
@@ -38,7 +38,7 @@ async function main() {
   progress('Node: recordLatency()')
   const costRows = [nodeRecordLatency()]
   progress('Node: sketch memory (child process with --expose-gc)')
-  const heapRows = await runNodeHeapChild()
+  const heapRows = await runNodeHeapChild(fileURLToPath(import.meta.url))
 
   let chromiumVersion = '?'
   let frameRows = []
@@ -226,22 +226,10 @@ async function measureNodeHeap() {
   ]
 }
 
-async function runNodeHeapChild() {
-  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--node-heap'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
-  let out = ''
-  child.stdout.on('data', (chunk) => (out += chunk))
-  const code = await new Promise((resolve, reject) => child.once('error', reject).once('close', resolve))
-  if (code !== 0) throw new Error(`the Node heap child exited with ${code}`)
-  return JSON.parse(out)
-}
-
 async function chromiumHeap(openPage) {
   const { page, cdp, close } = await openPage()
   try {
-    const used = async () => {
-      for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage')
-      return (await cdp.send('Runtime.getHeapUsage')).usedSize
-    }
+    const used = () => usedHeap(cdp)
     await page.evaluate(() => (globalThis.bench.makeSketches({ count: 1 }), globalThis.bench.fillKept({ count: 10_000 }), globalThis.bench.drop()))
     const before = await used()
     const { memoryBytes } = await page.evaluate((count) => globalThis.bench.makeSketches({ count }), SKETCHES)

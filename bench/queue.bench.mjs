@@ -1,6 +1,5 @@
 // Benchmark of @marco/core's EventQueue, the built package as an app imports it: the cost of push() in Node
 // and in Chromium, bytes on the wire per event, and heap per queued event. Numbers only, no assertions.
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
@@ -13,6 +12,7 @@ import { fillQueue } from './lib/fillQueue.mjs'
 import { pushBlocks } from './lib/pushBlocks.mjs'
 import { median, quantile, sum } from './lib/stats.mjs'
 import { formatNumber, printTable } from './lib/table.mjs'
+import { runNodeHeapChild, usedHeap } from './lib/heap.mjs'
 
 const EVENT_COUNT = 100_000
 const BLOCK_EVENTS = 1_000
@@ -65,7 +65,7 @@ async function main() {
   ]
 
   progress('Node: heap (child process with --expose-gc)')
-  const nodeHeap = await runNodeHeapChild()
+  const nodeHeap = await runNodeHeapChild(fileURLToPath(import.meta.url))
 
   let chromiumVersion = '?'
   let clock = { crossOriginIsolated: false, clockStepUs: NaN }
@@ -284,22 +284,10 @@ async function measureNodeHeap() {
   return { where: `Node (heapUsed)`, before, after, stats, jsonBytesPerEvent }
 }
 
-async function runNodeHeapChild() {
-  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--node-heap'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
-  let out = ''
-  child.stdout.on('data', (chunk) => (out += chunk))
-  const code = await new Promise((resolve, reject) => child.once('error', reject).once('close', resolve))
-  if (code !== 0) throw new Error(`the Node heap child exited with ${code}`)
-  return JSON.parse(out)
-}
-
 async function measureChromiumHeap(openPage) {
   const { page, cdp, close } = await openPage()
   try {
-    const collect = async () => {
-      for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage')
-      return (await cdp.send('Runtime.getHeapUsage')).usedSize
-    }
+    const collect = () => usedHeap(cdp)
     await page.evaluate((count) => globalThis.bench.warmUp(count), 5_000)
     await page.evaluate((options) => globalThis.bench.prepareHeap(options), { maxQueueEvents: EVENT_COUNT, maxQueueBytes: HEAP_MAX_QUEUE_BYTES })
     const before = await collect()

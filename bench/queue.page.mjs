@@ -4,26 +4,11 @@ import { createStrokeEvent } from './lib/events.mjs'
 import { fillQueue } from './lib/fillQueue.mjs'
 import { pushBlocks } from './lib/pushBlocks.mjs'
 import { pageInfo } from './lib/pageInfo.mjs'
+import { resetTimerNesting } from './lib/resetTimerNesting.mjs'
 
 const sent = { send: async () => ({ result: 'sent' }) }
 const serverDown = { send: async () => ({ result: 'retry' }) }
 const now = () => performance.now()
-
-/**
- * A message-channel hop after each measured turn. A timer scheduled from within five nested timers is
- * clamped to 4 ms (HTML timers, "timer nesting level"); without the hop every later block's turn would
- * include 4 ms of idle. A message task starts a new nesting chain.
- */
-function resetTimerNesting() {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel()
-    channel.port1.onmessage = () => {
-      channel.port1.close()
-      resolve()
-    }
-    channel.port2.postMessage(0)
-  })
-}
 
 let current
 

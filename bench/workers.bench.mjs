@@ -8,9 +8,18 @@ import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, benchPage } from './lib/chromium.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, benchPage, bundleForBrowser } from './lib/chromium.mjs'
 import { median, quantile, sum } from './lib/stats.mjs'
 import { formatNumber, printTable } from './lib/table.mjs'
+
+/** Without comlink installed, an empty stand-in for it, so the rest of the benchmark still runs. */
+const comlinkStub = {
+  name: 'comlink-missing',
+  setup(build) {
+    build.onResolve({ filter: /^comlink$/ }, () => ({ path: 'comlink', namespace: 'comlink-missing' }))
+    build.onLoad({ filter: /.*/, namespace: 'comlink-missing' }, () => ({ contents: 'export {}', loader: 'js' }))
+  },
+}
 
 const ROUND_TRIPS = 5_000
 const ROUND_TRIP_WARMUP = 1_000
@@ -29,7 +38,7 @@ const started = performance.now()
 const pkg = JSON.parse(readFileSync(`${ROOT}packages/workers/package.json`, 'utf8'))
 const comlinkVersion = readComlinkVersion()
 
-const script = await bundle(fileURLToPath(new URL('./workers.page.mjs', import.meta.url)), !comlinkVersion)
+const script = await bundleForBrowser(fileURLToPath(new URL('./workers.page.mjs', import.meta.url)), { plugins: comlinkVersion ? [] : [comlinkStub] })
 const server = await serve(script)
 const { chromium } = await import('playwright-core')
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
@@ -181,43 +190,6 @@ function readComlinkVersion() {
   }
 }
 
-/**
- * One ESM bundle of the page (which is also every worker), from the built packages (`tsconfigRaw: '{}'`
- * keeps the workspace's source paths out, as in lib/chromium.mjs). Without comlink, an empty stand-in.
- */
-async function bundle(entry, stubComlink) {
-  const { build } = await import('esbuild')
-  const stub = {
-    name: 'comlink-missing',
-    setup(build) {
-      build.onResolve({ filter: /^comlink$/ }, () => ({ path: 'comlink', namespace: 'comlink-missing' }))
-      build.onLoad({ filter: /.*/, namespace: 'comlink-missing' }, () => ({ contents: 'export {}', loader: 'js' }))
-    },
-  }
-  let result
-  try {
-    result = await build({
-      entryPoints: [entry],
-      absWorkingDir: ROOT,
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      tsconfigRaw: '{}',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      plugins: stubComlink ? [stub] : [],
-    })
-  } catch (error) {
-    throw new Error(`bundling ${entry} failed (is the workspace built? run \`pnpm run build\`): ${error.message}`)
-  }
-  const inputs = Object.keys(result.metafile.inputs)
-  if (inputs.some((input) => /packages\/[^/]+\/src\//.test(input))) {
-    throw new Error(`bundling ${entry} picked up workspace sources instead of the built packages: ${inputs.join(', ')}`)
-  }
-  return result.outputFiles[0].text
-}
 
 /**
  * The page, the same script as every worker (`/bench.js?role=…`, same origin, as module workers need), and a

@@ -5,6 +5,7 @@ import { EventQueue } from '@marco/core'
 import { createWorkerSink, expose, startAnalyticsWorker, transfer, wrap } from '@marco/workers'
 import { createStrokeEvent } from './lib/events.mjs'
 import { pageInfo } from './lib/pageInfo.mjs'
+import { resetTimerNesting } from './lib/resetTimerNesting.mjs'
 import { pushBlocks } from './lib/pushBlocks.mjs'
 
 const now = () => performance.now()
@@ -26,17 +27,6 @@ function startWorker(role) {
 }
 
 /** A message-channel hop: a timer scheduled from five nested timers is clamped to 4 ms (see queue.page.mjs). */
-function resetTimerNesting() {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel()
-    channel.port1.onmessage = () => {
-      channel.port1.close()
-      resolve()
-    }
-    channel.port2.postMessage(0)
-  })
-}
-
 function startPage() {
   let current
 

@@ -60,8 +60,9 @@ export async function withChromium({ entry }, run) {
 /**
  * One ESM bundle of `entry` for the browser. `tsconfigRaw: '{}'` keeps esbuild from reading the workspace
  * tsconfig, whose `paths` point `@marco/*` at the TypeScript sources: the benchmark measures the built package.
+ * `plugins`: extra esbuild plugins (e.g. a stand-in for an optional dependency).
  */
-export async function bundleForBrowser(entry) {
+export async function bundleForBrowser(entry, { plugins = [] } = {}) {
   const { build } = await import('esbuild')
   let result
   try {
@@ -76,6 +77,7 @@ export async function bundleForBrowser(entry) {
       write: false,
       metafile: true,
       logLevel: 'silent',
+      plugins,
     })
   } catch (error) {
     throw new Error(`bundling ${entry} failed (is the workspace built? run \`pnpm run build\`): ${error.message}`)

@@ -5,15 +5,21 @@ import { BodyTooLargeError, readBody } from './readBody'
 import { sendJson } from './sendJson'
 
 /**
- * The checks every ingest endpoint runs before it parses anything: the method, the browser origin, the
- * client's rate, the content type, and the body size. Answers the request itself (405, 403, 429, 415, 413)
- * and resolves to `undefined` when one fails; otherwise resolves to the body text.
+ * The checks every ingest endpoint runs before it looks at the data: the method, the browser origin, the
+ * client's rate, the content type, the body size, and that the body is JSON. Answers the request itself
+ * (405, 403, 429, 415, 413, 400) and resolves to `undefined` when one fails; otherwise to the parsed body.
  *
  * @example
- * const text = await guardIngest(req, res, context, ['text/plain', 'application/json'])
- * if (text === undefined) return
+ * const parsed = await guardIngest(req, res, context, ['text/plain', 'application/json'])
+ * if (parsed === undefined) return
+ * handle(parsed.body)
  */
-export async function guardIngest(req: IncomingMessage, res: ServerResponse, context: CollectorContext, contentTypes: readonly string[]): Promise<string | undefined> {
+export async function guardIngest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: CollectorContext,
+  contentTypes: readonly string[],
+): Promise<{ body: unknown } | undefined> {
   if (req.method !== 'POST') {
     sendJson(res, 405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use POST` }, { allow: 'POST, OPTIONS' })
     return undefined
@@ -35,8 +41,9 @@ export async function guardIngest(req: IncomingMessage, res: ServerResponse, con
     sendJson(res, 415, { error: 'unsupported_media_type', message: `content-type ${type || '(none)'} is not accepted here; send ${contentTypes.join(' or ')}` })
     return undefined
   }
+  let text: string
   try {
-    return await readBody(req, context.maxBodyBytes)
+    text = await readBody(req, context.maxBodyBytes)
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       // The client may still be sending: close after answering rather than reading the rest on a kept-alive socket.
@@ -44,6 +51,12 @@ export async function guardIngest(req: IncomingMessage, res: ServerResponse, con
     } else if (!res.headersSent) {
       sendJson(res, 400, { error: 'bad_request', message: String((error as Error).message) })
     }
+    return undefined
+  }
+  try {
+    return { body: JSON.parse(text) as unknown }
+  } catch (error) {
+    sendJson(res, 400, { error: 'invalid_json', message: `the body is not JSON: ${(error as Error).message}` })
     return undefined
   }
 }

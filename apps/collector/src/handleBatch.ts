@@ -21,14 +21,9 @@ const BATCH_CONTENT_TYPES = ['text/plain', 'application/json']
  * await handleBatch(req, res, context)
  */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, context: CollectorContext): Promise<void> {
-  const text = await guardIngest(req, res, context, BATCH_CONTENT_TYPES)
-  if (text === undefined) return
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch (error) {
-    return sendJson(res, 400, { error: 'invalid_json', message: `the body is not JSON: ${(error as Error).message}` })
-  }
+  const parsed = await guardIngest(req, res, context, BATCH_CONTENT_TYPES)
+  if (parsed === undefined) return
+  const body = parsed.body
   const version = body && typeof body === 'object' && !Array.isArray(body) ? (body as { v?: unknown }).v : undefined
   if (version !== undefined && version !== SUPPORTED_WIRE_VERSION) {
     return sendJson(res, 400, {

@@ -16,14 +16,9 @@ const REPORT_CONTENT_TYPES = ['application/csp-report', 'application/reports+jso
  * await handleCspReport(req, res, context)
  */
 export async function handleCspReport(req: IncomingMessage, res: ServerResponse, context: CollectorContext): Promise<void> {
-  const text = await guardIngest(req, res, context, REPORT_CONTENT_TYPES)
-  if (text === undefined) return
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch (error) {
-    return sendJson(res, 400, { error: 'invalid_json', message: `the body is not JSON: ${(error as Error).message}` })
-  }
+  const ingest = await guardIngest(req, res, context, REPORT_CONTENT_TYPES)
+  if (ingest === undefined) return
+  const body = ingest.body
   let parsed: ReturnType<typeof parseCspReports>
   try {
     parsed = parseCspReports(body, context.clock.now())
