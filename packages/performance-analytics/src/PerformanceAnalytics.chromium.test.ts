@@ -57,7 +57,8 @@ describe('PerformanceAnalytics in Chromium', () => {
       expect(inp.attribution.processingDuration).toBeGreaterThanOrEqual(290)
       // Event Timing rounds durations to 8 ms.
       expect(inp.value).toBeGreaterThanOrEqual(290)
-      expect(inp.rating).toBe('needs-improvement')
+      // 300 ms of handler: never 'good'; on a loaded machine the frame after it can push INP past 500 ms.
+      expect(['needs-improvement', 'poor']).toContain(inp.rating)
       for (const part of ['inputDelay', 'processingDuration', 'presentationDelay']) expect(inp.attribution[part]).toBeTypeOf('number')
       expect(Object.keys(vitals)).toEqual(expect.arrayContaining(['TTFB', 'FCP', 'LCP', 'CLS', 'INP']))
 
@@ -68,8 +69,10 @@ describe('PerformanceAnalytics in Chromium', () => {
       // Everything is in the performance category, and frames were summarised, not sent one by one.
       expect(received().every((event) => event.category === 'performance')).toBe(true)
       const summaries = received().filter((event) => event.type === 'perf_summary')
-      expect(summaries).toHaveLength(1)
-      expect(summaries[0]!.payload.frames.frames).toBeGreaterThan(0)
+      // One per summary window (a slow run can span two), never one per frame.
+      expect(summaries.length).toBeGreaterThanOrEqual(1)
+      expect(summaries.length).toBeLessThanOrEqual(3)
+      expect(summaries[0]!.payload.frames.frames).toBeGreaterThan(1)
     } finally {
       await context.close()
     }
