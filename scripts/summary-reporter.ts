@@ -15,7 +15,11 @@ export default class SummaryReporter implements Reporter {
       let failedHere = 0
       for (const test of module.children.allTests()) {
         const state = test.result().state
-        if (test.diagnostic()?.flaky) process.stdout.write(`\nflaky (passed on retry): ${module.moduleId} > ${test.fullName}\n`)
+        if (test.diagnostic()?.flaky) {
+          // What the failed attempt said, when vitest kept it: enough to find the cause later.
+          const errors = (test.task.result?.errors ?? []).map((error) => error.message).join(' | ')
+          process.stdout.write(`\nflaky (passed on retry): ${module.moduleId} > ${test.fullName}${errors ? ` — ${errors}` : ''}\n`)
+        }
         if (state === 'passed') passed++
         else if (state === 'failed') failedHere++
         else skipped++
