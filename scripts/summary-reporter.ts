@@ -17,7 +17,8 @@ export default class SummaryReporter implements Reporter {
         const state = test.result().state
         if (test.diagnostic()?.flaky) {
           // What the failed attempt said, when vitest kept it: enough to find the cause later.
-          const errors = (test.task.result?.errors ?? []).map((error) => error.message).join(' | ')
+          const { task } = test as unknown as { task?: { result?: { errors?: { message: string }[] } } }
+          const errors = (task?.result?.errors ?? []).map((error) => error.message).join(' | ')
           process.stdout.write(`\nflaky (passed on retry): ${module.moduleId} > ${test.fullName}${errors ? ` — ${errors}` : ''}\n`)
         }
         if (state === 'passed') passed++
