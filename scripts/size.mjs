@@ -10,10 +10,12 @@ import { publishablePackages, root } from './packages.mjs'
 
 /**
  * Bundles an entry like an app would. Returns the files loaded up front (`eager`: the entry and what it
- * imports statically) and the chunks it loads later through dynamic `import()` (`lazy`).
+ * imports statically), the chunks it loads later through dynamic `import()` (`lazy`) and the input modules.
+ * `stub`: modules (path fragments) replaced by empty exports, to see what they cost (`--why`).
  */
-export async function bundle(contents) {
+export async function bundle(contents, stub = []) {
   const result = await build({
+    plugins: stub.length ? [stubPlugin(stub)] : [],
     stdin: { contents, resolveDir: root, loader: 'js' },
     bundle: true,
     minify: true,
@@ -46,7 +48,24 @@ export async function bundle(contents) {
   }
   visit(entry, false)
   const files = (paths) => [...paths].map((path) => byPath.get(path)).filter((bytes) => bytes && bytes.length)
-  return { eager: files(eager), lazy: files(lazy) }
+  // Each input module and the minified bytes of its own code in the output.
+  const modules = new Map()
+  for (const path of [...eager, ...lazy]) for (const [module, { bytesInOutput }] of Object.entries(outputs[path].inputs)) modules.set(module, (modules.get(module) ?? 0) + bytesInOutput)
+  return { eager: files(eager), lazy: files(lazy), modules }
+}
+
+/** Replaces every module whose path contains one of `fragments` with empty functions of the same names. */
+function stubPlugin(fragments) {
+  return {
+    name: 'stub',
+    setup(build) {
+      build.onLoad({ filter: /\.m?js$/ }, ({ path }) => {
+        if (!fragments.some((fragment) => path.includes(fragment))) return undefined
+        const names = [...readFileSync(path, 'utf8').matchAll(/export\s*\{([^}]*)\}/g)].flatMap((match) => match[1].split(',').map((name) => name.trim().split(/\s+as\s+/).pop()).filter(Boolean))
+        return { contents: names.map((name) => (name === 'default' ? 'export default function () {}' : `export function ${name}() {}`)).join('\n'), loader: 'js' }
+      })
+    },
+  }
 }
 
 /** Bytes of each file compressed on its own (as a server sends them), summed. */
@@ -63,6 +82,29 @@ export function measure(files) {
 // MARCO_PACKAGES=core,analytics limits the table to those packages (as it does the build).
 const only = process.env.MARCO_PACKAGES?.split(',').map((dir) => `@marco/${dir}`)
 const budgets = JSON.parse(readFileSync(`${root}size-budgets.json`, 'utf8')).budgets.filter((entry) => !only || only.includes(entry.from ?? entry.package))
+const source = (...parts) => parts.map(({ from, import: names }) => `export { ${names.join(', ')} } from '${from}'`).join('\n')
+
+// `--why "NAME"`: what each module of the entries whose name contains NAME costs: its own minified bytes,
+// and the brotli bytes the bundle loses when it is replaced by empty exports (its code and whatever only it
+// imports, so a module that pulls in others counts them too).
+const why = process.argv.indexOf('--why')
+if (why > 0) {
+  const wanted = process.argv[why + 1] ?? ''
+  for (const entry of budgets.filter((budget) => budget.name.includes(wanted) && !budget.file)) {
+    const contents = source(entry, ...(entry.also ? [entry.also] : []))
+    const base = await bundle(contents)
+    const total = measure(base.eager).brotli
+    const costs = []
+    for (const [module, own] of base.modules) {
+      if (!own) continue
+      const fragment = module.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '')
+      costs.push([total - measure((await bundle(contents, [fragment])).eager).brotli, own, fragment])
+    }
+    console.log(`${entry.name}: ${total} B brotli\n brotli B with what it imports | own minified B | module`)
+    for (const [bytes, own, module] of costs.sort((a, b) => b[0] - a[0])) console.log(`${String(bytes).padStart(7)} | ${String(own).padStart(6)} | ${module}`)
+  }
+  process.exit(0)
+}
 const rows = []
 let failures = 0
 // A budget covers everything the import loads, lazily loaded chunks included. An entry with "beyond"
@@ -78,7 +120,7 @@ for (const entry of budgets) {
     continue
   }
   const cost = async (...parts) => {
-    const { eager, lazy } = await bundle(parts.map(({ from, import: names }) => `export { ${names.join(', ')} } from '${from}'`).join('\n'))
+    const { eager, lazy } = await bundle(source(...parts))
     return { size: measure(eager), later: measure(lazy) }
   }
   // "also": more imports bundled together with this one (e.g. the runtime with one feature).
@@ -92,7 +134,7 @@ for (const entry of budgets) {
     }
   }
   // "excludes": strings whose presence would show a feature the app did not pass was bundled anyway.
-  const code = entry.excludes ? (await bundle([entry, ...(entry.also ? [entry.also] : [])].map(({ from, import: names }) => `export { ${names.join(', ')} } from '${from}'`).join('\n'))).eager.map((bytes) => Buffer.from(bytes).toString()).join('') : ''
+  const code = entry.excludes ? (await bundle(source(entry, ...(entry.also ? [entry.also] : [])))).eager.map((bytes) => Buffer.from(bytes).toString()).join('') : ''
   const leaked = (entry.excludes ?? []).filter((text) => code.includes(text))
   const ok = size.brotli + later.brotli <= entry.brotli && !leaked.length
   if (!ok) failures++

@@ -1,53 +1,63 @@
 import type { Feature } from '@marco/core'
 import type { MarcoConfig } from './MarcoRuntime'
 
-const KNOWN = ['endpoint', 'transport', 'sink', 'release', 'environment', 'consent', 'sampleRate', 'debug', 'features', 'queue', 'scope']
+/** Every option and the `typeof` its value must have (`array` for an array). */
+const OPTIONS: Record<keyof MarcoConfig, string> = {
+  endpoint: 'string',
+  transport: 'object',
+  sink: 'object',
+  release: 'string',
+  environment: 'string',
+  consent: 'object',
+  sampleRate: 'number',
+  debug: 'boolean',
+  features: 'array',
+  queue: 'object',
+  scope: 'object',
+}
 
 /**
- * Checks a configuration without throwing: every mistake becomes one warning naming the option and the
- * fix, and the value falls back to a safe default.
+ * Checks a configuration without throwing: every mistake becomes one warning naming the option, and the
+ * value falls back to a safe default (an option of the wrong type is left out; a sample rate is clamped
+ * to [0, 1]; what is not a feature is skipped).
  *
  * @example
  * const { config, warnings } = validateConfig({ sampleRate: 2 }) // sampleRate 1, one warning
  */
 export function validateConfig(input: unknown): { config: MarcoConfig; warnings: string[] } {
   const warnings: string[] = []
-  if (!input || typeof input !== 'object') {
-    return { config: {}, warnings: ['createMarcoClient(config): config must be an object; running with defaults'] }
-  }
-  const config = { ...(input as MarcoConfig) }
-  for (const key of Object.keys(config)) {
-    if (!KNOWN.includes(key)) warnings.push(`config.${key} is not an option (known: ${KNOWN.join(', ')}); ignored`)
-  }
-  if (config.endpoint !== undefined) {
-    let ok = typeof config.endpoint === 'string'
-    try {
-      if (ok) new URL(config.endpoint!, 'https://base.invalid/')
-    } catch {
-      ok = false
-    }
-    if (!ok) {
-      warnings.push(`config.endpoint must be a URL string such as '/v1/batch'; got ${String(config.endpoint)}; events will wait`)
-      delete config.endpoint
+  const config: Record<string, unknown> = {}
+  if (!input || typeof input != 'object') warnings.push('config must be an object; running with defaults')
+  else {
+    for (const [key, value] of Object.entries(input)) {
+      const type = OPTIONS[key as keyof MarcoConfig]
+      const ok = value === undefined || ((type == 'array' ? Array.isArray(value) : typeof value == type && value !== null) && (key != 'endpoint' || isUrl(value as string)))
+      if (ok) config[key] = value
+      else warnings.push(type ? `config.${key} must be ${key == 'endpoint' ? 'a URL' : `of type ${type}`}; got ${String(value)}; ignored` : `config.${key} is not an option; ignored`)
     }
   }
-  if (!config.endpoint && !config.transport && !config.sink) {
-    warnings.push('config.endpoint (or transport or sink) is missing: events are kept but not sent')
-  }
-  if (config.sampleRate !== undefined) {
-    const rate = Number(config.sampleRate)
+  const rate = config.sampleRate as number | undefined
+  if (rate !== undefined) {
     const clamped = Number.isNaN(rate) ? 1 : Math.min(1, Math.max(0, rate))
-    if (clamped !== config.sampleRate) warnings.push(`config.sampleRate must be a number from 0 to 1; got ${String(config.sampleRate)}, using ${clamped}`)
+    if (clamped !== rate) warnings.push(`config.sampleRate must be from 0 to 1; got ${rate}, using ${clamped}`)
     config.sampleRate = clamped
   }
-  if (config.features !== undefined) {
-    const features = Array.isArray(config.features) ? config.features : []
-    if (!Array.isArray(config.features)) warnings.push('config.features must be an array of features, e.g. [new CrashReporter()]; ignored')
-    config.features = features.filter((feature: Feature) => {
-      const ok = !!feature && typeof feature.setup === 'function'
-      if (!ok) warnings.push(`config.features contains ${String(feature)}, which is not a feature (no setup()); skipped`)
+  if (config.features) {
+    config.features = (config.features as Feature[]).filter((feature) => {
+      const ok = typeof feature?.setup == 'function'
+      if (!ok) warnings.push(`config.features: ${String(feature)} is not a feature (no setup()); skipped`)
       return ok
     })
   }
-  return { config, warnings }
+  if (!config.endpoint && !config.transport && !config.sink) warnings.push('config.endpoint (or transport or sink) is missing: events are kept but not sent')
+  return { config: config as MarcoConfig, warnings }
+}
+
+/** A relative or absolute URL (relative ones are parsed against a placeholder base). */
+function isUrl(value: string): boolean {
+  try {
+    return !!new URL(value, 'https://a.invalid/')
+  } catch {
+    return false
+  }
 }
