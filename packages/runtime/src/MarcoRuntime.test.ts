@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AnalyticsEngine } from '@marco/analytics'
 import type { CoreContext, Feature, Teardown } from '@marco/core'
-import { CrashReporter } from '@marco/crash-reporter'
+import { CrashReporter, createSentryTransport } from '@marco/crash-reporter'
+import { createSegmentTransport } from '@marco/analytics'
+import { createOtlpTransport, PerformanceAnalytics } from '@marco/performance-analytics'
 import { createFakeScope, startTestCollector, type TestCollector } from '@marco/testing'
 import { createMarcoClient } from './createMarcoClient'
 import type { MarcoConfig } from './MarcoRuntime'
@@ -192,6 +194,59 @@ describe('MarcoRuntime', () => {
     expect(messages.some((message) => message.includes('config.colour'))).toBe(true)
     expect(() => createMarcoClient(null as never).start()).not.toThrow()
     await marco.shutdown()
+  })
+})
+
+describe('MarcoRuntime with a wire adapter as its transport', () => {
+  /** Keeps the raw bodies POSTed to `path` on the local collector, answering 200. */
+  function receive(path: string): string[] {
+    const bodies: string[] = []
+    collector.routes.set(path, (req, res) => {
+      let body = ''
+      req.on('data', (chunk: Buffer) => (body += chunk))
+      req.on('end', () => {
+        bodies.push(body)
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+      })
+    })
+    return bodies
+  }
+
+  it('sends crash events as a Sentry envelope', async () => {
+    const bodies = receive('/api/42/envelope/')
+    const dsn = `${collector.origin.replace('//', '//publickey@')}/42`
+    const marco = client({ transport: createSentryTransport({ dsn }), consent: { defaults: { crash: 'granted' } }, features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })] }).start()
+    marco.get(CrashReporter)!.captureException(new TypeError('through sentry'))
+    await marco.shutdown()
+    expect(bodies).toHaveLength(1)
+    const [header, item, event] = bodies[0]!.split('\n').map((line) => JSON.parse(line))
+    expect(header.dsn).toBe(dsn)
+    expect(item).toEqual({ type: 'event' })
+    expect(event.exception.values[0]).toMatchObject({ type: 'TypeError', value: 'through sentry' })
+    expect(collector.requests).toHaveLength(0)
+  })
+
+  it('sends performance events as OTLP/HTTP JSON metrics', async () => {
+    const bodies = receive('/v1/metrics')
+    const marco = client({ transport: createOtlpTransport({ endpoint: collector.origin, resource: { 'service.name': 'marco-test' } }), consent: { defaults: { performance: 'granted' } }, features: [new PerformanceAnalytics()] }).start()
+    const perf = marco.get(PerformanceAnalytics)!
+    perf.recordLatency(42)
+    await perf.flush()
+    await marco.shutdown()
+    expect(bodies).toHaveLength(1)
+    const { resourceMetrics } = JSON.parse(bodies[0]!)
+    expect(resourceMetrics[0].resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'marco-test' } })
+    expect(resourceMetrics[0].scopeMetrics[0].metrics.length).toBeGreaterThan(0)
+  })
+
+  it('sends analytics events as a Segment batch', async () => {
+    const bodies = receive('/segment/batch')
+    const marco = client({ transport: createSegmentTransport({ writeKey: 'key', endpoint: `${collector.origin}/segment/batch` }), consent: { defaults: { analytics: 'granted' } }, features: [new AnalyticsEngine({ autoPageViews: false })] }).start()
+    marco.get(AnalyticsEngine)!.track('export', { format: 'svg' })
+    await marco.shutdown()
+    expect(bodies).toHaveLength(1)
+    const { batch } = JSON.parse(bodies[0]!)
+    expect(batch).toContainEqual(expect.objectContaining({ type: 'track', event: 'export', properties: { format: 'svg' } }))
   })
 })
 
