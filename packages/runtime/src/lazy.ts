@@ -3,7 +3,8 @@ import { listen, startTimeout, type CoreContext, type Feature, type Teardown } f
 /**
  * A feature loaded after the page is interactive: its code is a separate chunk (`import()`), fetched once the
  * page has loaded and the main thread is idle, then set up on the same context. Under the strict CSP the
- * chunk loads because the nonce-carrying script that imports it is trusted (`'strict-dynamic'`).
+ * chunk loads because a module script's imports, `import()` included, are fetched with that script's nonce
+ * (tested in Chromium; `'strict-dynamic'` additionally trusts the scripts a trusted script inserts).
  *
  * @example
  * createMarcoClient({ features: [lazy(() => import('@marco/crash-reporter').then((m) => new m.CrashReporter()))] })
