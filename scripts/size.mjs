@@ -90,13 +90,15 @@ const source = (...parts) => parts.map(({ from, import: names }) => `export { ${
 const why = process.argv.indexOf('--why')
 if (why > 0) {
   const wanted = process.argv[why + 1] ?? ''
-  for (const entry of budgets.filter((budget) => budget.name.includes(wanted) && !budget.file)) {
-    const contents = source(entry, ...(entry.also ? [entry.also] : []))
+  for (const entry of budgets.filter((budget) => budget.name.includes(wanted) && (!budget.file || budget.source))) {
+    // A built file (the CDN bundle) is analysed from the source file it is built from.
+    const contents = entry.source ? `export * from '${root}${entry.source}'` : source(entry, ...(entry.also ? [entry.also] : []))
     const base = await bundle(contents)
     const total = measure(base.eager).brotli
     const costs = []
     for (const [module, own] of base.modules) {
-      if (!own) continue
+      // Built modules only (a workspace source file, like the CDN entry's own, cannot be replaced by name).
+      if (!own || !/\.m?js$/.test(module)) continue
       const fragment = module.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '')
       costs.push([total - measure((await bundle(contents, [fragment])).eager).brotli, own, fragment])
     }
