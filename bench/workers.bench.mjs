@@ -3,12 +3,11 @@
 // transfer, and the main thread's time per 1,000 analytics events with the worker sink vs an EventQueue on
 // the main thread. Numbers only, no assertions.
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, benchPage, bundleForBrowser } from './lib/chromium.mjs'
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ISOLATION, ROOT, bundleForBrowser, serve } from './lib/chromium.mjs'
 import { median, quantile, sum } from './lib/stats.mjs'
 import { formatNumber, printTable } from './lib/table.mjs'
 
@@ -30,8 +29,6 @@ const ANALYTICS_EVENTS = 20_000
 const ANALYTICS_BLOCK = 1_000
 const RUNS = 3
 const MIB = 1024 * 1024
-/** The server closes itself after this long even if the benchmark crashed. */
-const SERVER_LIFETIME_MS = 5 * 60_000
 
 const progress = (message) => process.stderr.write(`  … ${message}\n`)
 const started = performance.now()
@@ -39,7 +36,7 @@ const pkg = JSON.parse(readFileSync(`${ROOT}packages/workers/package.json`, 'utf
 const comlinkVersion = readComlinkVersion()
 
 const script = await bundleForBrowser(fileURLToPath(new URL('./workers.page.mjs', import.meta.url)), { plugins: comlinkVersion ? [] : [comlinkStub] })
-const server = await serve(script)
+const server = await serveWithCollector(script)
 const { chromium } = await import('playwright-core')
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
 let info
@@ -195,27 +192,11 @@ function readComlinkVersion() {
  * The page, the same script as every worker (`/bench.js?role=…`, same origin, as module workers need), and a
  * collector stand-in that answers every batch 204. Cross-origin isolated, for a 5 µs `performance.now()`.
  */
-async function serve(code) {
-  const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
-  const http = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-    if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...isolation }).end(benchPage('/bench.js'))
-    else if (path === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', ...isolation }).end(code)
-    else if (path === '/v1/batch' && req.method === 'POST') {
-      req.resume()
-      req.on('end', () => res.writeHead(204, isolation).end())
-    } else res.writeHead(404).end()
+function serveWithCollector(code) {
+  return serve(code, (req, res, path) => {
+    if (path !== '/v1/batch' || req.method !== 'POST') return false
+    req.resume()
+    req.on('end', () => res.writeHead(204, ISOLATION).end())
+    return true
   })
-  await new Promise((resolve, reject) => http.once('error', reject).listen(0, '127.0.0.1', resolve))
-  http.unref()
-  const lifetime = setTimeout(() => close(), SERVER_LIFETIME_MS)
-  lifetime.unref()
-  let closing
-  const close = () =>
-    (closing ??= new Promise((resolve) => {
-      clearTimeout(lifetime)
-      http.close(() => resolve())
-      http.closeAllConnections()
-    }))
-  return { origin: `http://127.0.0.1:${http.address().port}`, close }
 }

@@ -94,18 +94,20 @@ export function benchPage(scriptPath) {
   return `<!doctype html><html><head><meta charset="utf-8"><title>marco bench</title><link rel="icon" href="data:,"></head><body><script type="module" src="${scriptPath}"></script></body></html>`
 }
 
+/** Cross-origin isolation (COOP + COEP): `performance.now()` is coarsened to 5 µs instead of 100 µs. */
+export const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+
 /**
- * Serves the page and the script on 127.0.0.1 (a free port). The page is cross-origin isolated (COOP + COEP)
- * so `performance.now()` is coarsened to 5 µs instead of 100 µs
- * (https://developer.chrome.com/blog/cross-origin-isolation-guide, w3c/hr-time#79).
+ * Serves the page and the script on 127.0.0.1 (a free port), cross-origin isolated
+ * (https://developer.chrome.com/blog/cross-origin-isolation-guide, w3c/hr-time#79). `route(req, res, path)`
+ * may answer other paths (returning true when it did). The server closes itself after a while if nobody does.
  */
-async function serve(script) {
-  const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+export async function serve(script, route = () => false) {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-    if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...isolation }).end(benchPage('/bench.js'))
-    else if (path === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', ...isolation }).end(script)
-    else res.writeHead(404).end()
+    if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...ISOLATION }).end(benchPage('/bench.js'))
+    else if (path === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', ...ISOLATION }).end(script)
+    else if (!route(req, res, path)) res.writeHead(404).end()
   })
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve))
   // Never what keeps Node running, and gone by itself if nobody closes it.

@@ -1,5 +1,5 @@
 import { createQuantileSketch } from './createQuantileSketch'
-import { round } from './round'
+import { toPercentiles } from './toPercentiles'
 
 /** A frame took longer than this: a stutter the user sees (the long-animation-frame threshold). */
 export const JANK_FRAME_MS = 50
@@ -93,20 +93,12 @@ export function createFrameStats(options: { minFps?: number; lowFpsMs?: number; 
       secondFrames = 0
     },
     take() {
-      const frames = sketch.count
-      const summary = frames
-        ? {
-            frames,
-            fps: Math.round((frames * 10_000) / visibleMs) / 10,
-            dropped,
-            janky,
-            p50: round(sketch.quantile(0.5)!),
-            p95: round(sketch.quantile(0.95)!),
-            p99: round(sketch.quantile(0.99)!),
-            max: round(sketch.max),
-            hist: sketch.histogram(FRAME_BOUNDS_MS),
-          }
-        : undefined
+      const percentiles = toPercentiles(sketch, FRAME_BOUNDS_MS)
+      let summary: FrameSummary | undefined
+      if (percentiles) {
+        const { count: frames, ...times } = percentiles
+        summary = { frames, fps: Math.round((frames * 10_000) / visibleMs) / 10, dropped, janky, ...times }
+      }
       sketch.reset()
       visibleMs = dropped = janky = 0
       return summary

@@ -6,12 +6,13 @@ import type { Percentiles } from './types'
 export const LATENCY_BOUNDS_MS = [10, 25, 50, 100, 150, 250, 500, 1000] as const
 
 /**
- * A sketch's p50 / p95 / p99, maximum, count and histogram over `LATENCY_BOUNDS_MS`; `undefined` when empty.
+ * A sketch's p50 / p95 / p99, maximum, count and histogram over `bounds` (default `LATENCY_BOUNDS_MS`);
+ * `undefined` when empty.
  *
  * @example
  * toPercentiles(latencySketch) // { count: 812, p50: 38.2, p95: 121, p99: 190, max: 240, hist: [0, 12, …] }
  */
-export function toPercentiles(sketch: QuantileSketch): Percentiles | undefined {
+export function toPercentiles(sketch: QuantileSketch, bounds: readonly number[] = LATENCY_BOUNDS_MS): Percentiles | undefined {
   return sketch.count
     ? {
         count: sketch.count,
@@ -19,7 +20,7 @@ export function toPercentiles(sketch: QuantileSketch): Percentiles | undefined {
         p95: round(sketch.quantile(0.95)!),
         p99: round(sketch.quantile(0.99)!),
         max: round(sketch.max),
-        hist: sketch.histogram(LATENCY_BOUNDS_MS),
+        hist: sketch.histogram(bounds),
       }
     : undefined
 }
