@@ -45,7 +45,7 @@ describe('createSegmentTransport against a real server', () => {
         event('exception', { message: 'boom' }, 'crash'),
       ],
     }
-    expect(await transport.send(batch, { unloading: false, body: '' })).toEqual({ result: 'sent', status: 200 })
+    expect(await transport.send(batch, { unloading: false, body: '' })).toEqual({ result: 'sent', status: 200, filtered: 1 })
     const [{ body, auth }] = segment as [{ body: any; auth?: string }]
     expect(auth).toBe(`Basic ${Buffer.from('key-1:').toString('base64')}`)
     expect(body.sentAt).toBe('2026-11-29T12:00:05.000Z')

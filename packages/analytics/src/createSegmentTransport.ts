@@ -1,4 +1,4 @@
-import { globalScope, toSendResult, type GlobalScope, type Transport, type WireEvent } from '@marco/core'
+import { createHttpTransport, type GlobalScope, type Transport, type WireEvent } from '@marco/core'
 
 export interface SegmentTransportOptions {
   /** The Segment source's write key (sent as HTTP Basic auth, as Segment's HTTP API expects). */
@@ -25,31 +25,24 @@ export function toSegmentMessage(event: WireEvent, context: Record<string, unkno
  * A `Transport` that sends analytics events as a Segment batch (`POST /v1/batch` with `track`, `page` and
  * `identify` messages carrying `messageId`, `anonymousId`, `userId`, `timestamp` and `context`), so a team
  * can send to Segment or anything that reads its spec. Use it for a queue of analytics events only: events of
- * other categories are left out of the request.
+ * other categories are left out of the request and counted as filtered. An encoder on core's `createHttpTransport`.
  *
  * @example
  * new AnalyticsEngine({ queueOptions: { transport: createSegmentTransport({ writeKey: 'abc' }) } })
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createSegmentTransport(options: SegmentTransportOptions): Transport {
-  const { writeKey, endpoint = 'https://api.segment.io/v1/batch', timeoutMs = 10_000, scope = globalScope } = options
-  return {
-    async send(batch, { unloading }) {
+  const { writeKey, endpoint = 'https://api.segment.io/v1/batch', timeoutMs, scope } = options
+  return createHttpTransport({
+    url: endpoint,
+    headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${writeKey}:`)}` },
+    timeoutMs,
+    scope,
+    isRetryable: (status) => status === 429 || status >= 500,
+    encode(batch) {
       const messages = batch.events.map((event) => toSegmentMessage(event, batch.context)).filter(Boolean)
-      if (!messages.length) return { result: 'sent' }
-      let response: Response
-      try {
-        response = await scope.fetch!(endpoint, {
-          method: 'POST',
-          keepalive: unloading,
-          headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${writeKey}:`)}` },
-          body: JSON.stringify({ batch: messages, sentAt: new Date(batch.sentAt).toISOString() }),
-          signal: AbortSignal.timeout(timeoutMs),
-        })
-      } catch {
-        return { result: 'retry' }
-      }
-      return toSendResult(response, (status) => status === 429 || status >= 500)
+      if (!messages.length) return undefined
+      return { body: JSON.stringify({ batch: messages, sentAt: new Date(batch.sentAt).toISOString() }), filtered: batch.events.length - messages.length }
     },
-  }
+  })
 }

@@ -1,11 +1,9 @@
 // The page the Chromium delivery tests load: one EventQueue posting to the page's own origin.
 import { createId, EventQueue } from '@marco/core'
 
-const params = new URLSearchParams(location.search)
 const queue = new EventQueue({
   endpoint: '/v1/batch',
   flushIntervalMs: 60_000,
-  leaseMs: Number(params.get('leaseMs') ?? 90_000),
   retryBaseMs: 100,
   retryMaxMs: 300,
   storageName: 'marco-chromium-test',

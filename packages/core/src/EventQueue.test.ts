@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import Ajv2020 from 'ajv/dist/2020.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFakeClock, createFakeScope, startTestCollector, type TestCollector } from '@marco/testing'
+import { createFakeScope, createLockRegistry, startTestCollector, type FakeLockManager, type LockRegistry, type TestCollector } from '@marco/testing'
+import type { SendOptions, Transport } from './createHttpTransport'
 import { createId } from './createId'
-import { EventQueue, KEEPALIVE_LIMIT_BYTES, type EventQueueOptions } from './EventQueue'
+import { EventQueue, POISON_ATTEMPTS, type EventQueueOptions } from './EventQueue'
 import type { GlobalScope } from './scope'
-import type { SendOptions, Transport } from './transport'
+import { KEEPALIVE_LIMIT_BYTES } from './unloadBudget'
 import type { SdkEvent } from './types'
 import type { WireBatch } from './wire'
 
@@ -25,16 +26,20 @@ function makeEvent(overrides: Partial<SdkEvent> = {}): SdkEvent {
   }
 }
 
-/** A scope with the real network and IndexedDB but its own event target (online/offline/pagehide). */
+/**
+ * One tab: the real network, IndexedDB and BroadcastChannel, the origin's Web Locks (as this tab's client),
+ * and an event target of its own (online/offline/pagehide).
+ */
 function networkScope(navigator: Record<string, unknown> = {}) {
   return createFakeScope({
-    navigator,
-    overrides: { fetch: globalThis.fetch, AbortController, indexedDB: globalThis.indexedDB, console },
+    navigator: { locks: origin.client(), ...navigator },
+    overrides: { fetch: globalThis.fetch, AbortController, indexedDB: globalThis.indexedDB, console, BroadcastChannel, CompressionStream },
   })
 }
 
 let collector: TestCollector
 let queues: EventQueue[]
+let origin: LockRegistry
 let dbCount = 0
 let storageName: string
 
@@ -42,6 +47,32 @@ function queue(options: EventQueueOptions = {}): EventQueue {
   const q = new EventQueue({ endpoint: collector.endpoint, scope: networkScope(), storageName, retryBaseMs: 1, random: () => 1, ...options })
   queues.push(q)
   return q
+}
+
+/** A tab that crashes: its Web Locks go, as when a renderer dies; the queue object is never stopped. */
+function crashableTab(options: EventQueueOptions = {}) {
+  const locks = origin.client()
+  const q = new EventQueue({ endpoint: collector.endpoint, scope: networkScope({ locks }), storageName, retryMaxMs: 3_600_000, retryBaseMs: 3_600_000, random: () => 1, ...options })
+  return { queue: q, crash: () => (locks as FakeLockManager).kill() }
+}
+
+/** The records in the origin's IndexedDB event store right now. */
+async function storedRecords(): Promise<{ id: string; owner: string }[]> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(storageName)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  try {
+    if (!db.objectStoreNames.contains('events')) return []
+    return await new Promise((resolve, reject) => {
+      const request = db.transaction('events').objectStore('events').getAll()
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+  } finally {
+    db.close()
+  }
 }
 
 /** Every batch the server stored must match the shipped JSON Schema. */
@@ -53,6 +84,7 @@ function expectValidBatches(): void {
 
 beforeEach(async () => {
   collector = await startTestCollector()
+  origin = createLockRegistry()
   queues = []
   storageName = `marco-test-${++dbCount}-${createId()}`
 })
@@ -78,7 +110,9 @@ describe('EventQueue delivery against a real HTTP server', () => {
       await new Promise((resolve) => setTimeout(resolve, 40))
       result = await q.flush()
     }
-    expect(collector.requests.map((r) => r.status)).toEqual([500, 500, 500, 500, 500, 200])
+    // After POISON_ATTEMPTS answers of 500 in a row the batch is halved: two requests of 15 succeed.
+    expect(collector.requests.map((r) => r.status)).toEqual([500, 500, 500, 500, 500, 200, 200])
+    expect(collector.requests.slice(-2).map((r) => (r.body as WireBatch).events.length)).toEqual([15, 15])
     expect(collector.storedIds).toEqual(ids)
     expect(q.stats()).toMatchObject({ accepted: 30, sent: 30, dropped: 0, pending: 0 })
     expectValidBatches()
@@ -147,36 +181,51 @@ describe('EventQueue delivery against a real HTTP server', () => {
     })
   })
 
-  it('takes over the events of a tab that crashed once its lease has run out', async () => {
+  it("hands a crashed tab's events to the next page load at once, with no lease to wait for", async () => {
     collector.reply = () => 'network-error'
-    const clock = createFakeClock(Date.now())
-    const crashed = queue({ clock, leaseMs: 30_000, retryBaseMs: 60_000 })
+    const crashed = crashableTab()
     const event = makeEvent()
-    crashed.push(event)
-    await crashed.flush()
-    // No stop(): the tab died holding its lease.
-    queues.splice(queues.indexOf(crashed), 1)
+    crashed.queue.push(event)
+    // The failed attempt writes the event at once.
+    await crashed.queue.flush()
     collector.reply = () => ({ status: 200 })
-    const early = queue({ clock, leaseMs: 30_000 })
-    expect((await early.flush()).sent).toBe(0)
-    clock.advance(30_001)
-    const later = queue({ clock, leaseMs: 30_000 })
-    expect((await later.flush()).sent).toBe(1)
-    expect(collector.storedIds).toEqual([event.id])
+    const whileAlive = queue()
+    expect((await whileAlive.flush()).sent).toBe(0)
+    crashed.crash()
+    const next = queue()
+    await vi.waitFor(async () => {
+      await next.flush()
+      await whileAlive.flush()
+      expect(collector.storedIds).toEqual([event.id])
+    })
+  })
+
+  it('has an open tab send the events of a tab that crashed, as soon as its lock is released', async () => {
+    const survivor = queue()
+    // Started after the survivor: the survivor hears of it on the origin's BroadcastChannel.
+    collector.reply = () => 'network-error'
+    const crashed = crashableTab()
+    const events = Array.from({ length: 40 }, () => makeEvent())
+    for (const event of events) crashed.queue.push(event)
+    await crashed.queue.flush()
+    expect(collector.storedIds).toEqual([])
+    collector.reply = () => ({ status: 200 })
+    crashed.crash()
+    // Nothing is flushed by hand: the survivor's lock request is granted and it claims and sends on its own.
+    await vi.waitFor(() => expect(collector.storedIds).toEqual(events.map((event) => event.id)))
+    expect(survivor.stats()).toMatchObject({ sent: 40, pending: 0 })
   })
 
   it('never sends an event twice when two tabs share one store, orphans included', async () => {
     collector.reply = () => 'network-error'
-    const clock = createFakeClock(Date.now())
-    const dead = queue({ clock, leaseMs: 10_000, retryBaseMs: 60_000 })
+    const dead = crashableTab()
     const orphans = Array.from({ length: 300 }, () => makeEvent())
-    for (const event of orphans) dead.push(event)
-    await dead.flush()
-    queues.splice(queues.indexOf(dead), 1)
-    clock.advance(10_001)
+    for (const event of orphans) dead.queue.push(event)
+    await dead.queue.flush()
+    dead.crash()
     collector.reply = () => ({ status: 200 })
-    const tabA = queue({ clock, leaseMs: 10_000, maxBatchEvents: 50 })
-    const tabB = queue({ clock, leaseMs: 10_000, maxBatchEvents: 50 })
+    const tabA = queue({ maxBatchEvents: 50 })
+    const tabB = queue({ maxBatchEvents: 50 })
     const fresh = Array.from({ length: 1_000 }, () => makeEvent())
     fresh.forEach((event, i) => (i % 2 ? tabA : tabB).push(event))
     await Promise.all([tabA.flush(), tabB.flush()])
@@ -184,6 +233,8 @@ describe('EventQueue delivery against a real HTTP server', () => {
     const expected = [...orphans, ...fresh].map((event) => event.id).sort()
     expect([...collector.storedIds].sort()).toEqual(expected)
     expect(new Set(collector.storedIds).size).toBe(collector.storedIds.length)
+    await Promise.all([tabA.stop(), tabB.stop()])
+    expect(await storedRecords()).toEqual([])
   })
 
   it('falls back to memory when IndexedDB is over quota and loses nothing in this page', async () => {
@@ -257,14 +308,148 @@ describe('EventQueue delivery against a real HTTP server', () => {
     expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'rejected', count: 2, status: 400 }])
   })
 
-  it('keeps stored events when stopped and no lease is left behind for them', async () => {
+  it('writes what waits when stopped, and the next queue of the origin sends it', async () => {
     collector.reply = () => 'network-error'
-    const q = queue({ retryBaseMs: 60_000 })
-    q.push(makeEvent())
-    await q.flush()
+    const q = queue({ retryBaseMs: 60_000, persistIntervalMs: 3_600_000 })
+    const event = makeEvent()
+    q.push(event)
     await q.stop()
     await q.stop()
     expect(() => q.push(makeEvent())).not.toThrow()
+    expect((await storedRecords()).map((record) => record.id)).toEqual([event.id])
+    collector.reply = () => ({ status: 200 })
+    await queue().flush()
+    expect(collector.storedIds).toEqual([event.id])
+  })
+})
+
+describe('EventQueue write-behind storage', () => {
+  it('writes at most once per persistIntervalMs, however many events arrive', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    const writes = vi.spyOn(IDBDatabase.prototype, 'transaction')
+    // A server that never answers: every event waits (the first 60 KiB of them in flight).
+    const q = queue({ transport: recordingTransport().transport, flushIntervalMs: 3_600_000, maxBatchEvents: 10_000, persistIntervalMs: 1_000 })
+    await vi.advanceTimersByTimeAsync(0)
+    await q.flush()
+    const before = writes.mock.calls.length
+    // One event per 16 ms frame for 5 s: 312 events.
+    for (let frame = 0; frame < 312; frame++) {
+      q.push(makeEvent())
+      await vi.advanceTimersByTimeAsync(16)
+    }
+    await vi.advanceTimersByTimeAsync(1_000)
+    await q.stop()
+    const transactions = writes.mock.calls.length - before
+    expect(transactions).toBe(5)
+    expect(await storedRecords()).toHaveLength(312)
+  })
+
+  it('never writes events that are delivered before their write is due, and leaves the store empty', async () => {
+    const puts = vi.spyOn(IDBObjectStore.prototype, 'put')
+    const q = queue({ maxBatchEvents: 10, persistIntervalMs: 60_000 })
+    for (let i = 0; i < 50; i++) q.push(makeEvent())
+    expect(await q.flush()).toEqual({ sent: 50, dropped: 0, pending: 0 })
+    await q.stop()
+    expect(puts).not.toHaveBeenCalled()
+    expect(await storedRecords()).toEqual([])
+  })
+
+  it('removes delivered events that were written, in the next write, not one by one', async () => {
+    collector.reply = () => 'network-error'
+    const q = queue({ persistIntervalMs: 60_000 })
+    const events = Array.from({ length: 30 }, () => makeEvent())
+    for (const event of events) q.push(event)
+    await q.flush()
+    expect(await storedRecords()).toHaveLength(30)
+    collector.reply = () => ({ status: 200 })
+    const writes = vi.spyOn(IDBDatabase.prototype, 'transaction')
+    await q.resume()
+    await q.stop()
+    expect(writes).toHaveBeenCalledTimes(1)
+    expect(collector.storedIds).toEqual(events.map((event) => event.id))
+    expect(await storedRecords()).toEqual([])
+  })
+})
+
+describe('EventQueue against hostile input and a failing server', () => {
+  it('costs exactly one counted event for an event whose getters throw', async () => {
+    const q = queue()
+    const throwing = makeEvent()
+    Object.defineProperty(throwing, 'category', {
+      get() {
+        throw new Error('hostile getter')
+      },
+    })
+    const proxy = new Proxy({}, { get: () => { throw new Error('hostile proxy') } }) as SdkEvent
+    const good = Array.from({ length: 6 }, () => makeEvent())
+    for (const event of [...good.slice(0, 3), throwing, proxy, ...good.slice(3)]) q.push(event)
+    await q.flush()
+    expect(q.stats()).toMatchObject({ accepted: 8, sent: 6, dropped: 2, pending: 0 })
+    q.push(makeEvent())
+    await q.flush()
+    expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'invalid', count: 2 }])
+  })
+
+  it(`splits a batch the server keeps failing on with 500, drops the one event it fails on after ${POISON_ATTEMPTS} tries, delivers the rest`, async () => {
+    const poison = makeEvent({ type: 'performance_issue', payload: { metric: { value: { toString: 1 } } } })
+    collector.reply = (_n, body) => ((body as WireBatch).events.some((event) => event.id === poison.id) ? { status: 500 } : { status: 200 })
+    const q = queue({ retryMaxMs: 5 })
+    q.push(poison)
+    const good = Array.from({ length: 20 }, () => makeEvent())
+    for (const event of good) q.push(event)
+    for (let i = 0; i < 100 && q.stats().pending; i++) {
+      await q.flush()
+      await new Promise((resolve) => setTimeout(resolve, 6))
+    }
+    expect(collector.storedIds).toEqual(good.map((event) => event.id))
+    expect(q.stats()).toMatchObject({ accepted: 21, sent: 20, dropped: 1, pending: 0 })
+    expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'rejected', count: 1, status: 500 }])
+    // Halved from 21 down to the single event, four tries at each size.
+    expect(collector.requests.filter((request) => request.status === 500).length).toBe(POISON_ATTEMPTS * 6)
+  })
+
+  it('never splits or drops while the server is unreachable (502, 503, 504, network errors)', async () => {
+    const replies = [{ status: 502 }, { status: 503 }, { status: 504 }, 'network-error'] as const
+    collector.reply = (n) => (n < 40 ? replies[n % 4]! : { status: 200 })
+    const q = queue({ retryMaxMs: 2 })
+    const events = Array.from({ length: 30 }, () => makeEvent())
+    for (const event of events) q.push(event)
+    for (let i = 0; i < 200 && q.stats().pending; i++) {
+      await q.flush()
+      await new Promise((resolve) => setTimeout(resolve, 3))
+    }
+    expect(collector.storedIds).toEqual(events.map((event) => event.id))
+    expect(collector.requests.every((request) => (request.body as WireBatch).events.length === 30)).toBe(true)
+    expect(q.stats().dropped).toBe(0)
+  })
+})
+
+describe('EventQueue compression', () => {
+  it('gzips a batch of 1 KiB or more, named in the URL, and sends a small one as it is', async () => {
+    const q = queue()
+    const events = Array.from({ length: 50 }, () => makeEvent())
+    for (const event of events) q.push(event)
+    await q.flush()
+    const single = makeEvent()
+    q.push(single)
+    await q.flush()
+    const [big, small] = collector.requests
+    expect(big!.encoding).toBe('gzip')
+    expect((big!.body as WireBatch).events.map((event) => event.id)).toEqual(events.map((event) => event.id))
+    expect(big!.bytes).toBeLessThan(JSON.stringify(big!.body).length / 4)
+    expect(small!.encoding).toBeUndefined()
+    expect(collector.storedIds).toEqual([...events, single].map((event) => event.id))
+    expectValidBatches()
+  })
+
+  it('sends uncompressed on page hide, where the request must start synchronously', async () => {
+    const scope = networkScope()
+    const q = queue({ scope })
+    await q.flush()
+    for (let i = 0; i < 50; i++) q.push(makeEvent())
+    scope.dispatch('pagehide', { persisted: false })
+    await vi.waitFor(() => expect(collector.storedIds).toHaveLength(50))
+    expect(collector.requests.map((request) => request.encoding)).toEqual([undefined])
   })
 })
 

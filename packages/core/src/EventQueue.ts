@@ -1,25 +1,33 @@
 import type { Clock } from './clock'
 import { CONSENT_CATEGORIES, type ConsentCategory } from './Consent'
+import { createHttpTransport, type SendResult, type Transport } from './createHttpTransport'
 import { createId } from './createId'
-import { openIndexedDbStore, type EventStore, type StoredEvent } from './openIndexedDbStore'
-import { createMonitor, listen, startInterval, startTimeout, type Monitor, type Teardown } from './monitor'
+import { createMonitor, listen, startTimeout, type Monitor, type Teardown } from './monitor'
+import { nextRetryDelay } from './nextRetryDelay'
+import { openEventStore, type EventStore, type StoredEvent } from './openEventStore'
 import { globalScope, type GlobalScope } from './scope'
-import { createFetchTransport, type Transport } from './transport'
+import { startTabOwnership } from './startTabOwnership'
 import type { EventSink, SdkEvent } from './types'
+import { createUnloadBudget, KEEPALIVE_LIMIT_BYTES } from './unloadBudget'
 import { WIRE_VERSION, type DropCount, type DropReason, type WireBatch, type WireEvent } from './wire'
 
-/** The browser's budget for the bodies of all in-flight `keepalive` requests of a page (Fetch spec). */
-export const KEEPALIVE_LIMIT_BYTES = 64 * 1024
 /** Room kept in every request for the batch envelope around the events (sdk, sentAt, drop counts, context). */
 const ENVELOPE_RESERVE_BYTES = 4 * 1024
+/**
+ * Consecutive HTTP 500 answers to one batch before it is halved, and, once it is a single event, before that
+ * event is dropped (counted as `rejected`, status 500). Only 500 counts: it says the server failed on this
+ * request's content, while 502–504, 429 and network errors say it is unreachable or busy — those are retried
+ * with backoff for as long as the queue lives and never split or drop anything.
+ */
+export const POISON_ATTEMPTS = 4
 
 const LIMIT_DEFAULTS = {
   maxBatchEvents: 100,
   maxBatchBytes: 60 * 1024,
   flushIntervalMs: 5_000,
+  persistIntervalMs: 1_000,
   maxQueueEvents: 10_000,
   maxQueueBytes: 5 * 1024 * 1024,
-  leaseMs: 90_000,
   retryBaseMs: 1_000,
   retryMaxMs: 5 * 60_000,
 }
@@ -27,7 +35,7 @@ const LIMIT_DEFAULTS = {
 export interface EventQueueOptions {
   /** Where batches are POSTed (the default transport). Either this or `transport` is needed. */
   endpoint?: string
-  /** Replaces the default `fetch` transport (a wire adapter, a test transport). */
+  /** Replaces the default HTTP transport (a wire adapter, a test transport). */
   transport?: Transport
   /** Events per request. Default 100. */
   maxBatchEvents?: number
@@ -36,19 +44,26 @@ export interface EventQueueOptions {
   /** How long an event may wait for companions before it is sent. Default 5 s. */
   flushIntervalMs?: number
   /**
+   * Write-behind: how long accepted events may wait before they are written to IndexedDB, all in one
+   * transaction (also written at once when the page is hidden or closed and when delivery fails). Events
+   * delivered within it are never written at all. Default 1 s: the most a renderer crash can lose.
+   */
+  persistIntervalMs?: number
+  /**
    * Events kept while delivery is impossible; past it the oldest are dropped and counted. Default 10,000.
    * (Events pushed within the current task wait unprocessed on top of it, at most `maxBatchEvents` once full.)
    */
   maxQueueEvents?: number
   /** Bytes (of JSON) kept while delivery is impossible. Default 5 MiB. */
   maxQueueBytes?: number
-  /** Keep accepted events in IndexedDB until acknowledged. Default true; memory only when false. */
+  /**
+   * Keep accepted events in IndexedDB until acknowledged, shared safely by the origin's tabs through Web
+   * Locks. Default true; memory only when false, or where IndexedDB or Web Locks are missing.
+   */
   storage?: boolean
   /** The IndexedDB database name, shared by every tab of the origin. Default `marco-sdk-events`. */
   storageName?: string
-  /** How long a tab's claim on its stored events outlives its last sign of life. Default 90 s. */
-  leaseMs?: number
-  /** First retry delay; doubles per failed attempt (full jitter). Default 1 s. */
+  /** First retry delay; the ceiling doubles per failed attempt (full jitter). Default 1 s. */
   retryBaseMs?: number
   /** Longest retry delay, `Retry-After` included. Default 5 min. */
   retryMaxMs?: number
@@ -63,7 +78,7 @@ export interface EventQueueOptions {
   context?: () => Record<string, unknown> | undefined
   /** Hears every drop as it is counted. */
   onDrop?: (drop: DropCount) => void
-  /** Writes fallbacks and drops to `console.debug` / `console.warn`. */
+  /** Writes fallbacks and drops to `console.warn`. */
   debug?: boolean
   scope?: GlobalScope
   /** Wall-clock time (only `now` is read). */
@@ -86,34 +101,31 @@ export interface QueueStats {
   readonly accepted: number
   readonly sent: number
   readonly dropped: number
+  /** Left out by the transport because its endpoint does not carry them (a wire adapter's other categories). */
+  readonly filtered: number
   readonly pending: number
   /** Where events wait: `indexeddb`, or `memory` (storage off, missing, blocked or full). */
   readonly storage: 'indexeddb' | 'memory' | 'opening'
 }
 
-interface QueuedEvent extends StoredEvent {
-  /** The storage chunk holding it (written or being written); none when it lives in memory only. */
-  chunk?: Chunk
-  inflight: boolean
-  /** Delivered, dropped or purged: out of the queue, to be left out when its chunk is rewritten. */
-  gone?: boolean
-}
-
-/** A stored chunk as the queue tracks it: the events of it still waiting. */
-interface Chunk {
+interface QueuedEvent {
   readonly id: string
   readonly seq: number
-  events: QueuedEvent[]
+  readonly category: ConsentCategory
+  readonly json: string
+  readonly bytes: number
+  inflight?: boolean
+  /** In IndexedDB, or in a write on its way there. */
+  saved?: boolean
 }
 
 /**
  * The delivery pipeline: every feature's events go through it. `push` is synchronous, O(1) and never throws;
- * serialization, size checks and IndexedDB writes happen a tick later, batched, off the caller's path.
- * Events are batched by count, bytes and time; kept in IndexedDB until the server acknowledges them (a
- * reload, crash or closed tab loses nothing: the next page load sends them); retried with exponential backoff
- * and full jitter, honouring `Retry-After`; held while offline; flushed with `keepalive` when the page is
- * hidden or unloaded. Whatever cannot be delivered is dropped by rule and counted, and the counts travel in
- * the next batch.
+ * checks and serialization happen a tick later, batched. Events are batched by count, bytes and time; written
+ * behind to IndexedDB (one transaction per `persistIntervalMs`, deliveries and acknowledgements coalesced) so
+ * a reload or closed tab loses nothing; retried with `nextRetryDelay`, honouring `Retry-After`; held while
+ * offline; sent with `keepalive` when the page is hidden. Whatever cannot be delivered is dropped by rule and
+ * counted, and the counts travel in the next batch.
  *
  * @example
  * const queue = new EventQueue({ endpoint: 'https://collector.example.com/v1/batch' })
@@ -121,7 +133,7 @@ interface Chunk {
  * await queue.flush() // { sent: 1, dropped: 0, pending: 0 }
  */
 export class EventQueue implements EventSink {
-  private _o: typeof LIMIT_DEFAULTS
+  private _limits: typeof LIMIT_DEFAULTS
   private _transport: Transport
   private _scope: GlobalScope
   private _clock: Pick<Clock, 'now'>
@@ -137,32 +149,38 @@ export class EventQueue implements EventSink {
   private _bytes = 0
   private _seq = 0
   private _drops = new Map<string, DropCount>()
-  private _stats = { accepted: 0, sent: 0, dropped: 0 }
+  private _stats = { accepted: 0, sent: 0, dropped: 0, filtered: 0 }
   private _store: EventStore | undefined
-  /** `opening` and `indexeddb` mean new events are written to storage. */
   private _storeState: QueueStats['storage'] = 'memory'
-  /** Every IndexedDB operation runs in this one chain, so a record is written before it is confirmed. */
+  /** Accepted, not yet written: the next write puts them, unless they are delivered first. */
+  private _unsaved = new Set<QueuedEvent>()
+  /** Written, then delivered or dropped: the next write deletes them. */
+  private _unwanted: string[] = []
+  /** Every IndexedDB operation runs in this one chain, in order. */
   private _io: Promise<unknown>
   private _ready: Promise<void>
   private _online: boolean
   private _retryAt = 0
+  private _attempt = 0
+  /** HTTP 500 answers in a row, and the batch size they leave (see `POISON_ATTEMPTS`). */
+  private _serverErrors = 0
+  private _batchEvents: number
   /** Set by a hide or close of the page, until it is visible again. */
   private _hidden = false
-  /** Until when this tab's lease on its stored events is known to hold. */
-  private _leaseUntil = 0
-  private _attempt = 0
   private _draining: Promise<void> | undefined
-  private _keepaliveBytes = 0
+  private _unloadBudget = createUnloadBudget()
   private _cancelIngest: Teardown | undefined
   private _cancelFlush: Teardown | undefined
+  private _cancelPersist: Teardown | undefined
+  private _release: Teardown | undefined
   private _teardowns: Teardown[] = []
   private _stopped = false
   private _warned = new Set<string>()
 
   constructor(options: EventQueueOptions = {}) {
-    this._scope = options.scope ?? globalScope
+    const scope = (this._scope = options.scope ?? globalScope)
     this._clock = options.clock ?? Date
-    this._monitor = options.monitor ?? createMonitor({ scope: this._scope, debug: options.debug })
+    const monitor = (this._monitor = options.monitor ?? createMonitor({ scope, debug: options.debug }))
     this._random = options.random ?? Math.random
     this._sdk = options.sdk ?? { name: '@marco/core', version: '0.1.0' }
     this._context = options.context
@@ -175,49 +193,38 @@ export class EventQueue implements EventSink {
       if (value! > 0) limits[key as keyof typeof LIMIT_DEFAULTS] = value!
     }
     limits.maxBatchBytes = Math.min(limits.maxBatchBytes, KEEPALIVE_LIMIT_BYTES)
-    this._o = limits
-    let transport = options.transport
-    if (!transport) {
-      if (!options.endpoint) this._warn('no endpoint: events wait')
-      transport = options.endpoint
-        ? createFetchTransport({ endpoint: options.endpoint, scope: this._scope, timeoutMs: options.requestTimeoutMs })
-        : { send: async () => ({ result: 'retry' }) }
-    }
-    this._transport = transport
+    this._limits = limits
+    this._batchEvents = limits.maxBatchEvents
+    if (!options.transport && !options.endpoint) this._warn('no endpoint: events wait')
+    this._transport =
+      options.transport ??
+      (options.endpoint
+        ? createHttpTransport({ url: options.endpoint, scope, timeoutMs: options.requestTimeoutMs })
+        : { send: async () => ({ result: 'retry' }) })
     // Unknown counts as online: only an explicit `false` holds delivery back.
-    this._online = this._scope.navigator?.onLine !== false
+    this._online = scope.navigator?.onLine !== false
 
-    const monitor = this._monitor
-    const scope = this._scope
     this._teardowns.push(
       listen(monitor, scope, 'online', () => void this.resume()),
-      listen(monitor, scope, 'offline', () => {
-        this._online = false
-      }),
+      listen(monitor, scope, 'offline', () => (this._online = false)),
       // `pagehide`, never `unload`: an unload listener makes the page ineligible for the back/forward cache.
-      listen<PageTransitionEvent>(monitor, scope, 'pagehide', (event) => {
-        this._unload()
-        // Leaving for good (not into the bfcache): let the next page load take the stored events over now
-        // instead of waiting for the lease to run out.
-        if (!event.persisted && this._store) this._chain((store) => store.release(this._owner))
-      }),
+      listen(monitor, scope, 'pagehide', () => this._unload()),
       listen(monitor, scope.document, 'visibilitychange', () => this.hide(scope.document?.visibilityState === 'hidden')),
     )
-
-    const wantStorage = options.storage !== false
-    this._io = this._ready = wantStorage ? this._openStore(options.storageName ?? 'marco-sdk-events') : Promise.resolve()
+    this._io = this._ready = options.storage !== false ? this._openStore(options.storageName ?? 'marco-sdk-events') : Promise.resolve()
   }
 
   /**
-   * Accepts one event. Synchronous and O(1); never throws; nothing to await. The event is checked,
-   * serialized and persisted a tick later together with its neighbours.
+   * Accepts one event. Synchronous and O(1); never throws; nothing to await. The event is checked and
+   * serialized a tick later together with its neighbours.
    */
   push(event: SdkEvent): void {
     try {
       if (this._stopped) return this._warn('push after stop')
       this._stats.accepted++
       // A burst while the queue is full is processed early, so memory stays within maxQueueEvents plus one batch.
-      if (this._incoming.push(event) + this._queue.length > this._o.maxQueueEvents && this._incoming.length >= this._o.maxBatchEvents) this._ingest()
+      const waiting = this._incoming.push(event)
+      if (waiting + this._queue.length > this._limits.maxQueueEvents && waiting >= this._limits.maxBatchEvents) this._ingest()
       else if (!this._cancelIngest) {
         this._cancelIngest = startTimeout(this._monitor, () => this._ingest(), 0)
         // Pushed while the page is hidden or closing (by a hide handler that ran after ours): no timer may
@@ -242,7 +249,9 @@ export class EventQueue implements EventSink {
         await (this._draining ??= this._drain().finally(() => (this._draining = undefined)))
         if (!this._sendable()) break
       }
-      // Resolves once what was not sent is safely in storage, so a caller may let the page go.
+      // Offline: what waits is written now, and the flush resolves once it is safely stored. (A failed send
+      // writes at once too; events that are merely not due yet wait for the next write-behind.)
+      if (!this._online) this._persist()
       await this._io
     } catch (error) {
       this._monitor.report(error)
@@ -276,12 +285,14 @@ export class EventQueue implements EventSink {
       if (!removed.length) return
       this._discard(removed)
       this._drop(category, 'consent_revoked', removed.length)
+      // Consent revoked: gone from storage now, not at the next write.
+      this._persist()
     })
   }
 
   /**
-   * Stops timers and listeners and hands the stored events over to the next page load. Events still in
-   * memory are written to storage first. Safe to call twice. To deliver first, `await queue.flush()`.
+   * Stops timers and listeners, writes what waits to storage and hands it over to the origin's other tabs or
+   * the next page load. Safe to call twice. To deliver first, `await queue.flush()`.
    */
   async stop(): Promise<void> {
     if (this._stopped) return
@@ -291,9 +302,10 @@ export class EventQueue implements EventSink {
       for (const teardown of this._teardowns.splice(0)) teardown()
       this._cancelFlush?.()
       this._cancelIngest?.()
+      this._persist()
       void this._chain(async (store) => {
         this._store = undefined
-        await store.release(this._owner)
+        this._release?.()
         store.close()
       })
       await this._io
@@ -302,35 +314,51 @@ export class EventQueue implements EventSink {
     }
   }
 
+  /**
+   * The page is hidden or closing (`true`: send what fits the keepalive budget now, write the rest, and
+   * send what is pushed while hidden at once), or visible again (`false`). Called by the queue's own page
+   * listeners; a queue in a worker, which has no page events, is told by its page.
+   */
+  hide(hidden = true): void {
+    if (hidden) this._unload()
+    else this._hidden = false
+  }
+
   private async _openStore(name: string): Promise<void> {
     this._storeState = 'opening'
     try {
-      this._store = await openIndexedDbStore(this._scope, name)
+      const locks = this._scope.navigator?.locks
+      // Without Web Locks (engines before 2022) no tab could tell a crashed tab's events from a live one's.
+      if (!locks) throw new Error('no Web Locks')
+      const store = (this._store = await openEventStore(this._scope, name))
+      this._release = await startTabOwnership({
+        locks,
+        name,
+        owner: this._owner,
+        BroadcastChannel: this._scope.BroadcastChannel,
+        monitor: this._monitor,
+        claim: (isLive) => store.claim(this._owner, isLive).then((taken) => this._adopt(taken)),
+      })
+      if (this._stopped) this._release()
       this._storeState = 'indexeddb'
-      await this._claim()
-      // Keeps this tab's lease alive and adopts the events of tabs that closed or crashed meanwhile.
-      if (!this._stopped) this._teardowns.push(startInterval(this._monitor, () => void this._chain(() => this._claim()), this._o.leaseMs / 3))
+      this._schedulePersist()
     } catch (error) {
+      this._store?.close()
+      this._store = undefined
       this._storeState = 'memory'
       // What was accepted while the store was opening lives in memory only.
-      for (const event of this._queue) event.chunk = undefined
+      this._unsaved.clear()
       this._warn('no IndexedDB: memory only', error)
     }
   }
 
-  /** Takes over the stored events whose tab is gone (an earlier page load, a closed or crashed tab). */
-  private async _claim(): Promise<void> {
-    const now = this._clock.now()
-    const claimed = await this._store!.claim(this._owner, this._o.leaseMs, now)
-    this._leaseUntil = now + this._o.leaseMs
-    if (!claimed.length || this._stopped) return
-    for (const stored of claimed) {
-      const chunk: Chunk = { id: stored.id, seq: stored.seq, events: [] }
-      for (const record of stored.events) {
-        this._bytes += record.bytes
-        chunk.events.push({ ...record, chunk, inflight: false })
-      }
-      this._queue.push(...chunk.events)
+  /** Queues the events taken over from a tab that is gone (an earlier page load, a closed or crashed tab). */
+  private _adopt(records: StoredEvent[]): void {
+    if (!records.length || this._stopped) return
+    for (const { id, seq, category, json } of records) {
+      const bytes = utf8Length(json)
+      this._bytes += bytes
+      this._queue.push({ id, seq, category, json, bytes, saved: true })
     }
     this._queue.sort((a, b) => a.seq - b.seq)
     this._scheduleFlush(0)
@@ -338,52 +366,49 @@ export class EventQueue implements EventSink {
 
   /** Runs a storage operation after the ones before it; a failure is reported, never thrown. */
   private _chain(operation: (store: EventStore) => Promise<unknown>): Promise<void> {
-    const next = this._io.then(() => (this._store ? operation(this._store) : undefined)).catch(this._monitor.report)
+    const next = this._io.then(() => this._store && operation(this._store)).catch(this._monitor.report)
     this._io = next
     return next as Promise<void>
   }
 
-  /** Turns pushed events into queued JSON records: validated, serialized, bounded, persisted in one write. */
+  /** Turns pushed events into queued JSON records: validated, serialized, bounded. */
   private _ingest(): void {
     this._cancelIngest?.()
     this._cancelIngest = undefined
     if (!this._incoming.length) return
     const incoming = this._incoming
     this._incoming = []
-    const maxEventBytes = this._o.maxBatchBytes - ENVELOPE_RESERVE_BYTES
-    const fresh: QueuedEvent[] = []
+    const maxEventBytes = this._limits.maxBatchBytes - ENVELOPE_RESERVE_BYTES
+    const storing = this._storeState !== 'memory'
     for (const event of incoming) {
-      const category = (event && CONSENT_CATEGORIES.includes(event.category) ? event.category : 'analytics') as ConsentCategory
-      if (!isValid(event)) {
-        this._drop(category, 'invalid')
-        continue
+      let category: ConsentCategory = 'analytics'
+      let reason: DropReason = 'invalid'
+      try {
+        // Each field is read once: a throwing or changing getter costs this one event, counted.
+        const { id, type, category: given, ts, sessionId, payload } = event
+        if (CONSENT_CATEGORIES.includes(given)) category = given
+        if (isValid(id, type, given, ts, sessionId, payload)) {
+          reason = 'unserializable'
+          const json = JSON.stringify({ id, type, category, ts, sessionId, payload })
+          const bytes = utf8Length(json)
+          reason = 'too_large'
+          if (bytes <= maxEventBytes) {
+            const record: QueuedEvent = { id, seq: (this._seq = Math.max(this._seq + 1, this._clock.now() * 1000)), category, json, bytes }
+            this._queue.push(record)
+            this._bytes += bytes
+            if (storing) this._unsaved.add(record)
+            continue
+          }
+        }
+      } catch {
+        // `reason` says how far the event got.
       }
-      const json = toJson(event)
-      if (json === undefined) {
-        this._drop(category, 'unserializable')
-        continue
-      }
-      const bytes = utf8Length(json)
-      if (bytes > maxEventBytes) {
-        this._drop(category, 'too_large')
-        continue
-      }
-      const record: QueuedEvent = {
-        id: event.id,
-        seq: (this._seq = Math.max(this._seq + 1, this._clock.now() * 1000)),
-        category,
-        json,
-        bytes,
-        inflight: false,
-      }
-      fresh.push(record)
-      this._queue.push(record)
-      this._bytes += bytes
+      this._drop(category, reason)
     }
     // Bounded memory: past either limit the oldest waiting events go, counted.
     const evicted: QueuedEvent[] = []
     let bytes = this._bytes
-    for (let i = 0; i < this._queue.length && (this._queue.length - evicted.length > this._o.maxQueueEvents || bytes > this._o.maxQueueBytes); i++) {
+    for (let i = 0; i < this._queue.length && (this._queue.length - evicted.length > this._limits.maxQueueEvents || bytes > this._limits.maxQueueBytes); i++) {
       const event = this._queue[i]!
       if (event.inflight) continue
       evicted.push(event)
@@ -391,114 +416,80 @@ export class EventQueue implements EventSink {
       this._drop(event.category, 'queue_full')
     }
     if (evicted.length) this._discard(evicted)
-    const toWrite = fresh.filter((event) => !event.gone)
-    if (toWrite.length && this._storeState !== 'memory') this._write(toWrite)
-    if (this._queue.length >= this._o.maxBatchEvents || this._bytes >= this._o.maxBatchBytes) this._scheduleFlush(0)
-    else if (this._queue.length) this._scheduleFlush(this._o.flushIntervalMs)
+    this._schedulePersist()
+    if (this._queue.length >= this._limits.maxBatchEvents || this._bytes >= this._limits.maxBatchBytes) this._scheduleFlush(0)
+    else if (this._queue.length) this._scheduleFlush(this._limits.flushIntervalMs)
   }
 
-  /** Writes the events of one tick as one chunk. */
-  private _write(events: QueuedEvent[]): void {
-    const chunk: Chunk = { id: createId(), seq: events[0]!.seq, events }
-    for (const event of events) event.chunk = chunk
-    this._save(chunk)
-  }
-
-  /** Writes a chunk as it is now (its waiting events), or deletes it when none is left. */
-  private _save(chunk: Chunk): void {
+  /** Writes what was accepted and deletes what was delivered since the last write, in one transaction. */
+  private _persist(): void {
+    this._cancelPersist?.()
+    this._cancelPersist = undefined
+    if (!this._unsaved.size && !this._unwanted.length) return
+    const records: StoredEvent[] = []
+    for (const event of this._unsaved) {
+      event.saved = true
+      records.push({ id: event.id, seq: event.seq, category: event.category, json: event.json, owner: this._owner })
+    }
+    this._unsaved.clear()
+    const unwanted = this._unwanted.splice(0)
     void this._chain(async (store) => {
-      if (this._storeState === 'memory') return
-      if (!chunk.events.length) return store.remove(chunk.id)
       try {
-        // Stored as the queue holds them: each event's `chunk` points back into this same record, which the
-        // structured clone keeps as one graph, and a claim replaces it.
-        await store.put({ id: chunk.id, seq: chunk.seq, owner: this._owner, events: chunk.events })
+        await store.write(records, unwanted)
       } catch (error) {
         // Over quota (or the database went away): keep going in memory; this page loses nothing.
         this._storeState = 'memory'
-        for (const event of chunk.events) event.chunk = undefined
+        this._store = undefined
+        this._unsaved.clear()
         this._warn('IndexedDB full: memory only', error)
       }
     })
   }
 
-  /**
-   * Takes events out of the queue for good (delivered, dropped, purged) and out of storage: each chunk they
-   * belong to is rewritten with what is left of it, or deleted, after any write still pending for it.
-   */
+  private _schedulePersist(): void {
+    if (this._cancelPersist || this._stopped || (!this._unsaved.size && !this._unwanted.length)) return
+    this._cancelPersist = startTimeout(this._monitor, () => this._persist(), this._limits.persistIntervalMs)
+  }
+
+  /** Takes events out of the queue for good (delivered, dropped, purged), and out of storage at the next write. */
   private _discard(events: QueuedEvent[]): void {
-    this._remove(events)
-    const chunks = new Set<Chunk>()
+    const gone = new Set(events)
+    let oldest = 0
+    while (oldest < this._queue.length && gone.has(this._queue[oldest]!)) oldest++
+    // A cheap splice when they are the queue's oldest (sent or evicted, the usual case).
+    if (oldest === gone.size) this._queue.splice(0, oldest)
+    else this._queue = this._queue.filter((event) => !gone.has(event))
     for (const event of events) {
-      event.gone = true
-      if (event.chunk) chunks.add(event.chunk)
+      this._bytes -= event.bytes
+      // Delivered before it was ever written: no storage work at all.
+      if (!this._unsaved.delete(event) && event.saved) this._unwanted.push(event.id)
     }
-    for (const chunk of chunks) {
-      chunk.events = chunk.events.filter((event) => !event.gone)
-      this._save(chunk)
-    }
+    this._schedulePersist()
   }
 
   private _sendable(): boolean {
     return this._online && this._clock.now() >= this._retryAt && this._queue.some((event) => !event.inflight)
   }
 
-  /**
-   * Sends batch after batch until the queue is empty or delivery has to wait. Sending does not wait for
-   * pending storage writes: a delivered event's removal is chained after its write.
-   */
+  /** Sends batch after batch until the queue is empty or delivery has to wait. */
   private async _drain(): Promise<void> {
-    // The store is open and this page's share of earlier pages' events is claimed (or storage failed).
+    // The store is open and this tab's share of earlier pages' events is claimed (or storage failed).
     await this._ready
-    while (this._sendable() && !this._stopped) {
-      let batch = this._take(this._o.maxBatchBytes)
-      const chunks = [...new Set(batch.map((event) => event.chunk?.id).filter((id) => id !== undefined))]
-      // While this tab's lease surely holds, no other tab can have taken its events. Past that (the tab was
-      // frozen, its timers throttled), confirm ownership first and send only what is still ours.
-      if (chunks.length && this._store && this._clock.now() > this._leaseUntil - this._o.leaseMs / 3) {
-        let owned: Set<string> | undefined
-        await this._chain(async (store) => {
-          const now = this._clock.now()
-          owned = await store.confirm(this._owner, chunks, this._o.leaseMs, now)
-          this._leaseUntil = now + this._o.leaseMs
-        })
-        // (A confirm that failed leaves `owned` unset: then nothing is taken for lost.)
-        const lost = owned ? this._queue.filter((event) => event.chunk && chunks.includes(event.chunk.id) && !owned!.has(event.chunk.id) && !event.inflight) : []
-        if (lost.length) {
-          // Another tab has them now: forget them here without touching its storage.
-          this._remove(lost)
-          batch = batch.filter((event) => !lost.includes(event))
-        }
-      }
-      if (!batch.length) continue
-      if (!(await this._send(batch, false))) break
-    }
+    while (this._sendable() && !this._stopped && (await this._send(this._take(this._limits.maxBatchBytes), false)));
     // Offline: the `online` event resumes. Backing off: resume when the wait is over.
     if (this._queue.length && this._online) {
       const wait = this._retryAt - this._clock.now()
-      this._scheduleFlush(wait > 0 ? wait : this._o.flushIntervalMs)
+      this._scheduleFlush(wait > 0 ? wait : this._limits.flushIntervalMs)
     }
   }
 
-  /** Takes events out of the queue: a cheap splice when they are its oldest (sent or evicted, the usual case). */
-  private _remove(events: QueuedEvent[]): void {
-    const gone = new Set(events)
-    let oldest = 0
-    while (oldest < this._queue.length && gone.has(this._queue[oldest]!)) oldest++
-    if (oldest === gone.size) this._queue.splice(0, oldest)
-    else this._queue = this._queue.filter((event) => !gone.has(event))
-    for (const event of events) this._bytes -= event.bytes
-  }
-
   /** The oldest waiting events that fit one request. */
-  private _take(maxBytes: number, unloading = false): QueuedEvent[] {
+  private _take(maxBytes: number): QueuedEvent[] {
     const batch: QueuedEvent[] = []
     let bytes = ENVELOPE_RESERVE_BYTES
-    // No time to confirm ownership while unloading: stored events go only while this tab's lease surely holds.
-    const skipStored = unloading && this._clock.now() > this._leaseUntil - this._o.leaseMs / 3
     for (const event of this._queue) {
-      if (event.inflight || (skipStored && event.chunk)) continue
-      if (batch.length >= this._o.maxBatchEvents || bytes + event.bytes + 1 > maxBytes) break
+      if (event.inflight) continue
+      if (batch.length >= this._batchEvents || bytes + event.bytes + 1 > maxBytes) break
       batch.push(event)
       bytes += event.bytes + 1
     }
@@ -513,9 +504,6 @@ export class EventQueue implements EventSink {
     const context = this._context && this._monitor.call(this._context)
     const envelope = `{"v":${WIRE_VERSION},"sentAt":${sentAt},"sdk":${JSON.stringify(this._sdk)},${context ? `"context":${JSON.stringify(context)},` : ''}"dropped":${JSON.stringify(dropped)},"events":[`
     const body = `${envelope}${batch.map((event) => event.json).join(',')}]}`
-    let bodyBytes = utf8Length(envelope) + batch.length + 1
-    for (const event of batch) bodyBytes += event.bytes
-    if (unloading) this._keepaliveBytes += bodyBytes
     let events: WireEvent[] | undefined
     const wire: WireBatch = {
       v: WIRE_VERSION,
@@ -528,7 +516,8 @@ export class EventQueue implements EventSink {
         return (events ??= batch.map((event) => JSON.parse(event.json) as WireEvent))
       },
     }
-    let outcome: Awaited<ReturnType<Transport['send']>>
+    const settle = unloading ? this._unloadBudget.spend(utf8Length(body)) : undefined
+    let outcome: SendResult
     try {
       outcome = await this._transport.send(wire, { unloading, body })
     } catch (error) {
@@ -536,20 +525,36 @@ export class EventQueue implements EventSink {
       this._monitor.report(error)
       outcome = { result: 'retry' }
     } finally {
-      if (unloading) this._keepaliveBytes -= bodyBytes
+      settle?.()
       for (const event of batch) event.inflight = false
     }
-    if (outcome.result === 'retry') {
+    const { result, status, retryAfterMs, filtered = 0 } = outcome
+    const max = this._limits.maxBatchEvents
+    if (result === 'retry') {
       this._attempt++
-      const backoff = this._random() * Math.min(this._o.retryMaxMs, this._o.retryBaseMs * 2 ** Math.min(this._attempt - 1, 30))
-      this._retryAt = this._clock.now() + Math.min(this._o.retryMaxMs, outcome.retryAfterMs ?? backoff)
+      // A batch the server keeps failing on with 500 (a poison event) must not block the queue forever.
+      if (status === 500 && ++this._serverErrors >= POISON_ATTEMPTS) {
+        this._serverErrors = 0
+        this._batchEvents = Math.ceil(batch.length / 2)
+        if (batch.length < 2) {
+          this._discard(batch)
+          this._drop(batch[0]!.category, 'rejected', 1, status)
+          this._batchEvents = max
+        }
+      }
+      this._retryAt = this._clock.now() + nextRetryDelay(this._attempt, retryAfterMs, this._random, { baseMs: this._limits.retryBaseMs, maxMs: this._limits.retryMaxMs })
+      // Delivery failed: what waits is written now rather than at the next write.
+      this._persist()
       return false
     }
     this._discard(batch)
-    if (outcome.result === 'sent') {
-      this._attempt = 0
-      this._retryAt = 0
-      this._stats.sent += batch.length
+    this._serverErrors = this._attempt = 0
+    this._batchEvents = Math.min(max, this._batchEvents * 2)
+    if (result === 'sent') {
+      // A rate limit announced with a success holds the next request back.
+      this._retryAt = retryAfterMs! > 0 ? this._clock.now() + Math.min(retryAfterMs!, this._limits.retryMaxMs) : 0
+      this._stats.sent += batch.length - filtered
+      this._stats.filtered += filtered
       // The counts this batch carried have reached the server.
       for (const sentDrop of dropped) {
         const key = dropKey(sentDrop)
@@ -559,19 +564,9 @@ export class EventQueue implements EventSink {
         else this._drops.delete(key)
       }
     } else {
-      for (const event of batch) this._drop(event.category, 'rejected', 1, outcome.status)
+      for (const event of batch) this._drop(event.category, 'rejected', 1, status)
     }
     return true
-  }
-
-  /**
-   * The page is hidden or closing (`true`: send what fits the keepalive budget now, and what is pushed while
-   * hidden at once), or visible again (`false`). Called by the queue's own page listeners; a queue in a
-   * worker, which has no page events, is told by its page.
-   */
-  hide(hidden = true): void {
-    if (hidden) this._unload()
-    else this._hidden = false
   }
 
   /** The page is being hidden or closed: send what fits the keepalive budget now, synchronously started. */
@@ -579,13 +574,13 @@ export class EventQueue implements EventSink {
     this._hidden = true
     if (this._stopped) return
     this._ingest()
-    if (!this._online || this._clock.now() < this._retryAt) return
-    for (;;) {
-      const budget = KEEPALIVE_LIMIT_BYTES - this._keepaliveBytes
-      const batch = this._take(Math.min(this._o.maxBatchBytes, budget), true)
-      if (!batch.length) return
-      void this._send(batch, true).catch(this._monitor.report)
+    if (this._online && this._clock.now() >= this._retryAt) {
+      for (let batch; (batch = this._take(Math.min(this._limits.maxBatchBytes, this._unloadBudget.left()))).length; ) {
+        void this._send(batch, true)
+      }
     }
+    // What is in flight is written too: the next page load sends it if this request does not arrive.
+    this._persist()
   }
 
   /** Flushes after `delayMs`; an immediate flush replaces a pending timer, a later one leaves it. */
@@ -625,33 +620,19 @@ function dropKey(drop: DropCount): string {
   return `${drop.category}|${drop.reason}|${drop.status ?? ''}`
 }
 
-function isValid(event: SdkEvent | undefined): event is SdkEvent {
+function isValid(id: unknown, type: unknown, category: unknown, ts: unknown, sessionId: unknown, payload: unknown): boolean {
   const text = (value: unknown, min: number, max: number) => typeof value === 'string' && value.length >= min && value.length <= max
   return (
-    !!event &&
-    text(event.id, 8, 64) &&
-    text(event.type, 1, 200) &&
-    text(event.sessionId, 0, 64) &&
-    CONSENT_CATEGORIES.includes(event.category) &&
-    Number.isFinite(event.ts) &&
-    event.ts >= 0 &&
-    typeof event.payload === 'object' &&
-    !!event.payload &&
-    !Array.isArray(event.payload)
+    text(id, 8, 64) &&
+    text(type, 1, 200) &&
+    text(sessionId, 0, 64) &&
+    CONSENT_CATEGORIES.includes(category as ConsentCategory) &&
+    Number.isFinite(ts) &&
+    (ts as number) >= 0 &&
+    typeof payload === 'object' &&
+    !!payload &&
+    !Array.isArray(payload)
   )
-}
-
-/**
- * Only the wire fields, as JSON; `undefined` when JSON cannot take the payload (a cycle, a BigInt). Features
- * pass app-provided values through `serialize` first; the queue does not carry it, to stay small.
- */
-function toJson(event: SdkEvent): string | undefined {
-  const { id, type, category, ts, sessionId, payload } = event
-  try {
-    return JSON.stringify({ id, type, category, ts, sessionId, payload })
-  } catch {
-    return undefined
-  }
 }
 
 /** UTF-8 length of a string: its length when ASCII (most JSON), else the length of its encoding. */

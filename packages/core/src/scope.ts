@@ -17,6 +17,7 @@ export interface GlobalScope {
   readonly AbortController?: typeof AbortController
   readonly PerformanceObserver?: typeof PerformanceObserver
   readonly BroadcastChannel?: typeof BroadcastChannel
+  readonly CompressionStream?: typeof CompressionStream
   readonly WebAssembly?: typeof WebAssembly
   readonly caches?: CacheStorage
   readonly requestAnimationFrame?: (callback: FrameRequestCallback) => number

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { EventQueue, WIRE_VERSION, type WireBatch, type WireEvent } from '@marco/core'
 import { createFakeContext, startTestCollector, type TestCollector } from '@marco/testing'
 import { CrashReporter } from './CrashReporter'
@@ -52,7 +52,8 @@ describe('createSentryTransport', () => {
       const transport = createSentryTransport({ dsn })
       const analytics: WireEvent = { id: 'a', type: 'track', category: 'analytics', ts: 1, sessionId: 's', payload: {} }
       const events = crashEvents()
-      expect(await transport.send(batch([...events, analytics]), { unloading: false, body: '' })).toEqual({ result: 'sent', status: 200 })
+      // The analytics event is not Sentry's: left out of the envelope and counted as filtered.
+      expect(await transport.send(batch([...events, analytics]), { unloading: false, body: '' })).toEqual({ result: 'sent', status: 200, filtered: 1 })
       const [envelope] = envelopes
       expect(envelope!.url).toContain('sentry_key=publickey')
       expect(envelope!.url).toContain('sentry_version=7')
@@ -74,21 +75,26 @@ describe('createSentryTransport', () => {
     }
   })
 
-  it('maps 429 and X-Sentry-Rate-Limits to retry with the wait, and holds later batches until it ends', async () => {
+  it('maps 429 and X-Sentry-Rate-Limits to retry with the wait, and the queue holds later batches until it ends', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
     const collector = await startTestCollector()
     try {
-      const envelopes = sentryRoute(collector, (n) =>
-        n == 0 ? { status: 429, headers: { 'x-sentry-rate-limits': '60:error;transaction:organization, 5:replay:project' } } : { status: 200 },
-      )
+      const limits = { 'x-sentry-rate-limits': '60:error;transaction:organization, 5:replay:project' }
+      const envelopes = sentryRoute(collector, (n) => (n <= 1 ? { status: 429, headers: limits } : { status: 200 }))
       const transport = createSentryTransport({ dsn: `http://k@${collector.origin.slice(7)}/42` })
-      const first = await transport.send(batch(crashEvents()), { unloading: false, body: '' })
-      expect(first).toMatchObject({ result: 'retry', status: 429 })
-      expect(first.retryAfterMs).toBe(60_000)
-      const held = await transport.send(batch(crashEvents()), { unloading: false, body: '' })
-      expect(held.result).toBe('retry')
-      expect(held.retryAfterMs).toBeGreaterThan(59_000)
-      expect(envelopes).toHaveLength(1)
+      expect(await transport.send(batch(crashEvents()), { unloading: false, body: '' })).toMatchObject({ result: 'retry', status: 429, retryAfterMs: 60_000 })
+      const queue = new EventQueue({ storage: false, transport, random: () => 0.5 })
+      for (const event of crashEvents()) queue.push(event)
+      expect(await queue.flush()).toMatchObject({ sent: 0, pending: 3 })
+      vi.advanceTimersByTime(59_000)
+      expect(await queue.flush()).toMatchObject({ sent: 0, pending: 3 })
+      expect(envelopes).toHaveLength(2)
+      vi.advanceTimersByTime(1_000)
+      expect(await queue.flush()).toMatchObject({ sent: 3, pending: 0 })
+      expect(envelopes).toHaveLength(3)
+      await queue.stop()
     } finally {
+      vi.useRealTimers()
       await collector.close()
     }
   })

@@ -109,7 +109,7 @@ describe('createOtlpTransport', () => {
   it('does not append /v1/metrics twice, and sends nothing for a batch without performance events', async () => {
     const transport = createOtlpTransport({ endpoint: `${collector.origin}/v1/metrics` })
     await expect(transport.send(BATCH, { unloading: true, body: '' })).resolves.toMatchObject({ result: 'sent' })
-    await expect(transport.send({ ...BATCH, events: [BATCH.events[4]!] }, { unloading: false, body: '' })).resolves.toEqual({ result: 'sent' })
+    await expect(transport.send({ ...BATCH, events: [BATCH.events[4]!] }, { unloading: false, body: '' })).resolves.toEqual({ result: 'sent', filtered: 1 })
     expect(received).toHaveLength(1)
   })
 

@@ -1,4 +1,4 @@
-import { globalScope, toSendResult, type GlobalScope, type Transport } from '@marco/core'
+import { createHttpTransport, type GlobalScope, type Transport } from '@marco/core'
 import { toOtlpMetrics } from './toOtlpMetrics'
 
 export interface OtlpTransportOptions {
@@ -15,7 +15,8 @@ export interface OtlpTransportOptions {
 /**
  * A core `Transport` that turns a batch's performance events into one OTLP/HTTP JSON
  * `ExportMetricsServiceRequest` POSTed to `/v1/metrics`, so metrics go to any OpenTelemetry Collector.
- * Events of other categories are left out; a batch without performance events is `sent` without a request.
+ * Events of other categories are left out and counted as filtered; a batch without performance events is
+ * `sent` without a request. An encoder on core's `createHttpTransport`.
  * 2xx → `sent`; 429, 502, 503, 504 and network errors → `retry` (honouring `Retry-After`), as the OTLP spec
  * says; any other status → `dropped`.
  *
@@ -25,27 +26,18 @@ export interface OtlpTransportOptions {
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createOtlpTransport(options: OtlpTransportOptions): Transport {
-  const { resource, headers, timeoutMs = 10_000, scope = globalScope } = options
-  const url = /\/v1\/metrics$/.test(options.endpoint) ? options.endpoint : `${options.endpoint.replace(/\/$/, '')}/v1/metrics`
-  return {
-    async send(batch, { unloading }) {
+  const { resource, headers, timeoutMs, scope } = options
+  return createHttpTransport({
+    url: /\/v1\/metrics$/.test(options.endpoint) ? options.endpoint : `${options.endpoint.replace(/\/$/, '')}/v1/metrics`,
+    headers: { 'content-type': 'application/json', ...headers },
+    timeoutMs,
+    scope,
+    // The OTLP/HTTP spec names the retryable statuses.
+    isRetryable: (status) => status === 429 || (status >= 502 && status <= 504),
+    encode(batch) {
       const request = toOtlpMetrics(batch, resource)
-      if (!request) return { result: 'sent' }
-      let response: Response
-      try {
-        response = await scope.fetch!(url, {
-          method: 'POST',
-          keepalive: unloading,
-          credentials: 'omit',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify(request),
-          signal: AbortSignal.timeout(timeoutMs),
-        })
-      } catch {
-        return { result: 'retry' }
-      }
-      // The OTLP/HTTP spec names the retryable statuses.
-      return toSendResult(response, (status) => status === 429 || (status >= 502 && status <= 504))
+      if (!request) return undefined
+      return { body: JSON.stringify(request), filtered: batch.events.filter((event) => event.category !== 'performance').length }
     },
-  }
+  })
 }

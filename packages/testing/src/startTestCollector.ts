@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { gunzipSync } from 'node:zlib'
 
 /** What the test server answers to one batch request; `'network-error'` destroys the socket unanswered. */
 export type CollectorReply =
@@ -10,7 +11,10 @@ export interface ReceivedBatch {
   readonly at: number
   readonly status: number | 'network-error'
   readonly body: unknown
+  /** Bytes on the wire (compressed, when `encoding` says so). */
   readonly bytes: number
+  /** `gzip` when the URL named it (`?encoding=gzip`). */
+  readonly encoding?: string
 }
 
 export interface TestCollector {
@@ -23,8 +27,8 @@ export interface TestCollector {
   readonly storedIds: string[]
   /** Drop counts the stored batches reported. */
   readonly dropped: { category: string; reason: string; count: number; status?: number }[]
-  /** Decides the reply to the n-th batch request (0-based); default 200. */
-  reply: (index: number) => CollectorReply
+  /** Decides the reply to the n-th batch request (0-based), which carried `body`; default 200. */
+  reply: (index: number, body: unknown) => CollectorReply
   /** Extra routes (e.g. a test page), by exact path. */
   routes: Map<string, (req: IncomingMessage, res: ServerResponse) => void>
   close(): Promise<void>
@@ -49,7 +53,9 @@ export async function startTestCollector(options: { maxRequests?: number; lifeti
     routes: new Map<string, (req: IncomingMessage, res: ServerResponse) => void>(),
   }
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!
+    const url = new URL(req.url ?? '/', 'http://collector')
+    const path = url.pathname
+    const encoding = url.searchParams.get('encoding') ?? undefined
     const route = collector.routes.get(path)
     if (route) return route(req, res)
     if (req.method !== 'POST' || path !== '/v1/batch' || batchIndex >= maxRequests) {
@@ -64,21 +70,23 @@ export async function startTestCollector(options: { maxRequests?: number; lifeti
       else chunks.push(chunk)
     })
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8')
       let body: unknown
+      let raw = ''
       try {
+        const bytes = Buffer.concat(chunks)
+        raw = (encoding === 'gzip' ? gunzipSync(bytes, { maxOutputLength: 8_000_000 }) : bytes).toString('utf8')
         body = JSON.parse(raw)
       } catch {
         body = raw
       }
-      const reply = collector.reply(batchIndex++)
+      const reply = collector.reply(batchIndex++, body)
       const at = Date.now()
       if (reply === 'network-error') {
-        collector.requests.push({ at, status: 'network-error', body, bytes: size })
+        collector.requests.push({ at, status: 'network-error', body, bytes: size, encoding })
         res.socket?.destroy()
         return
       }
-      collector.requests.push({ at, status: reply.status, body, bytes: size })
+      collector.requests.push({ at, status: reply.status, body, bytes: size, encoding })
       if (reply.status >= 200 && reply.status < 300 && body && typeof body === 'object') {
         const batch = body as { events?: { id: string }[]; dropped?: TestCollector['dropped'] }
         for (const event of batch.events ?? []) collector.storedIds.push(event.id)

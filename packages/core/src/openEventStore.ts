@@ -1,0 +1,97 @@
+import type { ConsentCategory } from './Consent'
+import type { GlobalScope } from './scope'
+
+/** One accepted event as it is stored: a plain record (no object graph for the structured clone to walk). */
+export interface StoredEvent {
+  readonly id: string
+  /** Accept order across page loads (wall ms × 1000, then counting up). */
+  readonly seq: number
+  readonly category: ConsentCategory
+  readonly json: string
+  /** The queue (tab, worker) responsible for sending it. */
+  owner: string
+}
+
+/**
+ * Where accepted events wait until the server acknowledges them, shared by every tab of an origin. All
+ * writes of a moment go in one transaction (`write`), and taking over other queues' events is one
+ * transaction too (`claim`), so two tabs can never both take the same event.
+ */
+export interface EventStore {
+  /** Puts `records` and deletes `deleteIds` in one readwrite transaction. */
+  write(records: readonly StoredEvent[], deleteIds: readonly string[]): Promise<void>
+  /** Makes `owner` the owner of every record whose owner is not `isLive`, and returns them, oldest first. */
+  claim(owner: string, isLive: (owner: string) => boolean): Promise<StoredEvent[]>
+  close(): void
+}
+
+const EVENTS = 'events'
+
+/** A request's result as a promise. */
+function done<T>(request: IDBRequest<T> | IDBTransaction): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if ('oncomplete' in request) {
+      request.oncomplete = () => resolve(undefined as T)
+      request.onabort = request.onerror = () => reject(request.error)
+    } else {
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    }
+  })
+}
+
+/**
+ * Opens the IndexedDB event store. Rejects when IndexedDB is missing, refused (private mode) or blocked by
+ * another tab's connection for longer than `blockedTimeoutMs`; the queue then keeps events in memory.
+ * Three operations, each a single request or transaction, written against the IndexedDB API directly: a
+ * wrapper library would cost more bytes than these lines.
+ *
+ * @example
+ * const store = await openEventStore(globalScope, 'marco-sdk-events')
+ */
+export async function openEventStore(scope: GlobalScope, name: string, blockedTimeoutMs = 3_000): Promise<EventStore> {
+  // Version 2 keeps one plain record per event; version 1's chunk and lease stores go.
+  const request = scope.indexedDB!.open(name, 2)
+  request.onupgradeneeded = () => {
+    const db = request.result
+    for (const store of [...db.objectStoreNames]) db.deleteObjectStore(store)
+    db.createObjectStore(EVENTS, { keyPath: 'id' })
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const db = await Promise.race([
+    done(request),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('IndexedDB open is blocked')), blockedTimeoutMs)
+    }),
+  ]).finally(() => clearTimeout(timer))
+  // Another tab upgrading the database must not wait for us: close, and the queue falls back to memory.
+  db.onversionchange = () => db.close()
+  const transaction = () => db.transaction(EVENTS, 'readwrite')
+
+  return {
+    write(records, deleteIds) {
+      const tx = transaction()
+      const store = tx.objectStore(EVENTS)
+      for (const record of records) store.put(record)
+      for (const id of deleteIds) store.delete(id)
+      return done(tx)
+    },
+    async claim(owner, isLive) {
+      // IndexedDB runs overlapping readwrite transactions one at a time: no event is taken twice.
+      const tx = transaction()
+      const store = tx.objectStore(EVENTS)
+      const taken: StoredEvent[] = []
+      for (const record of await done<StoredEvent[]>(store.getAll())) {
+        if (record.owner === owner || isLive(record.owner)) continue
+        record.owner = owner
+        store.put(record)
+        taken.push(record)
+      }
+      await done(tx)
+      return taken.sort((a, b) => a.seq - b.seq)
+    },
+    close() {
+      db.close()
+    },
+  }
+}
