@@ -499,7 +499,9 @@ export class EventQueue implements EventSink {
   /** Sends one batch; resolves to whether the next one may follow at once. */
   private async _send(batch: QueuedEvent[], unloading: boolean): Promise<boolean> {
     for (const event of batch) event.inflight = true
+    // The drop counts ride with this batch; they come back if it is not delivered.
     const dropped = [...this._drops.values()]
+    this._drops.clear()
     const sentAt = this._clock.now()
     const context = this._context && this._monitor.call(this._context)
     const envelope = `{"v":${WIRE_VERSION},"sentAt":${sentAt},"sdk":${JSON.stringify(this._sdk)},${context ? `"context":${JSON.stringify(context)},` : ''}"dropped":${JSON.stringify(dropped)},"events":[`
@@ -531,6 +533,7 @@ export class EventQueue implements EventSink {
     const { result, status, retryAfterMs, filtered = 0 } = outcome
     const max = this._limits.maxBatchEvents
     if (result === 'retry') {
+      this._countDrops(dropped)
       this._attempt++
       // A batch the server keeps failing on with 500 (a poison event) must not block the queue forever.
       if (status === 500 && ++this._serverErrors >= POISON_ATTEMPTS) {
@@ -555,17 +558,10 @@ export class EventQueue implements EventSink {
       this._retryAt = retryAfterMs! > 0 ? this._clock.now() + Math.min(retryAfterMs!, this._limits.retryMaxMs) : 0
       this._stats.sent += batch.length - filtered
       this._stats.filtered += filtered
-      // The counts this batch carried have reached the server.
-      for (const sentDrop of dropped) {
-        const key = dropKey(sentDrop)
-        const now = this._drops.get(key)
-        if (!now) continue
-        if (now.count > sentDrop.count) this._drops.set(key, { ...now, count: now.count - sentDrop.count })
-        else this._drops.delete(key)
-      }
-    } else {
-      for (const event of batch) this._drop(event.category, 'rejected', 1, status)
+      return true
     }
+    this._countDrops(dropped)
+    for (const event of batch) this._drop(event.category, 'rejected', 1, status)
     return true
   }
 
@@ -600,11 +596,18 @@ export class EventQueue implements EventSink {
   private _drop(category: ConsentCategory, reason: DropReason, count = 1, status?: number): void {
     this._stats.dropped += count
     const drop: DropCount = status === undefined ? { category, reason, count } : { category, reason, count, status }
-    const key = dropKey(drop)
-    const known = this._drops.get(key)
-    this._drops.set(key, known ? { ...known, count: known.count + count } : drop)
+    this._countDrops([drop])
     this._warn(`dropped: ${reason}`)
     if (this._onDrop) this._monitor.call(this._onDrop, drop)
+  }
+
+  /** Adds drop counts to the ones the next batch carries. */
+  private _countDrops(drops: readonly DropCount[]): void {
+    for (const drop of drops) {
+      const key = `${drop.category}|${drop.reason}|${drop.status}`
+      const known = this._drops.get(key)
+      this._drops.set(key, known ? { ...known, count: known.count + drop.count } : drop)
+    }
   }
 
   /** One warning per kind, in debug mode only. */
@@ -614,10 +617,6 @@ export class EventQueue implements EventSink {
       this._scope.console?.warn(`[marco] queue: ${message}`, detail ?? '')
     }
   }
-}
-
-function dropKey(drop: DropCount): string {
-  return `${drop.category}|${drop.reason}|${drop.status ?? ''}`
 }
 
 function isValid(id: unknown, type: unknown, category: unknown, ts: unknown, sessionId: unknown, payload: unknown): boolean {

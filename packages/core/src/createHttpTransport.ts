@@ -14,7 +14,7 @@ export interface SendResult {
 }
 
 export interface SendOptions {
-  /** The page is being hidden or unloaded: the request must survive it (`keepalive` / `sendBeacon`). */
+  /** The page is being hidden or unloaded: the request must survive it (`keepalive`). */
   readonly unloading: boolean
   /** `batch` as JSON, already built by the queue (adapters that reformat the batch ignore it). */
   readonly body: string
@@ -64,8 +64,8 @@ export const COMPRESS_MIN_BYTES = 1024
 
 /**
  * The one HTTP sender of the SDK: `fetch` POST with a time-out, no credentials, `keepalive` while unloading
- * (the queue keeps those bodies inside the browser's 64 KiB keepalive budget), `navigator.sendBeacon` while
- * unloading where `keepalive` is missing, gzip where it pays, and one mapping of the answer (`toSendResult`).
+ * (the queue keeps those bodies inside the browser's 64 KiB keepalive budget), gzip where it pays, and one
+ * mapping of the answer (`toSendResult`).
  * Wire adapters are encoders on top of it.
  *
  * @example
@@ -82,11 +82,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       const { body, filtered } = encoded
       const result = (sent: SendResult): SendResult => (filtered && sent.result === 'sent' ? { ...sent, filtered } : sent)
       try {
-        // Browsers without `keepalive` (Firefox before 133) cancel a fetch when the page goes; a beacon
-        // survives. Elsewhere fetch is preferred: its answer says whether the server really took the batch.
-        if (unloading && typeof Request === 'function' && !('keepalive' in Request.prototype)) {
-          return result({ result: scope.navigator!.sendBeacon(url, body) ? 'sent' : 'retry' })
-        }
+        // `keepalive` rather than `sendBeacon` (every current engine has it; Firefox since 133): its answer says
+        // whether the server really took the batch.
         const gzip = compress && !unloading && body.length >= COMPRESS_MIN_BYTES && scope.CompressionStream
         const response = await scope.fetch!(gzip ? `${url}${url.includes('?') ? '&' : '?'}encoding=gzip` : url, {
           method: 'POST',
