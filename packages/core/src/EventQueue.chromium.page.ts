@@ -19,4 +19,18 @@ function push(count: number, tag: string): string[] {
   return ids
 }
 
-Object.assign(window, { marco: { queue, push } })
+/**
+ * Pushes `perTick` events every millisecond-ish timer tick until told to stop, each with a known id
+ * (`burst-000000`, …), and records how many it pushed in localStorage, which outlives the page.
+ */
+function burst(perTick: number): void {
+  let n = 0
+  setInterval(() => {
+    for (let i = 0; i < perTick; i++, n++) {
+      queue.push({ id: `burst-${String(n).padStart(6, '0')}`, type: 'track', category: 'analytics', ts: Date.now(), sessionId: 's-1', payload: { n, pad: 'x'.repeat(200) } })
+    }
+    localStorage.setItem('pushed', String(n))
+  }, 1)
+}
+
+Object.assign(window, { marco: { queue, push, burst } })

@@ -5,7 +5,7 @@ import type { EventQueue } from './EventQueue'
 
 declare global {
   interface Window {
-    marco: { queue: EventQueue; push(count: number, tag: string): string[] }
+    marco: { queue: EventQueue; push(count: number, tag: string): string[]; burst(perTick: number): void }
   }
 }
 
@@ -52,7 +52,7 @@ describe('EventQueue in Chromium', () => {
     const context = await chromium.browser.newContext()
     try {
       const page = await context.newPage()
-      await page.goto(`${collector.origin}/?leaseMs=1500`)
+      await page.goto(collector.origin)
       await page.waitForFunction(() => !!window.marco)
       const ids = await page.evaluate(() => window.marco.push(20, 'before-reload'))
       // Wait until they are in IndexedDB and one delivery attempt failed.
@@ -67,6 +67,57 @@ describe('EventQueue in Chromium', () => {
       // Nothing arrives twice, even after a little longer.
       await page.evaluate(() => window.marco.queue.flush())
       expect(collector.storedIds).toHaveLength(20)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('loses nothing when the page is closed in the middle of a burst', async () => {
+    const context = await chromium.browser.newContext()
+    try {
+      const page = await context.newPage()
+      await page.goto(collector.origin)
+      await page.waitForFunction(() => window.marco.queue.stats().storage === 'indexeddb')
+      await page.evaluate(() => window.marco.burst(20))
+      // Some thousands of events in, some delivered, some waiting to be written: close as a user would.
+      await page.waitForFunction(() => Number(localStorage.getItem('pushed')) >= 3_000)
+      await page.close({ runBeforeUnload: true })
+      // The next page load of the origin sends what the closed page had not delivered.
+      const next = await context.newPage()
+      await next.goto(collector.origin)
+      const pushed = Number(await next.evaluate(() => localStorage.getItem('pushed')))
+      const expected = Array.from({ length: pushed }, (_, n) => `burst-${String(n).padStart(6, '0')}`)
+      await vi.waitFor(() => expect(new Set(collector.storedIds).size).toBe(pushed), { timeout: 20_000, interval: 200 })
+      expect([...new Set(collector.storedIds)].sort()).toEqual(expected)
+      expect(collector.requests.every((request) => request.status === 200)).toBe(true)
+      console.info(`[marco] closed mid-burst: ${pushed} pushed, ${new Set(collector.storedIds).size} delivered, ${collector.storedIds.length - new Set(collector.storedIds).size} resent after the close`)
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('has an open tab send the events of a tab that crashed, as soon as the browser releases its lock', async () => {
+    const context = await chromium.browser.newContext()
+    try {
+      const survivor = await context.newPage()
+      await survivor.goto(collector.origin)
+      await survivor.waitForFunction(() => window.marco.queue.stats().storage === 'indexeddb')
+      collector.reply = () => 'network-error'
+      const doomed = await context.newPage()
+      await doomed.goto(collector.origin)
+      const ids = await doomed.evaluate(() => window.marco.push(20, 'doomed'))
+      // One failed attempt: the events are written at once.
+      await doomed.evaluate(() => window.marco.queue.flush())
+      expect(await doomed.evaluate(() => window.marco.queue.stats().pending)).toBe(20)
+      const cdp = await context.newCDPSession(doomed)
+      collector.reply = () => ({ status: 200 })
+      const crashedAt = Date.now()
+      // The command never answers: the page it would answer from is gone.
+      void cdp.send('Page.crash').catch(() => {})
+      await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), { timeout: 10_000, interval: 50 })
+      console.info(`[marco] crashed tab's ${ids.length} events sent by the open tab ${Date.now() - crashedAt} ms after the crash`)
+      // The survivor, not a reload, sent them; it is still alive.
+      expect(await survivor.evaluate(() => window.marco.queue.stats().sent)).toBe(20)
     } finally {
       await context.close()
     }
