@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createFakeContext, createFakeScope, createMemoryStorage, startTestCollector, type FakeContext } from '@marco/testing'
+import { createFakeContext, createFakeScope, createLockRegistry, createMemoryStorage, startTestCollector, type FakeContext } from '@marco/testing'
 import { AnalyticsEngine } from './AnalyticsEngine'
 
 const MINUTE = 60_000
@@ -273,7 +273,10 @@ describe('AnalyticsEngine used alone, against a real collector and IndexedDB', (
     const collector = await startTestCollector()
     try {
       const before = (await indexedDB.databases()).map((db) => db.name)
-      const scope = createFakeScope({ overrides: { fetch, indexedDB, location: new URL('https://marco.test/board?utm_source=mail') } })
+      const scope = createFakeScope({
+        navigator: { locks: createLockRegistry().client() },
+        overrides: { fetch, indexedDB, location: new URL('https://marco.test/board?utm_source=mail') },
+      })
       const engine = new AnalyticsEngine({ endpoint: collector.endpoint, scope, queueOptions: { storageName: 'marco-analytics-consent' } })
       engines.push(engine)
       engine.track('early')
