@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { gunzipSync } from 'node:zlib'
 import { isOriginAllowed } from './applyCors'
 import type { CollectorContext } from './context'
 import { BodyTooLargeError, readBody } from './readBody'
@@ -6,8 +7,12 @@ import { sendJson } from './sendJson'
 
 /**
  * The checks every ingest endpoint runs before it looks at the data: the method, the browser origin, the
- * client's rate, the content type, the body size, and that the body is JSON. Answers the request itself
- * (405, 403, 429, 415, 413, 400) and resolves to `undefined` when one fails; otherwise to the parsed body.
+ * client's rate, the content type, the body size, the encoding, and that the body is JSON. Answers the request
+ * itself (405, 403, 429, 415, 413, 400) and resolves to `undefined` when one fails; otherwise to the parsed body.
+ *
+ * A gzip body is named by `?encoding=gzip` in the URL (what the SDK sends: a header would cost a CORS
+ * preflight) or by `Content-Encoding: gzip`. It is inflated with the same limit as a plain body, so a gzip
+ * bomb stops at `maxBodyBytes` of output with a 413.
  *
  * @example
  * const parsed = await guardIngest(req, res, context, ['text/plain', 'application/json'])
@@ -41,9 +46,16 @@ export async function guardIngest(
     sendJson(res, 415, { error: 'unsupported_media_type', message: `content-type ${type || '(none)'} is not accepted here; send ${contentTypes.join(' or ')}` })
     return undefined
   }
+  const encoding = (new URL(req.url ?? '/', 'http://collector').searchParams.get('encoding') ?? req.headers['content-encoding'] ?? 'identity').toLowerCase()
+  if (encoding !== 'gzip' && encoding !== 'identity') {
+    req.resume()
+    sendJson(res, 415, { error: 'unsupported_encoding', message: `encoding ${encoding} is not accepted; send gzip or identity` })
+    return undefined
+  }
   let text: string
   try {
-    text = await readBody(req, context.maxBodyBytes)
+    const bytes = await readBody(req, context.maxBodyBytes)
+    text = (encoding === 'gzip' ? inflate(bytes, context.maxBodyBytes) : bytes).toString('utf8')
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       // The client may still be sending: close after answering rather than reading the rest on a kept-alive socket.
@@ -58,5 +70,15 @@ export async function guardIngest(
   } catch (error) {
     sendJson(res, 400, { error: 'invalid_json', message: `the body is not JSON: ${(error as Error).message}` })
     return undefined
+  }
+}
+
+/** Inflates a gzip body, never past `maxBytes` of output (a bomb becomes a BodyTooLargeError). */
+function inflate(bytes: Buffer, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes })
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLargeError(maxBytes)
+    throw new Error(`the body is not valid gzip: ${(error as Error).message}`)
   }
 }

@@ -10,14 +10,14 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
- * Reads a request body as UTF-8 text, refusing one over `maxBytes`: at once when `content-length` says so,
+ * Reads a request body's bytes, refusing one over `maxBytes`: at once when `content-length` says so,
  * else as soon as the bytes received pass it. The rest of a refused body is read and discarded, so the
  * answer reaches a client that is still sending.
  *
  * @example
- * const text = await readBody(req, 1024 * 1024) // rejects with BodyTooLargeError past 1 MiB
+ * const bytes = await readBody(req, 1024 * 1024) // rejects with BodyTooLargeError past 1 MiB
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'])
     if (declared > maxBytes) {
@@ -37,7 +37,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
       }
       chunks.push(chunk)
     })
-    req.on('end', () => refused || resolve(Buffer.concat(chunks, size).toString('utf8')))
+    req.on('end', () => refused || resolve(Buffer.concat(chunks, size)))
     req.on('error', reject)
     req.on('aborted', () => reject(new Error('request aborted')))
   })
