@@ -6,7 +6,7 @@ import type { Collector } from './types'
 
 /** POSTs raw bytes as the SDK does (`text/plain`), to `path` of the collector. */
 function postBytes(url: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers }, body })
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers }, body: new Uint8Array(body) })
 }
 
 describe('collector: compressed batches', () => {

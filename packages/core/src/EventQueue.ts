@@ -417,7 +417,7 @@ export class EventQueue implements EventSink {
     }
     if (evicted.length) this._discard(evicted)
     this._schedulePersist()
-    if (this._queue.length >= this._limits.maxBatchEvents || this._bytes >= this._limits.maxBatchBytes) this._scheduleFlush(0)
+    if (this._isFull()) this._scheduleFlush(0)
     else if (this._queue.length) this._scheduleFlush(this._limits.flushIntervalMs)
   }
 
@@ -467,28 +467,37 @@ export class EventQueue implements EventSink {
     this._schedulePersist()
   }
 
-  private _sendable(): boolean {
-    return this._online && this._clock.now() >= this._retryAt && this._queue.some((event) => !event.inflight)
+  private _sendable(upTo = Infinity): boolean {
+    return this._online && this._clock.now() >= this._retryAt && this._queue.some((event) => !event.inflight && event.seq <= upTo)
   }
 
-  /** Sends batch after batch until the queue is empty or delivery has to wait. */
-  private async _drain(): Promise<void> {
+  /**
+   * Sends batch after batch of the events accepted up to `upTo` (all, for `flush()`), until none is left or
+   * delivery has to wait. A timer's drain stops at the events it found: what arrives while a request is in
+   * flight waits for a full batch or the flush interval, rather than going out a few events per request.
+   */
+  private async _drain(upTo?: number): Promise<void> {
     // The store is open and this tab's share of earlier pages' events is claimed (or storage failed).
     await this._ready
-    while (this._sendable() && !this._stopped && (await this._send(this._take(this._limits.maxBatchBytes), false)));
+    while (this._sendable(upTo) && !this._stopped && (await this._send(this._take(this._limits.maxBatchBytes, upTo), false)));
     // Offline: the `online` event resumes. Backing off: resume when the wait is over.
     if (this._queue.length && this._online) {
       const wait = this._retryAt - this._clock.now()
-      this._scheduleFlush(wait > 0 ? wait : this._limits.flushIntervalMs)
+      this._scheduleFlush(wait > 0 ? wait : this._isFull() ? 0 : this._limits.flushIntervalMs)
     }
   }
 
-  /** The oldest waiting events that fit one request. */
-  private _take(maxBytes: number): QueuedEvent[] {
+  private _isFull(): boolean {
+    return this._queue.length >= this._limits.maxBatchEvents || this._bytes >= this._limits.maxBatchBytes
+  }
+
+  /** The oldest waiting events (accepted up to `upTo`) that fit one request. */
+  private _take(maxBytes: number, upTo = Infinity): QueuedEvent[] {
     const batch: QueuedEvent[] = []
     let bytes = ENVELOPE_RESERVE_BYTES
     for (const event of this._queue) {
       if (event.inflight) continue
+      if (event.seq > upTo) break
       if (batch.length >= this._batchEvents || bytes + event.bytes + 1 > maxBytes) break
       batch.push(event)
       bytes += event.bytes + 1
@@ -587,7 +596,9 @@ export class EventQueue implements EventSink {
       this._monitor,
       () => {
         this._cancelFlush = undefined
-        void this.flush()
+        this._ingest()
+        // A drain under way reschedules when it ends.
+        this._draining ??= this._drain(this._queue.at(-1)?.seq).finally(() => (this._draining = undefined))
       },
       delayMs,
     )
