@@ -480,6 +480,28 @@ describe('EventQueue batching and page lifecycle', () => {
     expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([10, 10, 5])
   })
 
+  it('does not chase events that arrive while a request is in flight with requests of a few events', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    const { transport, calls, settleAll } = recordingTransport()
+    const q = localQueue({ transport, maxBatchEvents: 10, flushIntervalMs: 5_000 })
+    for (let i = 0; i < 10; i++) q.push(makeEvent())
+    await vi.advanceTimersByTimeAsync(1)
+    expect(calls.map((call) => call.batch.events.length)).toEqual([10])
+    for (let i = 0; i < 3; i++) q.push(makeEvent())
+    await vi.advanceTimersByTimeAsync(1)
+    settleAll()
+    await vi.advanceTimersByTimeAsync(4_000)
+    // The three wait for companions (or the interval), as any other event does.
+    expect(calls).toHaveLength(1)
+    for (let i = 0; i < 7; i++) q.push(makeEvent())
+    await vi.advanceTimersByTimeAsync(1)
+    expect(calls.map((call) => call.batch.events.length)).toEqual([10, 10])
+    settleAll()
+    q.push(makeEvent())
+    await vi.advanceTimersByTimeAsync(5_001)
+    expect(calls.map((call) => call.batch.events.length)).toEqual([10, 10, 1])
+  })
+
   it('sends on a timer once flushIntervalMs has passed', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
     const { transport, calls } = recordingTransport()
