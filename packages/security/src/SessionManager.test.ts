@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto'
+import { createMonitor } from '@marco/core'
 import { createFakeScope } from '@marco/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { encodeBase64Url } from './encodeBase64Url'
@@ -7,17 +9,19 @@ const NOW = Date.UTC(2026, 0, 1)
 const secret = new Uint8Array(32).fill(7)
 const text = (value: unknown): string => encodeBase64Url(new TextEncoder().encode(JSON.stringify(value)))
 
-/** An HS256 token that expires `ttlSec` from the (fake) now. */
-async function token(ttlSec: number, sub = 'alice'): Promise<string> {
+/**
+ * An HS256 token that expires `ttlSec` from the (fake) now. Signed synchronously (node:crypto), so a refresh
+ * answers within the fake clock's tick, not whenever WebCrypto's thread pool gets to it.
+ */
+function token(ttlSec: number, sub = 'alice'): string {
   const input = `${text({ alg: 'HS256' })}.${text({ sub, exp: Math.floor(Date.now() / 1000) + ttlSec, jti: Math.random() })}`
-  const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  return `${input}.${encodeBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input))))}`
+  return `${input}.${encodeBase64Url(new Uint8Array(createHmac('sha256', secret).update(input).digest()))}`
 }
 
 let channel = 0
 const managers: SessionManager[] = []
 function create(options: Partial<SessionManagerOptions> & Pick<SessionManagerOptions, 'refresh'>, name = `test-${channel}`): SessionManager {
-  const manager = new SessionManager({ channelName: name, random: () => 1, ...options })
+  const manager = new SessionManager({ channelName: name, random: () => 0.5, ...options })
   managers.push(manager)
   return manager
 }
@@ -73,11 +77,12 @@ describe('SessionManager', () => {
       retryBaseMs: 1_000,
     })
     const pending = session.getToken()
-    await vi.advanceTimersByTimeAsync(999)
+    // The shared backoff (nextRetryDelay): full jitter under a ceiling doubling from retryBaseMs; random 0.5 → half.
+    await vi.advanceTimersByTimeAsync(499)
     expect(calls).toBe(1)
     await vi.advanceTimersByTimeAsync(1)
     expect(calls).toBe(2)
-    await vi.advanceTimersByTimeAsync(2_000)
+    await vi.advanceTimersByTimeAsync(1_000)
     expect(calls).toBe(3)
     expect(await pending).toBe(fresh)
   })
@@ -122,15 +127,15 @@ describe('SessionManager', () => {
 
   it('keeps the token in memory only', async () => {
     const scope = createFakeScope()
-    const session = create({ refresh: () => token(600), scope, channelName: false })
+    const session = create({ refresh: async () => token(600), scope, channelName: false })
     await session.getToken()
     expect(scope.localStorage!.length).toBe(0)
   })
 
   it('shares a refreshed token with the other tabs of the origin, so they do not refresh themselves', async () => {
     const name = `shared-${channel}`
-    const refreshA = vi.fn(() => token(600))
-    const refreshB = vi.fn(() => token(600))
+    const refreshA = vi.fn(async () => token(600))
+    const refreshB = vi.fn(async () => token(600))
     const tabA = create({ refresh: refreshA }, name)
     const tabB = create({ refresh: refreshB }, name)
     const changed = new Promise((resolve) => tabB.on('change', resolve))
@@ -143,8 +148,8 @@ describe('SessionManager', () => {
   it('logs out every tab and revokes the session on the server', async () => {
     const name = `logout-${channel}`
     const revoke = vi.fn(async () => {})
-    const tabA = create({ refresh: () => token(600), revoke }, name)
-    const refreshB = vi.fn(() => token(600))
+    const tabA = create({ refresh: async () => token(600), revoke }, name)
+    const refreshB = vi.fn(async () => token(600))
     const tabB = create({ refresh: refreshB }, name)
     const shared = new Promise((resolve) => tabB.on('change', resolve))
     const access = await tabA.getToken()
@@ -160,11 +165,178 @@ describe('SessionManager', () => {
   })
 
   it('never rejects, even when a listener or revoke throws', async () => {
-    const session = create({ refresh: () => token(600), revoke: async () => Promise.reject(new Error('offline')) })
+    const session = create({ refresh: async () => token(600), revoke: async () => Promise.reject(new Error('offline')) })
     session.on('change', () => {
       throw new Error('listener bug')
     })
     await expect(session.getToken()).resolves.toBeTruthy()
     await expect(session.logout()).resolves.toBeUndefined()
+  })
+})
+
+describe('SessionManager after logout or a newer login', () => {
+  it('discards a refresh that resolves after logout: no token, only the logout event, nothing sent to other tabs', async () => {
+    const name = `stale-${channel}`
+    const posted: unknown[] = []
+    const otherTab = new BroadcastChannel(name)
+    otherTab.onmessage = (event) => posted.push(event.data)
+    let release!: (value: string) => void
+    const session = create({ refresh: () => new Promise<string>((resolve) => (release = resolve)) }, name)
+    const events: string[] = []
+    for (const type of ['change', 'expired', 'logout'] as const) session.on(type, (event) => events.push(event.type))
+    const pending = session.getToken()
+    await session.logout()
+    release(await token(600))
+    expect(await pending).toBeUndefined()
+    expect(await session.getToken()).toBeUndefined()
+    expect(events).toEqual(['logout'])
+    // A deliberate login afterwards is the marker: one sender's messages arrive in order, so everything the
+    // session posted before it has arrived once it has.
+    const later = await token(600, 'bob')
+    expect(await session.setToken(later)).toBe(true)
+    await vi.waitFor(() => expect(posted.at(-1)).toMatchObject({ t: 'token', token: later }))
+    expect(posted).toEqual([{ t: 'logout' }, expect.objectContaining({ t: 'token', token: later })])
+    otherTab.close()
+  })
+
+  it('discards a refresh that resolves after a newer login', async () => {
+    let release!: (value: string) => void
+    const session = create({ refresh: () => new Promise<string>((resolve) => (release = resolve)) })
+    const changes: string[] = []
+    session.on('change', (event) => changes.push(event.type))
+    const pending = session.getToken()
+    const login = await token(600, 'bob')
+    expect(await session.setToken(login)).toBe(true)
+    release(await token(600, 'alice'))
+    expect(await pending).toBe(login)
+    expect(await session.getToken()).toBe(login)
+    expect(changes).toEqual(['change'])
+  })
+
+  it('stops retrying a failing refresh once the user logs out', async () => {
+    let calls = 0
+    const session = create({
+      refresh: async () => {
+        calls++
+        throw new Error('offline')
+      },
+    })
+    const expired = vi.fn()
+    session.on('expired', expired)
+    const pending = session.getToken()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(calls).toBe(1)
+    await session.logout()
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    expect(calls).toBe(1)
+    expect(await pending).toBeUndefined()
+    expect(expired).not.toHaveBeenCalled()
+  })
+})
+
+describe('SessionManager refresh rate', () => {
+  /** Stops answering after 100 calls, so a storm ends in a clear failed assertion instead of a hang. */
+  function counted<T>(answer: (call: number) => T | Promise<T>) {
+    let calls = 0
+    let inFlight = 0
+    let maxInFlight = 0
+    const refresh = async (): Promise<T> => {
+      if (++calls > 100) return new Promise<T>(() => {})
+      maxInFlight = Math.max(maxInFlight, ++inFlight)
+      try {
+        return await answer(calls)
+      } finally {
+        inFlight--
+      }
+    }
+    return { refresh, calls: () => calls, maxInFlight: () => maxInFlight }
+  }
+
+  it('refreshes a token that lives shorter than the refresh margin once per lifetime, not in a loop', async () => {
+    // 30 s tokens under the default 60 s margin, and an app asking for the token every second for 10 minutes.
+    const server = counted((call) => ({ accessToken: `opaque-${call}`, expiresInSec: 30 }))
+    const session = create({ refresh: server.refresh })
+    const answers: (string | undefined)[] = []
+    for (let second = 0; second < 600; second++) {
+      void session.getToken().then((answer) => answers.push(answer))
+      await vi.advanceTimersByTimeAsync(1_000)
+    }
+    expect(server.calls()).toBeGreaterThanOrEqual(20)
+    expect(server.calls()).toBeLessThanOrEqual(21)
+    expect(answers).toHaveLength(600)
+    expect(answers.every((answer) => answer?.startsWith('opaque-'))).toBe(true)
+  })
+
+  it('does the same for a JWT whose exp is sooner than the margin', async () => {
+    const server = counted(() => token(45))
+    const session = create({ refresh: server.refresh })
+    for (let second = 0; second < 600; second++) {
+      void session.getToken()
+      await vi.advanceTimersByTimeAsync(1_000)
+    }
+    // One refresh per 45 s lifetime: 600 / 45 → 14, and the first.
+    expect(server.calls()).toBeLessThanOrEqual(15)
+    expect(server.calls()).toBeGreaterThanOrEqual(13)
+  })
+
+  it('treats an already expired token as a failed refresh: backoff, then the session ends', async () => {
+    const server = counted(() => token(-10))
+    const session = create({ refresh: server.refresh })
+    const expired = vi.fn()
+    session.on('expired', expired)
+    const changes = vi.fn()
+    session.on('change', changes)
+    for (let second = 0; second < 600; second++) {
+      void session.getToken()
+      await vi.advanceTimersByTimeAsync(1_000)
+    }
+    // The first attempt and maxRetries (4) retries, spaced by the shared backoff; then no more.
+    expect(server.calls()).toBe(5)
+    expect(await session.getToken()).toBeUndefined()
+    // Never adopted; and 'expired' is for a session that had a token, which this one never had.
+    expect(changes).not.toHaveBeenCalled()
+    expect(expired).not.toHaveBeenCalled()
+  })
+
+  it('never has more than one refresh in flight, however often the app asks', async () => {
+    // Each refresh takes 5 s; the app asks for the token, and forces a refresh, every 100 ms for 2 minutes.
+    const server = counted(
+      (call) => new Promise<SessionGrantLike>((resolve) => setTimeout(() => resolve({ accessToken: `opaque-${call}`, expiresInSec: 30 }), 5_000)),
+    )
+    const session = create({ refresh: server.refresh })
+    for (let tick = 0; tick < 1_200; tick++) {
+      void session.getToken()
+      await vi.advanceTimersByTimeAsync(100)
+    }
+    expect(server.maxInFlight()).toBe(1)
+    // A new 30 s token every 35 s (30 s of life + 5 s to get the next): 120 / 35 → 3, and the first.
+    expect(server.calls()).toBeLessThanOrEqual(5)
+  })
+})
+
+type SessionGrantLike = { accessToken: string; expiresInSec: number }
+
+describe('SessionManager tab channel', () => {
+  it('ignores a forged alg:none token posted on the channel, with one debug warning each, and takes a signed one', async () => {
+    const name = `forged-${channel}`
+    const warn = vi.fn()
+    const session = create(
+      { refresh: async () => null, verify: { key: secret, algorithms: ['HS256'] }, monitor: createMonitor({ debug: true, scope: { console: { warn } as unknown as Console } }) },
+      name,
+    )
+    const changes: string[] = []
+    session.on('change', (event) => changes.push(event.type))
+    const attacker = new BroadcastChannel(name)
+    const exp = Math.floor(Date.now() / 1000) + 600
+    const forged = `${text({ alg: 'none', typ: 'JWT' })}.${text({ sub: 'mallory', exp })}.`
+    attacker.postMessage({ t: 'token', token: forged, expiresAt: exp * 1000 })
+    attacker.postMessage({ t: 'token', token: 42 })
+    const genuine = await token(600)
+    attacker.postMessage({ t: 'token', token: genuine, expiresAt: exp * 1000 })
+    await vi.waitFor(() => expect(changes).toEqual(['change']))
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(2))
+    expect(await session.getToken()).toBe(genuine)
+    expect(warn.mock.calls.map((call) => (call[1] as { code?: string }).code).sort()).toEqual(['alg_not_allowed', 'malformed'])
+    attacker.close()
   })
 })

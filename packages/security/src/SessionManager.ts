@@ -1,5 +1,6 @@
-import { createMonitor, globalScope, listen, startTimeout, type Clock, type GlobalScope, type Monitor, type Teardown } from '@marco/core'
+import { createMonitor, globalScope, listen, nextRetryDelay, startTimeout, type Clock, type GlobalScope, type Monitor, type Teardown } from '@marco/core'
 import { decodeJwtSegment } from './decodeJwtSegment'
+import { securityError } from './securityError'
 import { verifyJwt, type JwtKey, type VerifyJwtOptions } from './verifyJwt'
 
 /** What `refresh` gives back: the new access token, and its lifetime when the token is not a JWT with `exp`. */
@@ -24,11 +25,17 @@ export interface SessionManagerOptions {
   readonly refresh: () => Promise<SessionGrant | string | null>
   /** Tells the server the session ended (revokes the refresh token). Called by `logout()`. */
   readonly revoke?: (accessToken: string | undefined) => Promise<unknown>
-  /** Verify every token before using it (`verifyJwt`); a token that fails counts as a failed refresh. */
+  /**
+   * Verify every token before using it (`verifyJwt`): from `refresh`, `setToken` and the other tabs alike. A
+   * token that fails counts as a failed refresh; one from another tab is ignored.
+   */
   readonly verify?: Omit<VerifyJwtOptions, 'now'> & { readonly key: JwtKey }
-  /** Refresh this long before expiry. Default 60,000. */
+  /**
+   * Refresh this long before expiry, but never before half the token's life; a token that lives less than this
+   * is refreshed when it expires (once per lifetime). Default 60,000.
+   */
   readonly refreshAheadMs?: number
-  /** Backoff between failed refreshes: doubling from `retryBaseMs` up to `retryMaxMs`, with jitter. Defaults 1,000 / 30,000. */
+  /** Backoff between failed refreshes (`nextRetryDelay` of `@marco/core`): full jitter under a ceiling doubling from `retryBaseMs` up to `retryMaxMs`. Defaults 1,000 / 30,000. */
   readonly retryBaseMs?: number
   readonly retryMaxMs?: number
   /** Failed attempts retried before the session is declared expired. Default 4. */
@@ -52,6 +59,12 @@ const MAX_TIMER_MS = 2_147_483_647
  * retried with backoff, and shared with the origin's other tabs over a `BroadcastChannel` (same-origin by
  * definition), so one rotation serves every tab. Public methods never throw or reject.
  *
+ * A session that ends stays ended: a refresh that answers after `logout()` (here or in another tab) or after a
+ * newer `setToken()` is discarded. A token that is already expired when it arrives counts as a failed
+ * refresh, so a server handing out short or stale tokens gets backoff, not a refresh loop. What other tabs
+ * post goes through the same checks as `setToken` (`verify` included); a bad message is ignored and reported
+ * to the monitor (a `console.warn` in debug mode).
+ *
  * @example
  * const session = new SessionManager({
  *   refresh: async () => {
@@ -71,6 +84,9 @@ export class SessionManager {
   private readonly _listeners = new Set<[SessionEventType, (event: SessionEvent) => void]>()
   private _token: string | undefined
   private _expiresAt: number | undefined
+  private _refreshAt: number | undefined
+  // Bumped by logout, expiry, stop and setToken: a refresh or verification begun before is stale.
+  private _generation = 0
   private _inflight: Promise<string | undefined> | undefined
   private _ended = false
   private _cancelTimer: Teardown = () => {}
@@ -99,9 +115,8 @@ export class SessionManager {
    */
   async getToken(): Promise<string | undefined> {
     const now = this._clock.now()
-    const expiresAt = this._expiresAt ?? Infinity
-    if (this._token && now < expiresAt) {
-      if (now >= expiresAt - (this._options.refreshAheadMs ?? 60_000)) void this.refresh()
+    if (this._token && now < (this._expiresAt ?? Infinity)) {
+      if (now >= this._refreshAt!) void this.refresh()
       return this._token
     }
     return this._ended ? undefined : this.refresh()
@@ -125,10 +140,7 @@ export class SessionManager {
    * await session.setToken((await login(user, password)).accessToken)
    */
   async setToken(token: string, expiresInSec?: number): Promise<boolean> {
-    return this._adopt({ accessToken: token, expiresInSec }, true).then(
-      () => true,
-      () => false,
-    )
+    return this._adopt(token, this._deadline(expiresInSec), ++this._generation, true).then(Boolean, () => false)
   }
 
   /**
@@ -168,46 +180,60 @@ export class SessionManager {
     this._monitor.call(() => this._channel?.close())
     this._channel = this._token = undefined
     this._ended = true
+    this._generation++
   }
 
   private async _runRefresh(): Promise<string | undefined> {
-    const { retryBaseMs = 1_000, retryMaxMs = 30_000, maxRetries = 4, random = Math.random } = this._options
-    for (let attempt = 0; ; attempt++) {
+    const generation = this._generation
+    const { retryBaseMs: baseMs = 1_000, retryMaxMs: maxMs = 30_000, maxRetries = 4, random = Math.random } = this._options
+    for (let attempt = 0; generation === this._generation; ) {
       try {
         const grant = await this._options.refresh()
+        if (generation !== this._generation) break
         if (grant === null) return this._end('expired')
-        return await this._adopt(typeof grant === 'string' ? { accessToken: grant } : grant, true)
+        const { accessToken, expiresInSec } = typeof grant === 'string' ? { accessToken: grant } : grant
+        return (await this._adopt(accessToken, this._deadline(expiresInSec), generation, true)) ?? this._token
       } catch {
-        if (attempt >= maxRetries) return this._end('expired')
-        const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** attempt) * (0.5 + random() / 2)
-        await new Promise<void>((resolve) => startTimeout(this._monitor, resolve, delay))
+        if (generation !== this._generation) break
+        if (++attempt > maxRetries) return this._end('expired')
+        await new Promise<void>((resolve) => startTimeout(this._monitor, resolve, nextRetryDelay(attempt, undefined, random, { baseMs, maxMs })))
       }
     }
+    return this._token
   }
 
-  private async _adopt(grant: SessionGrant, broadcast: boolean): Promise<string> {
-    const { accessToken, expiresInSec } = grant
+  private _deadline(expiresInSec: number | undefined): number | undefined {
+    return expiresInSec != null ? this._clock.now() + expiresInSec * 1000 : undefined
+  }
+
+  /**
+   * Verifies a token and makes it current, unless the session moved on meanwhile (resolves `undefined`).
+   * `own`: from this tab (posted to the others); otherwise from another tab, taken only when it lives longer.
+   */
+  private async _adopt(token: string, expiresAt: number | undefined, generation: number, own: boolean): Promise<string | undefined> {
     const verify = this._options.verify
-    const claims = verify
-      ? await verifyJwt(accessToken, verify.key, { ...verify, now: this._clock.now() })
-      : decodeJwtSegment(accessToken.split('.')[1] ?? '')
+    const claims = verify ? await verifyJwt(token, verify.key, { ...verify, now: this._clock.now() }) : decodeJwtSegment(token.split('.')[1] ?? '')
     const exp = claims?.exp
-    const expiresAt = expiresInSec ? this._clock.now() + expiresInSec * 1000 : typeof exp === 'number' ? exp * 1000 : undefined
-    this._set(accessToken, expiresAt)
-    if (broadcast) this._post({ t: 'token', token: accessToken, expiresAt })
-    return accessToken
-  }
-
-  private _set(token: string, expiresAt: number | undefined): void {
+    expiresAt ??= typeof exp === 'number' ? exp * 1000 : undefined
+    if (generation !== this._generation || (!own && this._token && !(expiresAt! > this._expiresAt!))) return
+    const now = this._clock.now()
+    // Adopting a token that is already expired would schedule the next refresh at once, again and again.
+    if (!(expiresAt! > now) && expiresAt !== undefined) throw securityError('expired', 'session token already expired')
     this._token = token
     this._expiresAt = expiresAt
+    this._refreshAt = undefined
     this._ended = false
     this._cancelTimer()
     if (expiresAt !== undefined) {
-      const delay = expiresAt - (this._options.refreshAheadMs ?? 60_000) - this._clock.now()
-      this._cancelTimer = startTimeout(this._monitor, () => void this.refresh(), Math.min(MAX_TIMER_MS, Math.max(0, delay)))
+      const lifetime = expiresAt - now
+      const ahead = this._options.refreshAheadMs ?? 60_000
+      // Never before half the token's life; a token shorter-lived than the margin is refreshed as it expires.
+      this._refreshAt = expiresAt - (lifetime < ahead ? 0 : Math.min(ahead, lifetime / 2))
+      this._cancelTimer = startTimeout(this._monitor, () => void this.refresh(), Math.min(MAX_TIMER_MS, this._refreshAt - now))
     }
     this._emit('change')
+    if (own) this._post({ t: 'token', token, expiresAt })
+    return token
   }
 
   private _end(type: 'expired' | 'logout'): undefined {
@@ -215,6 +241,7 @@ export class SessionManager {
     this._cancelTimer()
     this._token = this._expiresAt = undefined
     this._ended = true
+    this._generation++
     if (had || type === 'logout') this._emit(type)
     return undefined
   }
@@ -229,9 +256,9 @@ export class SessionManager {
 
   private _receive(message: ChannelMessage): void {
     if (message?.t === 'logout') this._end('logout')
-    else if (message?.t === 'token' && typeof message.token === 'string' && message.token !== this._token) {
-      // The newest token wins; an older one arriving late is ignored.
-      if (!this._token || (message.expiresAt ?? Infinity) > (this._expiresAt ?? 0)) this._set(message.token, message.expiresAt)
-    }
+    // The same checks as setToken; the newest token wins (an older one arriving late is ignored).
+    else if (message?.t === 'token' && typeof message.token === 'string') {
+      if (message.token !== this._token) this._adopt(message.token, message.expiresAt, this._generation, false).catch(this._monitor.report)
+    } else this._monitor.report(securityError('malformed', 'session channel: not a session message'))
   }
 }
