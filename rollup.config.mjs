@@ -74,7 +74,7 @@ for (const { path, pkg } of packages) {
       external,
       plugins: [esbuild({ target: 'es2022', tsconfig: `${root}tsconfig.base.json` }), manglePrivate()],
       // One output file per source module: a bundler then drops whole files (and what only they import,
-      // such as idb, which runs code on import) when an app uses nothing from them.
+      // such as a dependency that runs code on import) when an app uses nothing from them.
       output: [
         { dir: `${path}/dist`, format: 'es', preserveModules: true, preserveModulesRoot: `${path}/src`, entryFileNames: '[name].mjs' },
         { dir: `${path}/dist`, format: 'cjs', preserveModules: true, preserveModulesRoot: `${path}/src`, entryFileNames: '[name].cjs' },
