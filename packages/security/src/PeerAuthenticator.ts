@@ -1,7 +1,8 @@
-import type { Clock } from '@marco/core'
+import { globalScope, type Clock, type GlobalScope } from '@marco/core'
 import { decodeBase64Url } from './decodeBase64Url'
 import { encodeBase64Url } from './encodeBase64Url'
 import { extractFingerprints } from './extractFingerprints'
+import { rememberNonce } from './rememberNonce'
 import { securityError } from './securityError'
 
 /** What one peer sends the other through signalling, next to its SDP. */
@@ -23,6 +24,7 @@ export interface PeerStatement {
 export type PeerAuthErrorCode =
   | 'malformed'
   | 'wrong_recipient'
+  | 'wrong_sender'
   | 'stale'
   | 'bad_key'
   | 'bad_signature'
@@ -32,8 +34,15 @@ export type PeerAuthErrorCode =
 
 /** What a verified statement proves: who holds the key, and the certificate that peer's DTLS will use. */
 export interface PeerIdentity {
+  /** The identity the key belongs to, from the caller's trusted roster (never the statement's own `from`). */
   readonly peerId: string
   readonly fingerprints: readonly string[]
+}
+
+/** A roster entry: the key a participant published, under the identity the collaboration service knows it by. */
+export interface PeerKey {
+  readonly peerId: string
+  readonly publicKey: JsonWebKey | CryptoKey
 }
 
 export interface PeerAuthenticatorOptions {
@@ -43,6 +52,8 @@ export interface PeerAuthenticatorOptions {
   readonly keyPair?: CryptoKeyPair | Promise<CryptoKeyPair>
   /** How far a statement's timestamp may be from now; also how long nonces are remembered. Default 60,000. */
   readonly windowMs?: number
+  /** Where `sessionStorage` comes from: the nonces seen are kept there, so a reloaded page still refuses a replay. */
+  readonly scope?: GlobalScope
   readonly clock?: Clock
   readonly subtle?: SubtleCrypto
 }
@@ -57,7 +68,9 @@ const signedBytes = (s: Omit<PeerStatement, 'sig'>): Uint8Array<ArrayBuffer> =>
  * fingerprint (read from its SDP), the recipient, a nonce and the time; the other side checks the signature
  * against the peer's published key and that the signed fingerprint is the one in the SDP it actually
  * received. A signalling server that swaps SDPs to sit in the middle cannot produce that signature, so it is
- * caught; replayed and stale statements are refused.
+ * caught; replayed and stale statements are refused, replays to a reloaded page too (the nonces seen are
+ * kept in the tab's `sessionStorage`). The verified identity is the roster's: the peer whose published key
+ * checked the signature, and it must be the one the statement names (`wrong_sender` otherwise).
  *
  * @example
  * const auth = new PeerAuthenticator({ peerId: 'alice' })
@@ -65,7 +78,7 @@ const signedBytes = (s: Omit<PeerStatement, 'sig'>): Uint8Array<ArrayBuffer> =>
  * await pc.setLocalDescription(await pc.createOffer())
  * signal.send({ sdp: pc.localDescription, statement: await auth.sign(pc.localDescription!.sdp, 'bob') })
  * // on the answer:
- * await auth.verify(answer.statement, answer.sdp.sdp, roster.keyOf('bob')) // rejects with a reason code
+ * await auth.verify(answer.statement, answer.sdp.sdp, { peerId: 'bob', publicKey: roster.keyOf('bob') }) // rejects with a reason code
  */
 export class PeerAuthenticator {
   readonly peerId: string
@@ -108,14 +121,15 @@ export class PeerAuthenticator {
   }
 
   /**
-   * Checks the remote side's statement against the SDP received with it and the key the remote peer published;
-   * resolves to the authenticated identity or rejects with a `code`: `malformed`, `wrong_recipient`, `stale`,
-   * `bad_key`, `bad_signature`, `no_fingerprint`, `fingerprint_mismatch`, `replayed`.
+   * Checks the remote side's statement against the SDP received with it and the peer's roster entry (the key
+   * it published, under its trusted identity); resolves to that identity or rejects with a `code`:
+   * `malformed`, `wrong_recipient`, `stale`, `bad_key`, `bad_signature`, `wrong_sender` (signed with this
+   * peer's key but claiming to be someone else), `no_fingerprint`, `fingerprint_mismatch`, `replayed`.
    *
    * @example
-   * const { peerId } = await auth.verify(statement, remoteDescription.sdp, bobsPublicJwk)
+   * const { peerId } = await auth.verify(statement, remoteDescription.sdp, { peerId: 'bob', publicKey: bobsPublicJwk })
    */
-  async verify(statement: PeerStatement, remoteSdp: string, remoteKey: JsonWebKey | CryptoKey): Promise<PeerIdentity> {
+  async verify(statement: PeerStatement, remoteSdp: string, peer: PeerKey): Promise<PeerIdentity> {
     const { from, to, fingerprints, nonce, ts, sig } = statement ?? {}
     // Other members of the wrong type cannot match what an honest peer signed: the signature check refuses them.
     const signature = decodeBase64Url(String(sig))
@@ -125,25 +139,26 @@ export class PeerAuthenticator {
     const windowMs = this._options.windowMs ?? 60_000
     if (!(Math.abs(now - ts) <= windowMs)) throw refuse('stale', `by ${now - ts} ms`)
     let key: CryptoKey
+    let peerId: string
     try {
+      const { publicKey } = peer
+      peerId = String(peer.peerId)
       key =
-        'type' in remoteKey
-          ? remoteKey
-          : await this._subtle.importKey('jwk', { kty: remoteKey.kty, crv: remoteKey.crv, x: remoteKey.x, y: remoteKey.y }, ECDSA, false, ['verify'])
+        'type' in publicKey
+          ? publicKey
+          : await this._subtle.importKey('jwk', { kty: publicKey.kty, crv: publicKey.crv, x: publicKey.x, y: publicKey.y }, ECDSA, false, ['verify'])
     } catch {
-      throw refuse('bad_key', 'not ECDSA P-256')
+      throw refuse('bad_key', 'not an ECDSA P-256 roster entry')
     }
     const valid = await this._subtle.verify(ECDSA, key, new Uint8Array(signature), signedBytes(statement)).catch(() => false)
-    if (!valid) throw refuse('bad_signature', `from ${from}`)
+    if (!valid) throw refuse('bad_signature', `from ${peerId}`)
+    if (from !== peerId) throw refuse('wrong_sender', `${peerId} signed as ${from}`)
     const received = extractFingerprints(remoteSdp)
     if (!received.length) throw refuse('no_fingerprint')
     if (received.join() !== [...fingerprints].sort().join())
       throw refuse('fingerprint_mismatch', '(the SDP was replaced in transit)')
-    for (const [seen, until] of this._seen) if (until < now) this._seen.delete(seen)
-    const id = `${from} ${nonce}`
-    if (this._seen.has(id)) throw refuse('replayed')
-    this._seen.set(id, ts + windowMs)
-    return { peerId: from, fingerprints: received }
+    if (!rememberNonce(this._seen, this._options.scope ?? globalScope, `marco-peer-auth:${this.peerId}`, `${peerId} ${nonce}`, ts + windowMs, now)) throw refuse('replayed')
+    return { peerId, fingerprints: received }
   }
 
   private _keyPair(): Promise<CryptoKeyPair> {
