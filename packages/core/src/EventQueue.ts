@@ -511,17 +511,12 @@ export class EventQueue implements EventSink {
     // The drop counts ride with this batch; they come back if it is not delivered.
     const dropped = [...this._drops.values()]
     this._drops.clear()
-    const sentAt = this._clock.now()
-    const context = this._context && this._monitor.call(this._context)
-    const envelope = `{"v":${WIRE_VERSION},"sentAt":${sentAt},"sdk":${JSON.stringify(this._sdk)},${context ? `"context":${JSON.stringify(context)},` : ''}"dropped":${JSON.stringify(dropped)},"events":[`
-    const body = `${envelope}${batch.map((event) => event.json).join(',')}]}`
+    const head = { v: WIRE_VERSION as typeof WIRE_VERSION, sentAt: this._clock.now(), sdk: this._sdk, context: this._context && this._monitor.call(this._context), dropped }
+    // The events are JSON already: spliced in, not parsed and stringified again.
+    const body = `${JSON.stringify(head).slice(0, -1)},"events":[${batch.map((event) => event.json).join(',')}]}`
     let events: WireEvent[] | undefined
     const wire: WireBatch = {
-      v: WIRE_VERSION,
-      sentAt,
-      sdk: this._sdk,
-      context,
-      dropped,
+      ...head,
       // Parsed only when a transport reads it (adapters); the default transport sends `body` as is.
       get events() {
         return (events ??= batch.map((event) => JSON.parse(event.json) as WireEvent))
