@@ -2,6 +2,11 @@ import fc from 'fast-check'
 import wabt from 'wabt'
 import { describe, expect, it } from 'vitest'
 import { parseStack } from './parseStack'
+import { STACK_CASES, type ExpectedFrame } from './parseStack.fixtures'
+import type { StackFrame } from './types'
+
+const seen = (frame: StackFrame) => ({ function: frame.function, file: frame.file, line: frame.line, column: frame.column, functionIndex: frame.functionIndex, offset: frame.offset })
+const wanted = ([fn, file, line, column, functionIndex, offset]: ExpectedFrame) => ({ function: fn, file, line, column, functionIndex, offset })
 
 function thrown(run: () => unknown): string {
   try {
@@ -182,6 +187,20 @@ describe('parseStack — Safari (JavaScriptCore) shapes', () => {
   })
 })
 
+describe('parseStack — the corpus of real traces (parseStack.fixtures.ts)', () => {
+  it.each(STACK_CASES.map((c) => [`${c.engine} (${c.source})`, c] as const))('reads %s: function, file, line, column and wasm place of every frame', (_, c) => {
+    expect(parseStack(c.stack).map(seen)).toEqual(c.frames.map(wanted))
+  })
+
+  it('keeps the URL of extension frames, so their errors are told apart as extension noise', () => {
+    const extensionFrames = STACK_CASES.filter((c) => c.engine.includes('extension')).flatMap((c) => parseStack(c.stack, ['app.example']))
+    expect(extensionFrames.filter((frame) => frame.file != '[native code]').map((frame) => frame.file)).toEqual(
+      Array.from({ length: 8 }, () => expect.stringMatching(/^safari(-web)?-extension:\/\/[^/]+\/.+\.js$/)),
+    )
+    expect(extensionFrames.every((frame) => !frame.inApp)).toBe(true)
+  })
+})
+
 describe('parseStack — robustness', () => {
   it('returns no frames for a message without a stack, and never throws on any input', () => {
     expect(parseStack('')).toEqual([])
@@ -191,6 +210,40 @@ describe('parseStack — robustness', () => {
         expect(Array.isArray(parseStack(text))).toBe(true)
       }),
     )
+  })
+
+  it('reads hostile stacks in linear time: a 1 MB line, 100,000 lines, and lines built to make regexes backtrack', () => {
+    // No clock here: a parse that backtracks super-linearly on any of these would run past the test time-out.
+    const near = 4000 // just under the longest line that is still read
+    const builders = [
+      (n: number) => '('.repeat(n),
+      (n: number) => 'at ' + '('.repeat(n) + ')',
+      (n: number) => 'at f (' + ')('.repeat(n / 2),
+      (n: number) => '['.repeat(n) + '@',
+      (n: number) => '[a'.repeat(n / 2),
+      (n: number) => 'a]'.repeat(n / 2),
+      (n: number) => '@'.repeat(n),
+      (n: number) => ':1'.repeat(n / 2) + 'x',
+      (n: number) => ':' + '1'.repeat(n) + 'x',
+      (n: number) => 'wasm-function[1]:0x1'.repeat(n / 20) + 'z',
+      (n: number) => 'x line 1'.repeat(n / 8) + ' > eval',
+      (n: number) => 'eval at ' + '(a'.repeat(n / 2),
+      (n: number) => 'f@' + ' '.repeat(n) + 'x',
+    ]
+    // Each built line wrapped so that every path reads it: skipped, a V8 frame, a V8 frame in parentheses, a
+    // `name@place` frame, a place with a line; 60 of them, so the 50 frames kept are all hostile.
+    const wrappers = [(line: string) => line, (line: string) => 'at ' + line, (line: string) => `at f (${line})`, (line: string) => 'f@' + line, (line: string) => line + ':1', (line: string) => `at ${line}:1:2`]
+    for (const build of builders)
+      for (const wrap of wrappers) {
+        const frames = parseStack(Array.from({ length: 60 }, () => wrap(build(near))).join('\n'))
+        expect(frames.length).toBeLessThanOrEqual(50)
+      }
+    // A 1 MB line and 100,000 short lines, with and without V8's `at`.
+    for (const v8 of [false, true]) {
+      const lines = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? '(((((' : '[[[@b'))
+      const frames = parseStack(['x'.repeat(1_000_000), ...lines, v8 ? 'at f (https://a.example/a.js:1:2)' : 'f@https://a.example/a.js:1:2'].join('\n'))
+      expect(frames.at(-1)).toMatchObject({ function: 'f', file: 'https://a.example/a.js', line: 1, column: 2 })
+    }
   })
 
   it('keeps at most 50 frames, the newest', () => {
