@@ -82,4 +82,64 @@ describe('validateMessage', () => {
       { numRuns: 500 },
     )
   })
+
+  it('gives a clear invalid result, never an exception, for throwing getters, Proxies and revoked Proxies', () => {
+    const throwingGetter = {
+      ...good,
+      get width(): number {
+        throw new Error('getter says no')
+      },
+    }
+    const trap = () => {
+      throw new Error('trap says no')
+    }
+    const hostileProxy = new Proxy({ ...good }, { get: trap, has: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap })
+    const revocable = Proxy.revocable({ ...good }, {})
+    revocable.revoke()
+    const revokedArray = Proxy.revocable([1, 2], {})
+    revokedArray.revoke()
+    const cases: [unknown, string][] = [
+      [throwingGetter, '$.width: unreadable'],
+      [hostileProxy, '$.id: unreadable'],
+      [revocable.proxy, '$: unreadable'],
+      [{ ...good, points: [[0, 0], revokedArray.proxy] }, '$.points[1]: unreadable'],
+    ]
+    for (const [data, error] of cases) {
+      let result: ReturnType<typeof validateMessage<typeof Stroke>> | undefined
+      expect(() => (result = validateMessage(Stroke, data))).not.toThrow()
+      expect(result).toMatchObject({ ok: false, errors: expect.arrayContaining([expect.stringContaining(error)]) })
+    }
+  })
+
+  it('reads an array length once, so a Proxy cannot grow it past the limit mid-check', () => {
+    let reads = 0
+    const growing = new Proxy([1, 2], { get: (target, key, receiver) => (key === 'length' ? (++reads > 1 ? 5_000 : 2) : Reflect.get(target, key, receiver)) })
+    expect(validateMessage({ type: 'array', items: { type: 'number' } }, growing)).toEqual({ ok: true, value: [1, 2] })
+    // A length that is an object answering a larger number each time it is compared.
+    let count = 0
+    const shifty = new Proxy([1, 2], { get: (target, key, receiver) => (key === 'length' ? { valueOf: () => (count++ ? 5_000 : 2) } : Reflect.get(target, key, receiver)) })
+    expect(validateMessage({ type: 'array', items: { type: 'number' } }, shifty)).toEqual({ ok: true, value: [1, 2] })
+    expect(validateMessage({ type: 'array', items: { type: 'number' } }, new Proxy([], { get: (target, key) => (key === 'length' ? 'many' : undefined) }))).toMatchObject({
+      ok: false,
+      errors: ['$: NaN items is outside [0, 1000]'],
+    })
+  })
+
+  it('refuses sparse arrays', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [1, , 3]
+    const result = validateMessage({ type: 'array', items: { type: 'number' } }, sparse)
+    expect(result).toMatchObject({ ok: false, errors: ['$[1]: missing (a hole in a sparse array)'] })
+    expect(validateMessage({ type: 'array', items: { type: 'number', optional: true } }, Array(3)).ok).toBe(false)
+  })
+
+  it('gives the same answer every time for a pattern with the g or y flag', () => {
+    for (const pattern of [/^#[0-9a-f]{6}$/gi, /#[0-9a-f]{6}/y, /[0-9a-f]{6}/g]) {
+      const schema = { type: 'string', pattern } as const
+      const answers = Array.from({ length: 6 }, () => validateMessage(schema, '#00ff00').ok)
+      expect(answers, String(pattern)).toEqual(Array(6).fill(true))
+      expect(validateMessage(schema, 'red').ok).toBe(false)
+      expect(pattern.lastIndex).toBe(0)
+    }
+  })
 })

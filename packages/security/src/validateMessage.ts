@@ -38,10 +38,14 @@ export type MessageValidation<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly errors: readonly string[]; readonly message: string }
 
+const UNREADABLE = 'unreadable (a getter or Proxy threw)'
+
 /**
  * Checks a message that arrived from a peer against its schema: types, number ranges, string and array
  * lengths, nesting depth. Returns a copy holding only the fields the schema knows (unknown ones, including
- * `__proto__`, are dropped), or the list of every violation with its path. Never throws.
+ * `__proto__`, are dropped), or the list of every violation with its path. Never throws: a throwing getter,
+ * a Proxy or a revoked Proxy is reported as `unreadable`; a sparse array's holes are violations; a `pattern`
+ * with the `g` or `y` flag gives the same answer every time (its `lastIndex` is neither used nor changed).
  *
  * @example
  * const Stroke = { type: 'object', properties: {
@@ -57,45 +61,66 @@ export function validateMessage<S extends MessageSchema>(schema: S, data: unknow
   const { maxDepth = 16, maxStringLength = 10_000, maxItems = 1_000 } = options
   const errors: string[] = []
   const check = (schema: MessageSchema, value: unknown, path: string, depth: number): unknown => {
-    const fail = (message: string): undefined => void errors.push(`${path}: ${message}`)
-    const got = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
-    const expect = (type: string): boolean => got === type || !!fail(`expected ${type}, got ${got}`)
-    const within = (size: number, min = 0, max = Infinity, unit = ''): boolean =>
-      (size >= min && size <= max) || !!fail(`${size}${unit} is outside [${min}, ${max}]`)
-    switch (schema.type) {
-      case 'string':
-        return expect('string') &&
-          within((value as string).length, schema.minLength, schema.maxLength ?? maxStringLength, ' characters') &&
-          (!schema.pattern || schema.pattern.test(value as string) || fail(`does not match ${schema.pattern}`))
-          ? value
-          : undefined
-      case 'number':
-        return expect('number') &&
-          (Number.isFinite(value) || fail(`${value} is not finite`)) &&
-          (!schema.integer || Number.isInteger(value) || fail(`${value} is not an integer`)) &&
-          within(value as number, schema.min, schema.max)
-          ? value
-          : undefined
-      case 'boolean':
-        return expect('boolean') ? value : undefined
-      case 'literal':
-        return schema.values.includes(value as never) ? value : fail(`expected one of ${JSON.stringify(schema.values)}`)
-      case 'array':
-        return expect('array') && (depth < maxDepth || fail(`nested deeper than ${maxDepth}`)) && within((value as unknown[]).length, schema.minItems, schema.maxItems ?? maxItems, ' items')
-          ? (value as unknown[]).map((item, index) => check(schema.items, item, `${path}[${index}]`, depth + 1))
-          : undefined
-      case 'object': {
-        if (!expect('object') || (depth >= maxDepth && !fail(`nested deeper than ${maxDepth}`))) return
-        const result: Record<string, unknown> = {}
-        for (const [key, field] of Object.entries(schema.properties)) {
-          const item = Object.hasOwn(value as object, key) ? (value as Record<string, unknown>)[key] : undefined
-          if (item !== undefined) result[key] = check(field, item, `${path}.${key}`, depth + 1)
-          else if (!field.optional) fail(`${key} is missing`)
+    const fail = (message: string, at = path): undefined => void errors.push(`${at}: ${message}`)
+    // A getter or Proxy trap that throws (or a revoked Proxy) makes the value unreadable, never an exception.
+    try {
+      const got = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
+      const expect = (type: string): boolean => got === type || !!fail(`expected ${type}, got ${got}`)
+      const within = (size: number, min = 0, max = Infinity, unit = ''): boolean =>
+        (size >= min && size <= max) || !!fail(`${size}${unit} is outside [${min}, ${max}]`)
+      switch (schema.type) {
+        case 'string':
+          // search() ignores and restores lastIndex: a pattern with the g or y flag answers the same every time.
+          return expect('string') &&
+            within((value as string).length, schema.minLength, schema.maxLength ?? maxStringLength, ' characters') &&
+            (!schema.pattern || (value as string).search(schema.pattern) >= 0 || fail(`does not match ${schema.pattern}`))
+            ? value
+            : undefined
+        case 'number':
+          return expect('number') &&
+            (Number.isFinite(value) || fail(`${value} is not finite`)) &&
+            (!schema.integer || Number.isInteger(value) || fail(`${value} is not an integer`)) &&
+            within(value as number, schema.min, schema.max)
+            ? value
+            : undefined
+        case 'boolean':
+          return expect('boolean') ? value : undefined
+        case 'literal':
+          return schema.values.includes(value as never) ? value : fail(`expected one of ${JSON.stringify(schema.values)}`)
+        case 'array': {
+          if (!expect('array') || (depth >= maxDepth && !fail(`nested deeper than ${maxDepth}`))) return
+          // Read and made a number once: a Proxy could answer differently the second time.
+          const length = +(value as unknown[]).length
+          if (!within(length, schema.minItems, schema.maxItems ?? maxItems, ' items')) return
+          const items: unknown[] = []
+          for (let index = 0; index < length; index++) {
+            const at = `${path}[${index}]`
+            items.push(Object.hasOwn(value as object, index) ? check(schema.items, (value as unknown[])[index], at, depth + 1) : fail('missing (a hole in a sparse array)', at))
+          }
+          return items
         }
-        return result
+        case 'object': {
+          if (!expect('object') || (depth >= maxDepth && !fail(`nested deeper than ${maxDepth}`))) return
+          const result: Record<string, unknown> = {}
+          for (const [key, field] of Object.entries(schema.properties)) {
+            const at = `${path}.${key}`
+            let item: unknown
+            try {
+              item = Object.hasOwn(value as object, key) ? (value as Record<string, unknown>)[key] : undefined
+            } catch {
+              fail(UNREADABLE, at)
+              continue
+            }
+            if (item !== undefined) result[key] = check(field, item, at, depth + 1)
+            else if (!field.optional) fail(`${key} is missing`)
+          }
+          return result
+        }
+        default:
+          return fail('bad schema')
       }
-      default:
-        return fail('bad schema')
+    } catch {
+      return fail(UNREADABLE)
     }
   }
   const value = check(schema, data, '$', 0)
