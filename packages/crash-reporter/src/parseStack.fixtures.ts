@@ -1,9 +1,9 @@
 /**
  * The corpus `parseStack` is held to: real `error.stack` strings, newest frame first, each with the frames a
  * developer should see. Most are transcribed from the public fixture sets of other stack parsers (the peers
- * the issue measured), which captured them from the engines named; `Marco` cases are the wasm formats written
- * by hand from each engine's syntax for the symbols Marco's Rust/C++ core carries. The stacks captured live
- * in Node and Chromium are asserted in `parseStack.wasm.test.ts` and `parseStack.chromium.test.ts`.
+ * the issue measured), which captured them from the engines named; `captured` ones were printed here by
+ * Chromium and Node (and are asserted live in `parseStack.chromium.test.ts` and `parseStack.wasm.test.ts`);
+ * `marco` cases are wasm frames written from each engine's syntax for the symbols Marco's Rust/C++ core carries.
  */
 
 /** `[function, file, line?, column?, functionIndex?, offset?]`, as `parseStack` should return it. */
@@ -12,8 +12,10 @@ export type ExpectedFrame = readonly [fn: string, file: string, line?: number, c
 export interface StackCase {
   /** The engine (and version) that printed the stack. */
   readonly engine: string
-  /** Where the trace was published: `esp` error-stack-parser's fixtures, `sentry` the Sentry browser SDK's tracekit tests. */
-  readonly source: 'esp' | 'sentry' | 'marco'
+  /** Where the trace was published: `esp` error-stack-parser's fixtures, `sentry` the Sentry browser SDK's tracekit tests,
+   * `captured` printed by Debian's Chromium 156 or this Node in `parseStack.chromium.test.ts` / `parseStack.wasm.test.ts`
+   * (the port made 8000), `marco` written from each engine's syntax. */
+  readonly source: 'esp' | 'sentry' | 'captured' | 'marco'
   readonly stack: string
   readonly frames: readonly ExpectedFrame[]
 }
@@ -34,6 +36,9 @@ const SAFARI_EXT = '//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/'
 const GRAMMARLY = 'safari-extension://com.grammarly.safari.extension.ext2-W8F64X92K3/ee7759dd/Grammarly.js'
 const CONTENT_SCRIPT = 'safari-web-extension://46434E60-F5BD-48A4-80C8-A422C5D16897/scripts/content-script.js'
 const CORE_WASM = 'https://app.example/marco_core_bg.wasm'
+const LOCAL = 'http://127.0.0.1:8000'
+const APP_JS = LOCAL + '/app.js'
+const NAMES_WASM = LOCAL + '/names.wasm'
 
 /** Demangled symbols as Rust and Emscripten/C++ name sections carry them. */
 export const WASM_SYMBOLS = {
@@ -654,6 +659,68 @@ Version: viem@2.22.11
     frames: [['onPress', EXPO, 595, 658], ['value', EXPO, 221, 7656], ['onResponderRelease', EXPO, 221, 5666], ['p', EXPO, 96, 385], ['forEach', '[native code]']],
   },
 
+  // ---- Captured here: Chromium 156 (Debian) and Node 20 ----
+  {
+    engine: 'Chromium 156, wasm trap through demangled Rust and C++ symbols (name section)',
+    source: 'captured',
+    stack:
+      'RuntimeError: unreachable\n    at <alloc::vec::Vec<T> as core::ops::drop::Drop>::drop (http://127.0.0.1:8000/names.wasm:wasm-function[0]:0x24)\n    at <[T] as core::slice::sort::stable::BufGuard<T>>::with_capacity (http://127.0.0.1:8000/names.wasm:wasm-function[1]:0x28)\n    at emscripten::internal::MethodInvoker<int (MyClass::*)(int) const, int, MyClass const*, int>::invoke(int (MyClass::* const&)(int) const, MyClass const*, int) (http://127.0.0.1:8000/names.wasm:wasm-function[2]:0x2d)\n    at marco_core::canvas::Stroke::commit::{{closure}} (http://127.0.0.1:8000/names.wasm:wasm-function[3]:0x32)\n    at http://127.0.0.1:8000/names.wasm:wasm-function[4]:0x37\n    at commit (http://127.0.0.1:8000/app.js:18:75)\n    at stackOf (http://127.0.0.1:8000/app.js:4:11)\n    at window.captureStacks (http://127.0.0.1:8000/app.js:18:21)\n    at async <anonymous>:381:23',
+    frames: [
+      [S.drop, NAMES_WASM, u, u, 0, '0x24'],
+      [S.slice, NAMES_WASM, u, u, 1, '0x28'],
+      [S.invoke, NAMES_WASM, u, u, 2, '0x2d'],
+      [S.closure, NAMES_WASM, u, u, 3, '0x32'],
+      ['?', NAMES_WASM, u, u, 4, '0x37'],
+      ['commit', APP_JS, 18, 75],
+      ['stackOf', APP_JS, 4, 11],
+      ['window.captureStacks', APP_JS, 18, 21],
+      ['?', '<anonymous>', 381, 23],
+    ],
+  },
+  {
+    engine: 'Chromium 156, constructor in a URL with @, parentheses and brackets',
+    source: 'captured',
+    stack:
+      'TypeError: odd\n    at new fromOddUrl (http://127.0.0.1:8000/@marco/pkg@1.2.3/(group)/[route]/lib.js:2:25)\n    at http://127.0.0.1:8000/app.js:20:33\n    at stackOf (http://127.0.0.1:8000/app.js:4:11)\n    at window.captureStacks (http://127.0.0.1:8000/app.js:20:19)\n    at async <anonymous>:381:23',
+    frames: [
+      ['new fromOddUrl', LOCAL + '/@marco/pkg@1.2.3/(group)/[route]/lib.js', 2, 25],
+      ['?', APP_JS, 20, 33],
+      ['stackOf', APP_JS, 4, 11],
+      ['window.captureStacks', APP_JS, 20, 19],
+      ['?', '<anonymous>', 381, 23],
+    ],
+  },
+  {
+    engine: 'Chromium 156, eval inside async functions',
+    source: 'captured',
+    stack:
+      'Error: from eval\n    at evaluated (eval at later (http://127.0.0.1:8000/app.js:15:5), <anonymous>:1:31)\n    at eval (eval at later (http://127.0.0.1:8000/app.js:15:5), <anonymous>:1:56)\n    at later (http://127.0.0.1:8000/app.js:15:5)\n    at async outer (http://127.0.0.1:8000/app.js:21:55)\n    at async stackOf (http://127.0.0.1:8000/app.js:4:5)\n    at async window.captureStacks (http://127.0.0.1:8000/app.js:21:16)\n    at async <anonymous>:381:23',
+    frames: [
+      ['evaluated', APP_JS, 15, 5],
+      ['eval', APP_JS, 15, 5],
+      ['later', APP_JS, 15, 5],
+      ['outer', APP_JS, 21, 55],
+      ['stackOf', APP_JS, 4, 5],
+      ['window.captureStacks', APP_JS, 21, 16],
+      ['?', '<anonymous>', 381, 23],
+    ],
+  },
+  {
+    engine: 'Node 20, wasm trap instantiated from bytes (wasm://wasm/ URL)',
+    source: 'captured',
+    stack:
+      'RuntimeError: unreachable\n    at <alloc::vec::Vec<T> as core::ops::drop::Drop>::drop (wasm://wasm/b2a24692:wasm-function[0]:0x24)\n    at <[T] as core::slice::sort::stable::BufGuard<T>>::with_capacity (wasm://wasm/b2a24692:wasm-function[1]:0x28)\n    at emscripten::internal::MethodInvoker<int (MyClass::*)(int) const, int, MyClass const*, int>::invoke(int (MyClass::* const&)(int) const, MyClass const*, int) (wasm://wasm/b2a24692:wasm-function[2]:0x2d)\n    at marco_core::canvas::Stroke::commit::{{closure}} (wasm://wasm/b2a24692:wasm-function[3]:0x32)\n    at wasm://wasm/b2a24692:wasm-function[4]:0x37\n    at /work/main/packages/crash-reporter/src/zzprobe.test.ts:7:27\n    at async file:///work/main/node_modules/.pnpm/@vitest+runner@4.1.12/node_modules/@vitest/runner/dist/chunk-artifact.js:1903:20',
+    frames: [
+      [S.drop, 'wasm://wasm/b2a24692', u, u, 0, '0x24'],
+      [S.slice, 'wasm://wasm/b2a24692', u, u, 1, '0x28'],
+      [S.invoke, 'wasm://wasm/b2a24692', u, u, 2, '0x2d'],
+      [S.closure, 'wasm://wasm/b2a24692', u, u, 3, '0x32'],
+      ['?', 'wasm://wasm/b2a24692', u, u, 4, '0x37'],
+      ['?', '/work/main/packages/crash-reporter/src/zzprobe.test.ts', 7, 27],
+      ['?', 'file:///work/main/node_modules/.pnpm/@vitest+runner@4.1.12/node_modules/@vitest/runner/dist/chunk-artifact.js', 1903, 20],
+    ],
+  },
+
   // ---- WebAssembly frames of Marco's Rust/C++ core, in each engine's syntax ----
   {
     engine: 'Chrome, wasm with demangled Rust and C++ symbols',
@@ -717,7 +784,7 @@ commit@https://app.example/main.js:5:50588`,
     ],
   },
   {
-    engine: 'Chrome before 80, <WASM> frames',
+    engine: 'Older V8, <WASM>[index]+offset frames',
     source: 'marco',
     stack: 'RuntimeError: unreachable\n    at <WASM UNNAMED> (<WASM>[42]+6699)\n    at commit (https://app.example/main.js:5:50588)',
     frames: [
