@@ -31,6 +31,7 @@ export type { PeerAuthenticatorOptions, PeerStatement, PeerIdentity, PeerKey, Pe
 export { extractFingerprints } from './extractFingerprints'
 export { escapeHtml } from './escapeHtml'
 export { isSafeUrl } from './isSafeUrl'
+export { isSameOriginUrl } from './isSameOriginUrl'
 export { validateMessage } from './validateMessage'
 export type { MessageSchema, InferMessage, MessageValidation, ValidateMessageOptions } from './validateMessage'
 export { CsrfToken } from './CsrfToken'
