@@ -31,6 +31,7 @@ beforeAll(async () => {
   mkdirSync(join(acmeRoot, '.well-known/acme-challenge'), { recursive: true })
   writeFileSync(join(acmeRoot, '.well-known/acme-challenge/test-token'), 'test-token.key-authorization')
   dist = await writeFixtureDist()
+  plantLeaks(dist.dir)
   const httpsPort = await freePort()
   ;[collector, signal] = await Promise.all([startCollectorProcess([`https://127.0.0.1:${httpsPort}`]), startSignalStub()])
   nginx = await startNginx({ root: dist.dir, certDir, acmeRoot, collectorPort: collector.port, signalPort: signal.port, httpsPort })
@@ -43,6 +44,41 @@ afterAll(async () => {
   await Promise.all([collector?.stop(), signal?.stop()])
   for (const dir of [certDir, acmeRoot, dist?.dir]) if (dir) rmSync(dir, { recursive: true, force: true })
 })
+
+/** What must never leave the server although a careless deploy copied it into the web root. */
+const LEAK_MARKER = 'leaked-secret-7f3a'
+const LEAKED_FILES = ['.git/config', '.git/HEAD', '.env', '.htpasswd', 'assets/.env.production', 'app.js.map', 'app.js.map.br', 'app.js.map.gz']
+/** The same files by every spelling nginx normalizes ($uri is decoded, dot segments and double slashes merged). */
+const LEAKED_PATHS = [
+  ...LEAKED_FILES.map((file) => `/${file}`),
+  '/.git/',
+  '/.git',
+  '/%2egit/config',
+  '/%2Eenv',
+  '//.env',
+  '/assets/../.env',
+  '/assets/./../.git/config',
+  '/.well-known/../.env',
+  '/.well-known/.env',
+  '/APP.JS.MAP',
+  '/app.js%2Emap',
+  '/app.js.map?download=1',
+]
+/** And what /.well-known/ (RFC 8615) is for, which stays public. */
+const WELL_KNOWN = { '.well-known/acme-challenge/x': 'x.key-authorization', '.well-known/security.txt': 'Contact: mailto:security@marco.example\n' }
+
+function plantLeaks(dir: string): void {
+  for (const file of [...LEAKED_FILES, '.well-known/.env']) {
+    mkdirSync(join(dir, file, '..'), { recursive: true })
+    writeFileSync(join(dir, file), `${LEAK_MARKER} ${file}\n`)
+  }
+  // A map beside each hashed script, as a build with sourcemaps writes it.
+  writeFileSync(join(dir, `${dist.app}.map`), `{"version":3,"sources":["${LEAK_MARKER}"]}`)
+  for (const [file, text] of Object.entries(WELL_KNOWN)) {
+    mkdirSync(join(dir, file, '..'), { recursive: true })
+    writeFileSync(join(dir, file), text)
+  }
+}
 
 /** The header set @marco/security makes for this nonce, as nginx expands it for Host 127.0.0.1. */
 const expectedHeaders = (nonce: string) =>
@@ -174,6 +210,25 @@ describe('deployment/nginx/nginx.conf', () => {
     expect(response.status).toBe(404)
     expect(response.headers['cache-control']).toBeUndefined()
     expect(response.headers['content-security-policy']).toBeDefined()
+  })
+
+  it('answers 404 for dotfiles and source maps in the web root, by any spelling, and still serves /.well-known/', async () => {
+    for (const path of [...LEAKED_PATHS, `${dist.app}.map`]) {
+      for (const encoding of ['br, gzip', 'identity']) {
+        const response = await h2Request(session, path, { headers: { 'accept-encoding': encoding } })
+        expect(response.status, path).toBe(404)
+        expect(response.body.toString('utf8'), path).not.toContain(LEAK_MARKER)
+        expect(response.headers['content-security-policy'], path).toBeDefined()
+        expect(response.headers['cache-control'], path).toBeUndefined()
+      }
+    }
+    for (const [file, text] of Object.entries(WELL_KNOWN)) {
+      const response = await h2Request(session, `/${file}`)
+      expect(response.status, file).toBe(200)
+      expect(response.body.toString('utf8'), file).toBe(text)
+    }
+    // The script the map belongs to is served as before.
+    expect((await h2Request(session, dist.app)).status).toBe(200)
   })
 
   it('answers over curl --http2 with HTTP/2 and br (curl as a second, independent client)', () => {
