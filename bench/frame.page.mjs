@@ -1,19 +1,22 @@
 // The in-page half of frame.bench.mjs: a busy canvas drawn every frame, with track() calls at a steady rate
-// inside the frame loop, through Marco (persistence on or off) or Datadog browser-logs, both sending to the
-// page's own origin. Bundled by esbuild from the built packages, driven from Node.
+// inside the frame loop, through Marco (persistence on or off) or Datadog browser-logs, all sending to the
+// page's own origin under a path that names the run (`/in/<tag>/…`), so late requests are never counted for
+// another run. Bundled by esbuild from the built packages, driven from Node.
 import { datadogLogs } from '@datadog/browser-logs'
 import { AnalyticsEngine } from '@marco/analytics'
 import { createMarcoClient } from '@marco/runtime'
 
-/** Sets an SDK up as a new user would; returns `track(seq, x, y)` and a way to flush it. */
-function setUp(sdk) {
+/** Sets an SDK up as a new user would; returns `track(seq, x, y)` and `flush()`. */
+function setUp(sdk, tag) {
+  const base = `${location.origin}/in/${encodeURIComponent(tag)}`
   if (sdk === 'marco' || sdk === 'marco-memory') {
     const analytics = new AnalyticsEngine({ autoPageViews: false })
     const client = createMarcoClient({
-      endpoint: `${location.origin}/v1/batch`,
+      endpoint: `${base}/v1/batch`,
       features: [analytics],
       consent: { defaults: { analytics: 'granted' } },
-      queue: sdk === 'marco' ? {} : { storage: false },
+      // Persistence on is the default: the first row passes no queue option at all.
+      ...(sdk === 'marco-memory' ? { queue: { storage: false } } : {}),
     }).start()
     return { track: (seq, x, y) => analytics.track('canvas_pointer', { x, y, seq }), flush: () => client.flush() }
   }
@@ -21,19 +24,21 @@ function setUp(sdk) {
     datadogLogs.init({
       clientToken: 'pub0123456789abcdef0123456789abcdef',
       site: 'datadoghq.com',
-      proxy: `${location.origin}/dd`,
+      // Every request goes to the local server (`?ddforward=…` is appended to this URL).
+      proxy: `${base}/dd`,
       forwardErrorsToLogs: false,
       sessionSampleRate: 100,
       telemetrySampleRate: 0,
     })
+    // No public flush: its batches go at 50 messages, after 30 s, or when the page is hidden or left.
     return { track: (seq, x, y) => datadogLogs.logger.info('canvas_pointer', { x, y, seq }), flush: async () => {} }
   }
   return { track: () => {}, flush: async () => {} }
 }
 
-let sdkInstance
+let sdkInstance = setUp('none', 'none')
 
-/** Draws `shapes` rectangles (the app's own work in every frame). */
+/** Adds an 800×600 canvas; the returned function draws `shapes` rectangles (the app's own work per frame). */
 function drawer(shapes) {
   const canvas = document.createElement('canvas')
   canvas.width = 800
@@ -50,19 +55,27 @@ function drawer(shapes) {
 }
 
 globalThis.bench = {
-  /** Frames for `seconds` after `warmUpSeconds`, calling track() `rate` times a second; mean frame time. */
-  frames({ sdk, rate, seconds, warmUpSeconds, shapes }) {
-    sdkInstance ??= setUp(sdk)
+  /** Sets the SDK up and lets it settle (IndexedDB open, first timers), outside any measurement. */
+  async prepare({ sdk, tag }) {
+    sdkInstance = setUp(sdk, tag)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+  },
+  /**
+   * Frames for `seconds` after `warmUpSeconds`, calling track() `rate` times a second: each frame makes the
+   * calls that are due by its timestamp, so the rate holds whatever the frame rate. Returns the mean frame
+   * time of the measured part (its wall time ÷ its frames), i.e. what the SDK's synchronous and deferred
+   * work together did to the frame rate.
+   */
+  frames({ rate, seconds, warmUpSeconds, shapes }) {
     const draw = drawer(shapes)
     return new Promise((resolve) => {
-      const start = performance.now()
+      let start
       let measuredFrom = 0
       let frames = 0
       let calls = 0
-      let last = start
       const frame = (now) => {
+        start ??= now
         draw(now)
-        // Steady rate: as many calls as are due by now, spread over the frames as they come.
         const due = Math.floor(((now - start) / 1000) * rate)
         for (; calls < due; calls++) sdkInstance.track(calls, calls % 800, calls % 600)
         const elapsed = (now - start) / 1000
@@ -70,21 +83,15 @@ globalThis.bench = {
           if (!measuredFrom) measuredFrom = now
           else frames++
         }
-        last = now
         if (elapsed < warmUpSeconds + seconds) requestAnimationFrame(frame)
-        else resolve({ frames, meanFrameMs: (last - measuredFrom) / frames, calls })
+        else resolve({ frames, meanFrameMs: (now - measuredFrom) / frames, calls })
       }
       requestAnimationFrame(frame)
     })
   },
-  /** Sets the SDK up and lets it settle (IndexedDB open, first requests), outside any measurement. */
-  async prepare({ sdk }) {
-    sdkInstance = setUp(sdk)
-    await new Promise((resolve) => setTimeout(resolve, 300))
-  },
-  /** `count` track() calls in one go. */
-  calls({ count }) {
-    for (let i = 0; i < count; i++) sdkInstance.track(i, i % 800, i % 600)
+  /** `count` track() calls in one go, numbered from `from`. */
+  calls({ from = 0, count }) {
+    for (let i = from; i < from + count; i++) sdkInstance.track(i, i % 800, i % 600)
   },
   flush: () => sdkInstance.flush(),
 }
