@@ -1,28 +1,9 @@
-import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { MAX_EVENTS_PER_BATCH } from './handleBatch'
 import { startCollector } from './startCollector'
-import { batch, event, fakeClock, getJson, post, tempDir, waitFor } from './testServer.test-helper'
+import { batch, event, fakeClock, getJson, post, startWebhookReceiver, tempDir, waitFor } from './testServer.test-helper'
 import type { Collector, CollectorOptions } from './types'
-
-/** A second local server that records the webhook calls it receives. */
-async function startWebhookReceiver(status = 200) {
-  const received: { headers: IncomingMessage['headers']; body: any }[] = []
-  const server = createServer((req, res) => {
-    let text = ''
-    req.on('data', (chunk) => (text += chunk))
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(text) })
-      res.writeHead(status).end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
 
 const exception = (fingerprint: string, count = 1) =>
   event({ type: 'exception', category: 'crash', payload: { exceptions: [{ type: 'TypeError', message: `broke ${fingerprint}`, frames: [] }], fingerprint, count } })
@@ -46,31 +27,36 @@ describe('collector alerts', () => {
   const start = async (options: CollectorOptions = {}) =>
     (collector = await startCollector({ port: 0, dbPath: tmp.db, clock, alertIntervalMs: 3_600_000, rateLimit: false, ...options }))
 
-  it('raises an error-rate alert and one per new fingerprint, then keeps quiet during the cooldown', async () => {
+  it('raises an error-rate alert and one alert for the new fingerprints of a run, then keeps quiet during the cooldown', async () => {
     const { url } = await start({ alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false } })
     await post(`${url}/v1/batch`, batch([exception('fp-a', 6), exception('fp-b', 5)]))
     const raised = await collector!.checkAlerts()
     expect(raised.map((alert) => [alert.rule, alert.key])).toEqual([
       ['error_rate', 'error_rate'],
       ['new_fingerprint', 'fp-a'],
-      ['new_fingerprint', 'fp-b'],
     ])
     expect(raised[0]).toMatchObject({ value: 11, threshold: 10, message: '11 exceptions in the last minute (limit 10)', webhook: null })
+    expect(raised[1]).toMatchObject({
+      value: 2,
+      message: '2 new errors, first: TypeError: broke fp-a',
+      details: { total: 2, groups: [{ fingerprint: 'fp-a', count: 6 }, { fingerprint: 'fp-b', count: 5 }] },
+    })
 
     // Same errors again, within the cooldown: nothing new; a known fingerprint is not new.
     clock.advance(10_000)
     await post(`${url}/v1/batch`, batch([exception('fp-a', 20)]))
     expect(await collector!.checkAlerts()).toEqual([])
-    // A new fingerprint is.
+    // A new fingerprint is, by name.
     await post(`${url}/v1/batch`, batch([exception('fp-c')]))
-    expect((await collector!.checkAlerts()).map((alert) => alert.key)).toEqual(['fp-c'])
+    const [single] = await collector!.checkAlerts()
+    expect(single).toMatchObject({ key: 'fp-c', message: 'new error: TypeError: broke fp-c' })
 
     // Past the minute window the rate is back under the limit.
     clock.advance(10 * 60_000)
     expect(await collector!.checkAlerts()).toEqual([])
     const { alerts } = await getJson(`${url}/v1/alerts`)
-    expect(alerts.map((alert: { key: string }) => alert.key)).toEqual(['fp-c', 'fp-b', 'fp-a', 'error_rate'])
-    expect((await getJson(`${url}/v1/stats`)).alerts).toHaveLength(4)
+    expect(alerts.map((alert: { key: string }) => alert.key)).toEqual(['fp-c', 'fp-a', 'error_rate'])
+    expect((await getJson(`${url}/v1/stats`)).alerts).toHaveLength(3)
   })
 
   it('raises collaboration p95 and INP alerts over their budgets only', async () => {
@@ -119,5 +105,69 @@ describe('collector alerts', () => {
     const [alert] = await collector!.checkAlerts()
     expect(alert!.webhook).toMatch(/^error: /)
     expect((await getJson(`${url}/v1/alerts`)).alerts[0].webhook).toMatch(/^error: /)
+  })
+
+  it('still alerts on 50 new errors after a poisoned event: the deep one is refused, an old deep row is never parsed', async () => {
+    const { url } = await start({ alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false } })
+    const poisoned = JSON.stringify(batch([exception('fp-poison')])).replace('"frames":[]', `"frames":${'['.repeat(1_100)}${']'.repeat(1_100)}`)
+    const refused = await post(`${url}/v1/batch`, poisoned)
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toMatchObject({ error: 'too_deep' })
+    // A row as deep, stored by an earlier collector, sits in the window.
+    const db = new Database(tmp.db)
+    db.prepare('INSERT INTO events (id, type, category, ts, received_at, session_id, sdk, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      'old-poisoned-row', 'exception', 'crash', 1, clock.now(), 's', 'old', `{"count":${'['.repeat(1_100)}${']'.repeat(1_100)}}`,
+    )
+    db.close()
+    const errors = Array.from({ length: 50 }, (_, i) => exception(`fp-${i}`))
+    expect((await post(`${url}/v1/batch`, batch(errors))).status).toBe(200)
+    const raised = await collector!.checkAlerts()
+    expect(raised.map((alert) => alert.rule)).toEqual(['error_rate', 'new_fingerprint'])
+    expect(raised[0]!.value).toBe(50)
+    expect(raised[1]!.details).toMatchObject({ total: 50, listed: 50 })
+  })
+
+  it('keeps alerting with 140,000 perf_summary rows in the window: the new fingerprint that arrived meanwhile is alerted', async () => {
+    const { url } = await start({ alerts: { errorRatePerMinute: false, newFingerprint: true, collabP95Ms: 150, inpMs: false } })
+    const summary = (i: number) => event({ type: 'perf_summary', category: 'performance', payload: { collab: { latency: { count: 10, p50: 20, p95: 100 + (i % 100), p99: 300 } } } })
+    for (let sent = 0; sent < 140_000; ) {
+      const bodies = Array.from({ length: 4 }, () => {
+        const events = Array.from({ length: MAX_EVENTS_PER_BATCH }, () => summary(sent++))
+        return batch(events)
+      })
+      const statuses = await Promise.all(bodies.map(async (body) => (await post(`${url}/v1/batch`, body)).status))
+      expect(statuses).toEqual([200, 200, 200, 200])
+    }
+    await post(`${url}/v1/batch`, batch([exception('fp-meanwhile')]))
+    const raised = await collector!.checkAlerts()
+    expect(raised.map((alert) => [alert.rule, alert.key])).toEqual([
+      ['new_fingerprint', 'fp-meanwhile'],
+      ['collab_p95', 'collab_p95'],
+    ])
+    expect(raised[1]).toMatchObject({ value: 199, details: { windows: 140_000 } })
+  }, 120_000)
+
+  it('turns 3,000 new exceptions into one grouped alert and two webhook POSTs, never more than 4 at once', async () => {
+    const hook = await startWebhookReceiver({ holdMs: 20 })
+    try {
+      const { url } = await start({ webhookUrl: hook.url, alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false } })
+      for (let part = 0; part < 3; part++) {
+        const errors = Array.from({ length: 1_000 }, (_, i) => exception(`fp-${part}-${i}`))
+        expect((await post(`${url}/v1/batch`, batch(errors))).status).toBe(200)
+      }
+      const raised = await collector!.checkAlerts()
+      expect(raised.map((alert) => alert.rule)).toEqual(['error_rate', 'new_fingerprint'])
+      expect(raised[1]).toMatchObject({ value: 3_000, message: expect.stringMatching(/^3000 new errors, first: TypeError: broke fp-0-0/), details: { total: 3_000, listed: 100 } })
+      expect((raised[1]!.details.groups as unknown[]).length).toBe(100)
+      expect(hook.received.map((call) => call.body.alert.rule).sort()).toEqual(['error_rate', 'new_fingerprint'])
+      expect(raised.every((alert) => alert.webhook === '200')).toBe(true)
+      // Every group was announced with that alert: the next run has nothing new.
+      expect(await collector!.checkAlerts()).toEqual([])
+      expect(hook.maxOpen).toBeLessThanOrEqual(4)
+    } finally {
+      await collector?.close()
+      collector = undefined
+      await hook.close()
+    }
   })
 })

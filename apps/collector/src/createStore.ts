@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { extractFacts, VITAL_THRESHOLDS } from './extractFacts'
+import { extractFacts, VITAL_THRESHOLDS, type Facts } from './extractFacts'
 import { percentile } from './percentile'
 import type { Alert, StoredEvent } from './types'
 
@@ -36,6 +36,18 @@ export const FPS_BOUNDS = [10, 20, 30, 40, 50, 55, 59, 61, 90, 120] as const
 
 export type Store = ReturnType<typeof createStore>
 
+/** Every table retention prunes, with the column that dates its rows (ms). */
+export const RETAINED_TABLES = {
+  events: 'received_at',
+  samples: 'received_at',
+  drops: 'received_at',
+  errors: 'last_seen',
+  alerts: 'ts',
+  csp_windows: 'window_start',
+} as const
+
+export type RetainedTable = keyof typeof RETAINED_TABLES
+
 /** Values kept per Web Vital for its distribution on the dashboard. */
 const VITAL_VALUES = 1_000
 const MAX_EVENTS_PER_QUERY = 1_000
@@ -70,31 +82,72 @@ export function createStore(db: Database) {
      FROM errors e LEFT JOIN events v ON v.id = e.event_id ORDER BY e.count DESC, e.last_seen DESC LIMIT ?`,
   )
   const sampleValues = db.prepare<{ value: number; rating: string | null }>('SELECT value, rating FROM samples WHERE metric = ? ORDER BY received_at DESC LIMIT ?')
-  const samplesSince = db.prepare<{ received_at: number; metric: string; value: number }>(
-    'SELECT received_at, metric, value FROM samples WHERE metric = ? AND received_at >= ? ORDER BY received_at',
+  // Readings received within the same 5 s are one point (their worst value): the chart stays readable.
+  const collabPoints = db.prepare<{ t: number; worst: number; n: number }>(
+    'SELECT (received_at / 5000) * 5000 AS t, max(value) AS worst, count(*) AS n FROM samples WHERE metric = ? AND received_at >= ? GROUP BY t',
   )
-  const exceptionsSince = db.prepare<{ n: number | null }>("SELECT sum(coalesce(json_extract(payload, '$.count'), 1)) AS n FROM events WHERE type = 'exception' AND received_at >= ?")
-  const unannounced = db.prepare<ErrorRow>('SELECT * FROM errors WHERE announced = 0 ORDER BY first_seen, rowid')
-  const announce = db.prepare('UPDATE errors SET announced = 1 WHERE announced = 0')
-  const takeUnannounced = db.transaction(() => {
-    const rows = unannounced.all()
-    announce.run()
-    return rows
-  })
+  // Aggregates run in SQL over the samples table: no stored payload is parsed again, and no array of
+  // unbounded length reaches JavaScript.
+  const sumSince = db.prepare<{ n: number }>('SELECT total(value) AS n FROM samples WHERE metric = ? AND received_at >= ?')
+  const maxSince = db.prepare<{ worst: number | null; n: number }>('SELECT max(value) AS worst, count(*) AS n FROM samples WHERE metric = ? AND received_at >= ?')
+  const countSince = db.prepare<{ n: number }>('SELECT count(*) AS n FROM samples WHERE metric = ? AND received_at >= ?')
+  const rankedSince = db.prepare<{ value: number }>('SELECT value FROM samples WHERE metric = ? AND received_at >= ? ORDER BY value LIMIT 2 OFFSET ?')
+  const unannouncedSpan = db.prepare<{ last: number | null; n: number }>(
+    "SELECT max(rowid) AS last, count(CASE WHEN kind = 'exception' THEN 1 END) AS n FROM errors WHERE announced = 0",
+  )
+  const unannounced = db.prepare<ErrorRow>("SELECT * FROM errors WHERE announced = 0 AND kind = 'exception' AND rowid <= ? ORDER BY first_seen, rowid LIMIT ?")
+  const announce = db.prepare('UPDATE errors SET announced = 1 WHERE announced = 0 AND rowid <= ?')
+  const writeHealth = db.prepare('INSERT INTO health (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at')
+  const findCspWindow = db.prepare<{ event_id: string; count: number }>(
+    'SELECT event_id, count FROM csp_windows WHERE window_start = ? AND directive = ? AND blocked_uri = ? AND document_url = ?',
+  )
+  const insertCspWindow = db.prepare('INSERT INTO csp_windows (window_start, directive, blocked_uri, document_url, event_id, count) VALUES (?, ?, ?, ?, ?, 1)')
+  const bumpCspWindow = db.prepare('UPDATE csp_windows SET count = count + 1 WHERE window_start = ? AND directive = ? AND blocked_uri = ? AND document_url = ?')
+  const updatePayload = db.prepare('UPDATE events SET payload = ? WHERE id = ?')
+
+  /** Stores one event and its facts; false when its id is known. */
+  function insertOne(event: IncomingEvent, sdk: string, receivedAt: number): boolean {
+    const { changes } = insertEvent.run(event.id, event.type, event.category, event.ts, receivedAt, event.sessionId, sdk, JSON.stringify(event.payload))
+    if (!changes) return false
+    let facts: Facts
+    try {
+      facts = extractFacts(event.type, event.payload)
+    } catch {
+      // A value the collector cannot read (it is valid JSON, so the event is stored): it adds no facts.
+      return true
+    }
+    for (const sample of facts.samples) insertSample.run(receivedAt, sample.metric, sample.value, sample.rating)
+    const error = facts.error
+    if (error) upsertError.run(error.fingerprint, error.kind, error.type, error.message, receivedAt, receivedAt, error.count, event.id)
+    return true
+  }
 
   const insertAll = db.transaction((events: readonly IncomingEvent[], dropped: readonly IncomingDrop[], sdk: string, receivedAt: number) => {
     let stored = 0
-    for (const event of events) {
-      const { changes } = insertEvent.run(event.id, event.type, event.category, event.ts, receivedAt, event.sessionId, sdk, JSON.stringify(event.payload))
-      if (!changes) continue
-      stored++
-      const facts = extractFacts(event.type, event.payload)
-      for (const sample of facts.samples) insertSample.run(receivedAt, sample.metric, sample.value, sample.rating)
-      const error = facts.error
-      if (error) upsertError.run(error.fingerprint, error.kind, error.type, error.message, receivedAt, receivedAt, error.count, event.id)
-    }
+    for (const event of events) if (insertOne(event, sdk, receivedAt)) stored++
     for (const drop of dropped) insertDrop.run(receivedAt, drop.category, drop.reason, drop.status ?? null, drop.count)
     return stored
+  })
+
+  const countCsp = db.transaction((events: readonly IncomingEvent[], windowMs: number, receivedAt: number) => {
+    const windowStart = Math.floor(receivedAt / windowMs) * windowMs
+    let stored = 0
+    let counted = 0
+    for (const event of events) {
+      const key = [windowStart, String(event.payload.directive ?? ''), String(event.payload.blockedUri ?? ''), String(event.payload.documentUrl ?? '')]
+      const known = findCspWindow.get(...key)
+      if (known) {
+        bumpCspWindow.run(...key)
+        updatePayload.run(JSON.stringify({ ...event.payload, count: known.count + 1 }), known.event_id)
+        const error = extractFacts(event.type, event.payload).error
+        if (error) upsertError.run(error.fingerprint, error.kind, error.type, error.message, receivedAt, receivedAt, 1, known.event_id)
+        counted++
+      } else if (insertOne({ ...event, payload: { ...event.payload, count: 1 } }, 'browser csp-report', receivedAt)) {
+        insertCspWindow.run(...key, event.id)
+        stored++
+      }
+    }
+    return { stored, counted }
   })
 
   return {
@@ -102,6 +155,25 @@ export function createStore(db: Database) {
     insertBatch(batch: { events: readonly IncomingEvent[]; dropped?: readonly IncomingDrop[]; sdk: string; receivedAt: number }): { stored: number; duplicates: number } {
       const stored = insertAll(batch.events, batch.dropped ?? [], batch.sdk, batch.receivedAt)
       return { stored, duplicates: batch.events.length - stored }
+    },
+
+    /**
+     * Stores CSP violation events counted per (directive, blocked URI, document) and `windowMs` window: the
+     * first of a window is an event with `count: 1`, each repeat raises that event's `count`.
+     */
+    insertCspReports(events: readonly IncomingEvent[], windowMs: number, receivedAt: number): { stored: number; counted: number } {
+      return countCsp(events, windowMs, receivedAt)
+    },
+
+    /** Writes the one-row health table: throws when the database cannot be written. */
+    probeWrite(now: number): void {
+      writeHealth.run(now)
+    },
+
+    /** Deletes up to `limit` rows of `table` older than `cutoff` (ms); returns how many. */
+    deleteOlderThan(table: RetainedTable, cutoff: number, limit: number): number {
+      const column = RETAINED_TABLES[table]
+      return db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`).run(cutoff, limit).changes
     },
 
     /** Newest first, payloads parsed. */
@@ -118,12 +190,13 @@ export function createStore(db: Database) {
 
     /** Everything the dashboard shows, computed at `now`. */
     stats(now: number) {
-      const byType: Record<string, number> = {}
-      const byCategory: Record<string, number> = {}
+      // Maps, not objects: a client's event type may be `__proto__` or `constructor`.
+      const byType = new Map<string, number>()
+      const byCategory = new Map<string, number>()
       let total = 0
       for (const row of countByType.all()) {
-        byType[row.type] = (byType[row.type] ?? 0) + row.n
-        byCategory[row.category] = (byCategory[row.category] ?? 0) + row.n
+        byType.set(row.type, (byType.get(row.type) ?? 0) + row.n)
+        byCategory.set(row.category, (byCategory.get(row.category) ?? 0) + row.n)
         total += row.n
       }
       const since = Math.floor(now / 1000) * 1000 - 59_000
@@ -145,8 +218,8 @@ export function createStore(db: Database) {
       return {
         now,
         total,
-        byType,
-        byCategory,
+        byType: Object.fromEntries(byType),
+        byCategory: Object.fromEntries(byCategory),
         eventsPerSecond,
         drops,
         topErrors: topErrors.all(10).map(toErrorSummary),
@@ -159,22 +232,42 @@ export function createStore(db: Database) {
 
     /** Exceptions received since `since`, each weighted by its `count` (repeats the client deduplicated). */
     exceptionsSince(since: number): number {
-      return exceptionsSince.get(since)?.n ?? 0
+      return sumSince.get('exceptions', since)?.n ?? 0
+    },
+
+    /** The largest value of one metric received at or after `since`, and how many there were. */
+    worstSince(metric: string, since: number): { worst: number | null; count: number } {
+      const row = maxSince.get(metric, since)
+      return { worst: row?.worst ?? null, count: row?.n ?? 0 }
+    },
+
+    /** The `q` quantile (interpolated, as `percentile`) of one metric received at or after `since`. */
+    quantileSince(metric: string, since: number, q: number): { value: number | null; count: number } {
+      const count = countSince.get(metric, since)?.n ?? 0
+      if (!count) return { value: null, count }
+      const rank = (count - 1) * Math.min(1, Math.max(0, q))
+      const low = Math.floor(rank)
+      const [a, b = a] = rankedSince.all(metric, since, low).map((row) => row.value)
+      return { value: a! + (b! - a!) * (rank - low), count }
     },
 
     /**
-     * Exception groups not handed out before (each group once, ever: a flag in the file, so a restart does
-     * not announce old errors again). Groups of other crash kinds are marked too.
+     * Exception groups not announced yet (each group once, ever: a flag in the file, so a restart does not
+     * announce old errors again): how many, the first `limit` of them, and `upTo` to pass to
+     * `markAnnounced` once their alert is stored. Groups of other crash kinds are marked with them.
      */
-    takeNewErrorGroups() {
-      return takeUnannounced()
-        .filter((row) => row.kind === 'exception')
+    newErrorGroups(limit: number) {
+      const span = unannouncedSpan.get()
+      const upTo = span?.last ?? 0
+      const groups = unannounced
+        .all(upTo, limit)
         .map((row) => ({ fingerprint: row.fingerprint, type: row.type, message: row.message, firstSeen: row.first_seen, count: row.count }))
+      return { total: span?.n ?? 0, upTo, groups }
     },
 
-    /** Sample values of one metric received at or after `since`, oldest first. */
-    samplesSince(metric: string, since: number): number[] {
-      return samplesSince.all(metric, since).map((row) => row.value)
+    /** Marks the groups `newErrorGroups` returned (and older) as announced. */
+    markAnnounced(upTo: number): void {
+      announce.run(upTo)
     },
 
     insertAlert(alert: AlertDraft): Alert {
@@ -212,13 +305,11 @@ export function createStore(db: Database) {
   function collabSeries(since: number) {
     const points = new Map<number, { t: number; p50?: number; p95?: number; p99?: number; n: number }>()
     for (const metric of ['p50', 'p95', 'p99'] as const) {
-      for (const row of samplesSince.all(`collab.${metric}`, since)) {
-        // Readings received within the same 5 s are one point (their worst value): the chart stays readable.
-        const t = Math.floor(row.received_at / 5_000) * 5_000
-        const point = points.get(t) ?? { t, n: 0 }
-        point[metric] = Math.max(point[metric] ?? 0, row.value)
-        if (metric === 'p50') point.n++
-        points.set(t, point)
+      for (const row of collabPoints.all(`collab.${metric}`, since)) {
+        const point = points.get(row.t) ?? { t: row.t, n: 0 }
+        point[metric] = row.worst
+        if (metric === 'p50') point.n = row.n
+        points.set(row.t, point)
       }
     }
     return [...points.values()].sort((a, b) => a.t - b.t).slice(-360)

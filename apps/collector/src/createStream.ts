@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { sendJson } from './sendJson'
 
 /** How often a change is announced at most. */
 const THROTTLE_MS = 250
@@ -6,7 +7,7 @@ const THROTTLE_MS = 250
 const HEARTBEAT_MS = 15_000
 
 export interface Stream {
-  /** `GET /v1/stream`: registers a server-sent-events client. */
+  /** `GET /v1/stream`: registers a server-sent-events client (503 past the cap). */
   handle(req: IncomingMessage, res: ServerResponse): void
   /** Something was stored: an `update` event follows within 250 ms (one per burst). */
   changed(events: number): void
@@ -20,13 +21,14 @@ export interface Stream {
 
 /**
  * A server-sent-events hub for the dashboard: `update` (`{ events, at }`, throttled, after ingests) and
- * `alert` (each new alert) events, a heartbeat comment every 15 s.
+ * `alert` (each new alert) events, a heartbeat comment every 15 s. At most `maxClients` streams at once: a
+ * held stream costs a socket, and past the cap new clients get 503 instead of a reset connection.
  *
  * @example
- * const stream = createStream(() => Date.now())
+ * const stream = createStream(() => Date.now(), 100)
  * stream.changed(100) // clients get `event: update` with `{"events":100,…}`
  */
-export function createStream(now: () => number): Stream {
+export function createStream(now: () => number, maxClients = Number.POSITIVE_INFINITY): Stream {
   const clients = new Set<ServerResponse>()
   let pending = 0
   let timer: NodeJS.Timeout | undefined
@@ -39,6 +41,10 @@ export function createStream(now: () => number): Stream {
 
   return {
     handle(req, res) {
+      if (clients.size >= maxClients) {
+        sendJson(res, 503, { error: 'too_many_streams', message: `this collector serves at most ${maxClients} streams at once; retry later` }, { 'retry-after': '10' })
+        return
+      }
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',

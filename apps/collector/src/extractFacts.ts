@@ -41,8 +41,9 @@ const text = (value: unknown, max = 500): string => (typeof value === 'string' ?
 
 /**
  * Reads what the dashboard and the alert rules need out of one event: Web Vitals, frame rates and
- * collaboration latency percentiles as samples; crash events as an error group. Lenient: a field of an
- * unexpected shape is skipped, never an error (the raw payload is stored whatever it holds).
+ * collaboration latency percentiles as samples; crash events as an error group (exceptions also as an
+ * `exceptions` sample weighted by their `count`). Lenient: a field of an unexpected shape is skipped, never an
+ * error (the raw payload is stored whatever it holds).
  *
  * @example
  * extractFacts('web_vital', { name: 'INP', value: 320, rating: 'needs-improvement' })
@@ -56,7 +57,7 @@ export function extractFacts(type: string, payload: Loose): Facts {
   switch (type) {
     case 'web_vital': {
       const name = text(payload.name, 20)
-      const thresholds = VITAL_THRESHOLDS[name]
+      const thresholds = Object.hasOwn(VITAL_THRESHOLDS, name) ? VITAL_THRESHOLDS[name] : undefined
       if (thresholds && finite(payload.value)) {
         const rating = ['good', 'needs-improvement', 'poor'].includes(payload.rating) ? payload.rating : rate(payload.value, thresholds)
         add(`vital.${name}`, payload.value, rating)
@@ -71,7 +72,7 @@ export function extractFacts(type: string, payload: Loose): Facts {
     }
     case 'canvas_summary': {
       const fps = payload.performance?.fps
-      if (fps && finite(fps.sum) && fps.count > 0) add('fps', fps.sum / fps.count)
+      if (fps && finite(fps.sum) && finite(fps.count) && fps.count > 0) add('fps', fps.sum / fps.count)
       const latency = payload.collaboration?.latencyMs
       if (latency && Array.isArray(latency.hist)) {
         const range = { min: finite(latency.min) ? latency.min : undefined, max: finite(latency.max) ? latency.max : undefined }
@@ -85,7 +86,15 @@ export function extractFacts(type: string, payload: Loose): Facts {
       add(`breach.${text(payload.metric, 50)}`, payload.value)
       break
   }
-  return { samples, error: toErrorGroup(type, payload) }
+  const error = toErrorGroup(type, payload)
+  // The error-rate rule sums these in SQL: it never reads a stored payload back.
+  if (error && type === 'exception') add('exceptions', error.count)
+  return { samples, error }
+}
+
+/** A number or string as text; anything else (an object whose `toString` is not a function, say) as `?`. */
+function scalar(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeof value === 'string' ? value.slice(0, 100) : '?'
 }
 
 function rate(value: number, [good, poor]: readonly [number, number]): string {
@@ -113,7 +122,7 @@ function toErrorGroup(kind: string, payload: Loose): ErrorGroup | undefined {
       break
     case 'performance_issue':
       type = 'performance'
-      message = `${text(payload.metric?.name, 100)} ${payload.metric?.value ?? ''} over ${payload.metric?.threshold ?? '?'}`
+      message = `${text(payload.metric?.name, 100)} ${scalar(payload.metric?.value)} over ${scalar(payload.metric?.threshold)}`
       break
     default:
       return undefined

@@ -1,20 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { WireBatch } from '@marco/core'
 import type { CollectorContext } from './context'
+import { findTooDeep } from './findTooDeep'
 import { guardIngest } from './guardIngest'
 import { sendJson } from './sendJson'
+import { writeOrRefuse } from './writeOrRefuse'
 
 /** The wire format version this collector reads (`@marco/core`'s `schema/batch.v1.json`). */
 export const SUPPORTED_WIRE_VERSION = 1
+
+/** Events one batch may carry (the SDK sends at most 100); checked before the schema, so validation work is bounded. */
+export const MAX_EVENTS_PER_BATCH = 1_000
+
+/**
+ * Levels of arrays and objects an event's payload may nest (the payload object is level 1). Deeper is refused
+ * at ingest: nothing stored can overflow a stack or SQLite's JSON depth limit later.
+ */
+export const MAX_PAYLOAD_DEPTH = 64
 
 /** The SDK sends `text/plain` (no CORS preflight, and what `sendBeacon` sends); other clients send JSON. */
 const BATCH_CONTENT_TYPES = ['text/plain', 'application/json']
 
 /**
- * `POST /v1/batch`: one SDK batch. Nothing is stored unless the whole batch is valid; then its events are
- * stored in one transaction, each id once (a retry of the same batch stores nothing new). Answers
- * `{ accepted, stored, duplicates }`, or a 4xx JSON error whose `error` names the problem and whose
- * `message` (and `problems` for schema violations) say where.
+ * `POST /v1/batch`: one SDK batch. A batch is stored whole or not at all. Before the schema is checked, the
+ * number of events (413 past `MAX_EVENTS_PER_BATCH`) and the nesting depth (400 past `MAX_PAYLOAD_DEPTH`
+ * levels in a payload) are; then the schema (400, stopping at the first problem, naming the event). A valid
+ * batch is stored in one transaction, each id once (a retry stores nothing new), and answered
+ * `{ accepted, stored, duplicates }`. When the store cannot write, 503 with `Retry-After`.
  *
  * @example
  * // curl -H 'content-type: text/plain' --data @batch.json http://127.0.0.1:4318/v1/batch
@@ -24,26 +36,61 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
   const parsed = await guardIngest(req, res, context, BATCH_CONTENT_TYPES)
   if (parsed === undefined) return
   const body = parsed.body
-  const version = body && typeof body === 'object' && !Array.isArray(body) ? (body as { v?: unknown }).v : undefined
+  const record = body && typeof body === 'object' && !Array.isArray(body) ? (body as { v?: unknown; events?: unknown }) : {}
+  const version = record.v
   if (version !== undefined && version !== SUPPORTED_WIRE_VERSION) {
+    const shown = typeof version === 'number' || typeof version === 'string' ? JSON.stringify(version).slice(0, 40) : `of type ${typeof version}`
     return sendJson(res, 400, {
       error: 'unsupported_version',
-      message: `wire format version ${JSON.stringify(version)} is not supported; this collector reads version ${SUPPORTED_WIRE_VERSION}`,
+      message: `wire format version ${shown} is not supported; this collector reads version ${SUPPORTED_WIRE_VERSION}`,
       supported: [SUPPORTED_WIRE_VERSION],
+    })
+  }
+  if (Array.isArray(record.events) && record.events.length > MAX_EVENTS_PER_BATCH) {
+    return sendJson(res, 413, {
+      error: 'too_many_events',
+      message: `the batch has ${record.events.length} events; this collector takes at most ${MAX_EVENTS_PER_BATCH} per batch`,
+      limit: MAX_EVENTS_PER_BATCH,
+    })
+  }
+  // Payloads sit at level 4 of the body (batch → events → event → payload).
+  const deep = findTooDeep(body, MAX_PAYLOAD_DEPTH + 3)
+  if (deep !== undefined) {
+    return sendJson(res, 400, {
+      error: 'too_deep',
+      message: `${deep.slice(0, 200)}${deep.length > 200 ? '…' : ''} nests deeper than this collector accepts: a payload may nest ${MAX_PAYLOAD_DEPTH} levels of objects and arrays`,
+      limit: MAX_PAYLOAD_DEPTH,
+      invalidEvents: invalidEvents(record.events, [deep]),
     })
   }
   const problems = context.validate(body)
   if (problems.length) {
     const list = problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')
-    return sendJson(res, 400, { error: 'schema_violation', message: `the batch does not match batch.v1.json: ${list}`, problems })
+    return sendJson(res, 400, {
+      error: 'schema_violation',
+      message: `the batch does not match batch.v1.json: ${list}`,
+      problems,
+      invalidEvents: invalidEvents(record.events, problems.map((problem) => problem.path)),
+    })
   }
   const batch = body as WireBatch
-  const { stored, duplicates } = context.store.insertBatch({
-    events: batch.events,
-    dropped: batch.dropped,
-    sdk: `${batch.sdk.name} ${batch.sdk.version}`,
-    receivedAt: context.clock.now(),
-  })
-  sendJson(res, 200, { accepted: batch.events.length, stored, duplicates })
-  if (stored || batch.dropped.length) context.stream.changed(stored)
+  const result = writeOrRefuse(res, context, () =>
+    context.store.insertBatch({ events: batch.events, dropped: batch.dropped, sdk: `${batch.sdk.name} ${batch.sdk.version}`, receivedAt: context.clock.now() }),
+  )
+  if (result === undefined) return
+  sendJson(res, 200, { accepted: batch.events.length, stored: result.stored, duplicates: result.duplicates })
+  if (result.stored || batch.dropped.length) context.stream.changed(result.stored)
+}
+
+/** The events (index, and id when it is a string) that the problem paths point into. */
+function invalidEvents(events: unknown, paths: readonly string[]): { index: number; id?: string }[] {
+  const found = new Map<number, { index: number; id?: string }>()
+  for (const path of paths) {
+    const match = /^\/events\/(\d+)(?:\/|$)/.exec(path)
+    if (!match) continue
+    const index = Number(match[1])
+    const id = Array.isArray(events) ? (events[index] as { id?: unknown } | undefined)?.id : undefined
+    found.set(index, typeof id === 'string' ? { index, id: id.slice(0, 64) } : { index })
+  }
+  return [...found.values()]
 }

@@ -6,17 +6,20 @@
  * histogramPercentile([0, 8, 2], [10, 50], 0.95, { min: 12, max: 80 }) // 72.5
  */
 export function histogramPercentile(
-  hist: readonly number[],
+  hist: readonly unknown[],
   bounds: readonly number[],
   q: number,
   range: { min?: number; max?: number } = {},
 ): number | null {
-  const total = hist.reduce((sum, count) => sum + count, 0)
+  // Counts arrive from clients: anything but a finite non-negative number counts as an empty bucket.
+  const counts = hist.map((count) => (typeof count === 'number' && Number.isFinite(count) && count > 0 ? count : 0))
+  let total = 0
+  for (const count of counts) total += count
   if (!total) return null
   const target = total * q
   let seen = 0
-  for (let i = 0; i < hist.length; i++) {
-    const count = hist[i]!
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i]!
     if (!count || seen + count < target) {
       seen += count
       continue

@@ -63,6 +63,27 @@ export const MIGRATIONS: readonly string[] = [
      rating TEXT
    );
    CREATE INDEX samples_metric ON samples (metric, received_at);`,
+  // 3: a one-row table /healthz writes to (a real write probe); CSP reports counted per (directive, blocked
+  // URI, document) and window instead of one event each; indexes for retention by age. The error-rate rule
+  // now sums `exceptions` samples instead of reading payloads (exceptions received before this migration
+  // are not in that sum: the rule looks at one minute).
+  `CREATE TABLE health (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     written_at INTEGER NOT NULL
+   );
+   CREATE TABLE csp_windows (
+     window_start INTEGER NOT NULL,
+     directive TEXT NOT NULL,
+     blocked_uri TEXT NOT NULL,
+     document_url TEXT NOT NULL,
+     event_id TEXT NOT NULL,
+     count INTEGER NOT NULL,
+     PRIMARY KEY (window_start, directive, blocked_uri, document_url)
+   );
+   CREATE INDEX samples_received ON samples (received_at);
+   CREATE INDEX drops_received ON drops (received_at);
+   CREATE INDEX errors_last_seen ON errors (last_seen);
+   CREATE INDEX alerts_ts ON alerts (ts);`,
 ]
 
 /**
@@ -71,7 +92,7 @@ export const MIGRATIONS: readonly string[] = [
  * and after.
  *
  * @example
- * migrate(db) // { from: 0, to: 2 }, then { from: 2, to: 2 }
+ * migrate(db) // { from: 0, to: 3 }, then { from: 3, to: 3 }
  */
 export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number

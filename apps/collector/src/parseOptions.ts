@@ -13,6 +13,12 @@ const SETTINGS = {
   'alert-collab-p95': 'MARCO_COLLECTOR_ALERT_COLLAB_P95',
   'alert-inp': 'MARCO_COLLECTOR_ALERT_INP',
   'alert-interval': 'MARCO_COLLECTOR_ALERT_INTERVAL',
+  'read-token': 'MARCO_COLLECTOR_READ_TOKEN',
+  'allowed-hosts': 'MARCO_COLLECTOR_ALLOWED_HOSTS',
+  'max-streams': 'MARCO_COLLECTOR_MAX_STREAMS',
+  'retention-days': 'MARCO_COLLECTOR_RETENTION_DAYS',
+  'webhook-concurrency': 'MARCO_COLLECTOR_WEBHOOK_CONCURRENCY',
+  'webhook-per-minute': 'MARCO_COLLECTOR_WEBHOOK_PER_MINUTE',
 } as const
 
 type Setting = keyof typeof SETTINGS
@@ -33,6 +39,16 @@ export const USAGE = `usage: node apps/collector/dist/main.mjs [options]
   --alert-collab-p95 MS     collaboration latency p95 budget     default 150
   --alert-inp MS            INP p75 budget                       default 200
   --alert-interval MS       how often rules run                  default 5000
+  --read-token TOKEN        bearer token for the read API, stream and dashboard
+                            (required when --host is not loopback) env MARCO_COLLECTOR_READ_TOKEN
+  --allowed-hosts LIST      comma-separated Host names answered, or *
+                            default: the --host, localhost, 127.0.0.1, [::1]  env MARCO_COLLECTOR_ALLOWED_HOSTS
+  --max-streams N           dashboard streams at once            default 100
+  --retention-days N        delete rows older than this (0: keep) default 7    env MARCO_COLLECTOR_RETENTION_DAYS
+  --webhook-concurrency N   webhook POSTs in flight              default 4
+  --webhook-per-minute N    webhook POSTs per minute             default 30
+
+  Every flag has an environment variable: MARCO_COLLECTOR_ + the flag in upper case with _ for -.
 `
 
 /**
@@ -82,6 +98,15 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   if (values['alert-inp'] !== undefined) alerts.inpMs = integer('alert-inp', values['alert-inp'], 0) || false
   if (Object.keys(alerts).length) options.alerts = alerts
   if (values['alert-interval'] !== undefined) options.alertIntervalMs = integer('alert-interval', values['alert-interval'], 100)
+  if (values['read-token'] !== undefined) {
+    if (values['read-token'].length < 16) throw new Error('--read-token must be at least 16 characters (e.g. `openssl rand -hex 32`)')
+    options.readToken = values['read-token']
+  }
+  if (values['allowed-hosts'] !== undefined) options.allowedHosts = values['allowed-hosts'].split(',').map((host) => host.trim()).filter(Boolean)
+  if (values['max-streams'] !== undefined) options.maxStreams = integer('max-streams', values['max-streams'], 1, 100_000)
+  if (values['retention-days'] !== undefined) options.retentionDays = integer('retention-days', values['retention-days'], 0, 36_500)
+  if (values['webhook-concurrency'] !== undefined) options.webhookConcurrency = integer('webhook-concurrency', values['webhook-concurrency'], 1, 64)
+  if (values['webhook-per-minute'] !== undefined) options.webhookPerMinute = integer('webhook-per-minute', values['webhook-per-minute'], 1, 10_000)
   return options
 }
 

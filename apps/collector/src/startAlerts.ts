@@ -1,6 +1,6 @@
 import type { Store } from './createStore'
 import { evaluateAlerts } from './evaluateAlerts'
-import { postWebhook } from './postWebhook'
+import type { WebhookSender } from './createWebhookSender'
 import type { Alert, AlertRules, Clock } from './types'
 
 export interface AlertLoopOptions {
@@ -9,7 +9,8 @@ export interface AlertLoopOptions {
   clock: Clock
   intervalMs: number
   cooldownMs: number
-  webhookUrl?: string
+  /** Where alerts are POSTed, when a webhook is configured. */
+  webhook?: WebhookSender
   /** Hears each stored alert (the stream announces it). */
   onAlert?: (alert: Alert) => void
   log?: (message: string) => void
@@ -24,41 +25,46 @@ export interface AlertLoop {
 
 /**
  * Runs the alert rules every `intervalMs`: each alert is stored, announced, and POSTed to the webhook (its
- * status stored with it). The same rule and key is not raised again within `cooldownMs` (also across
+ * status stored with it; the sender caps concurrency and rate). The same rule and key is not raised again within `cooldownMs` (also across
  * restarts: the last alerts are read back at start).
  *
  * @example
- * const loop = startAlerts({ store, rules: DEFAULT_ALERT_RULES, clock: Date, intervalMs: 5000, cooldownMs: 300_000 })
+ * const loop = startAlerts({ store, rules: DEFAULT_ALERT_RULES, clock: Date, intervalMs: 5000, cooldownMs: 300_000, webhook })
  * await loop.stop()
  */
 export function startAlerts(options: AlertLoopOptions): AlertLoop {
-  const { store, rules, clock, cooldownMs, webhookUrl, onAlert, log } = options
+  const { store, rules, clock, cooldownMs, webhook, onAlert, log } = options
   const lastRaised = new Map<string, number>()
   for (const alert of store.listAlerts(500).reverse()) lastRaised.set(`${alert.rule}|${alert.key}`, alert.ts)
-  const inFlight = new Set<Promise<unknown>>()
   let running: Promise<Alert[]> | undefined
 
   async function run(): Promise<Alert[]> {
     const now = clock.now()
-    const drafts = evaluateAlerts(store, rules, now)
+    const pending = evaluateAlerts(store, rules, now, (rule, error) => log?.(`alert rule ${rule} failed: ${(error as Error).message}`))
     const raised: Alert[] = []
-    for (const draft of drafts) {
+    for (const { afterStore, ...draft } of pending) {
       const key = `${draft.rule}|${draft.key}`
       const last = lastRaised.get(key)
       if (last !== undefined && now - last < cooldownMs) continue
+      let alert: Alert
+      try {
+        alert = store.insertAlert(draft)
+        afterStore?.()
+      } catch (error) {
+        // Not stored: the next run raises it again (a new fingerprint stays unannounced until then).
+        log?.(`alert ${key} could not be stored: ${(error as Error).message}`)
+        continue
+      }
       lastRaised.set(key, now)
-      const alert = store.insertAlert(draft)
       raised.push(alert)
       onAlert?.(alert)
     }
-    if (webhookUrl) {
+    if (webhook) {
       await Promise.all(
         raised.map(async (alert) => {
-          const call = postWebhook(webhookUrl, alert)
-          inFlight.add(call)
-          const result = await call.finally(() => inFlight.delete(call))
+          const result = await webhook.send(alert)
           alert.webhook = result
-          if (result.startsWith('error') || !result.startsWith('2')) log?.(`alert webhook ${webhookUrl}: ${result}`)
+          if (!result.startsWith('2')) log?.(`alert webhook: ${result}`)
           try {
             store.setWebhookResult(alert.id, result)
           } catch {
@@ -87,7 +93,7 @@ export function startAlerts(options: AlertLoopOptions): AlertLoop {
     async stop() {
       clearInterval(timer)
       await running?.catch(() => undefined)
-      await Promise.allSettled([...inFlight])
+      await webhook?.drain()
     },
   }
 }

@@ -4,13 +4,17 @@ import type { CollectorContext } from './context'
 import { createRateLimiter } from './createRateLimiter'
 import { createStore } from './createStore'
 import { createStream } from './createStream'
+import { createWebhookSender } from './createWebhookSender'
 import { DEFAULT_ALERT_RULES } from './evaluateAlerts'
 import { handleRequest } from './handleRequest'
+import { isLoopbackHost } from './isLoopbackHost'
 import { loadBatchValidator } from './loadBatchValidator'
 import { loadDashboard } from './loadDashboard'
 import { openDatabase } from './openDatabase'
 import { sendJson } from './sendJson'
 import { startAlerts } from './startAlerts'
+import { startRetention } from './startRetention'
+import { watchDatabaseFile } from './watchDatabaseFile'
 import type { Collector, CollectorOptions } from './types'
 
 /** Defaults of {@link CollectorOptions}. */
@@ -22,14 +26,22 @@ export const COLLECTOR_DEFAULTS = {
   alertIntervalMs: 5_000,
   alertCooldownMs: 5 * 60_000,
   maxBodyBytes: 1024 * 1024,
+  maxStreams: 100,
+  retentionDays: 7,
+  webhookConcurrency: 4,
+  webhookPerMinute: 30,
 } as const
+
+/** How often retention runs. */
+const RETENTION_INTERVAL_MS = 3_600_000
 
 /** How long shutdown waits for in-flight requests before it cuts their connections. */
 const SHUTDOWN_GRACE_MS = 10_000
 
 /**
- * Starts the reference collector: opens (and migrates) the SQLite file, listens, runs the alert rules.
- * Resolves once it accepts connections. `close()` stops accepting, lets in-flight requests finish, ends the
+ * Starts the reference collector: opens (and migrates) the SQLite file, listens, runs the alert rules and
+ * retention, watches the database file. Resolves once it accepts connections. Refuses to start on an address
+ * other machines can reach without a `readToken`. `close()` stops accepting, lets in-flight requests finish, ends the
  * dashboard streams, waits for webhook calls and closes the database.
  *
  * @example
@@ -40,22 +52,35 @@ const SHUTDOWN_GRACE_MS = 10_000
 export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
   const clock = options.clock ?? Date
   const log = options.log
-  const db = openDatabase(options.dbPath ?? COLLECTOR_DEFAULTS.dbPath)
+  const host = options.host ?? COLLECTOR_DEFAULTS.host
+  const readToken = options.readToken || undefined
+  if (!readToken && !isLoopbackHost(host)) {
+    throw new Error(
+      `host ${host} is reachable from other machines: set a read token (readToken, --read-token or MARCO_COLLECTOR_READ_TOKEN) so the read API, stream and dashboard are not open to anyone`,
+    )
+  }
+  const dbPath = options.dbPath ?? COLLECTOR_DEFAULTS.dbPath
+  const db = openDatabase(dbPath)
   let server: ReturnType<typeof createServer> | undefined
+  const database = watchDatabaseFile(dbPath, log)
   try {
     const store = createStore(db)
-    const stream = createStream(() => clock.now())
+    const stream = createStream(() => clock.now(), options.maxStreams ?? COLLECTOR_DEFAULTS.maxStreams)
     const alertRules = { ...DEFAULT_ALERT_RULES, ...options.alerts }
     const rateLimit = options.rateLimit === undefined ? COLLECTOR_DEFAULTS.rateLimit : options.rateLimit
     const context: CollectorContext = {
       store,
+      database,
       validate: loadBatchValidator(),
       limiter: rateLimit && rateLimit.requests > 0 ? createRateLimiter(rateLimit, clock) : undefined,
       stream,
       clock,
       allowedOrigins: options.allowedOrigins ?? [],
+      allowedHosts: options.allowedHosts ?? [host, 'localhost', '127.0.0.1', '[::1]'],
+      readToken,
       maxBodyBytes: options.maxBodyBytes ?? COLLECTOR_DEFAULTS.maxBodyBytes,
       alertRules,
+      log,
     }
     const dashboard = loadDashboard()
     const inFlight = new Set<Promise<void>>()
@@ -74,7 +99,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     })
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject)
-      server!.listen(options.port ?? COLLECTOR_DEFAULTS.port, options.host ?? COLLECTOR_DEFAULTS.host, () => {
+      server!.listen(options.port ?? COLLECTOR_DEFAULTS.port, host, () => {
         server!.off('error', reject)
         resolve()
       })
@@ -85,19 +110,28 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       clock,
       intervalMs: options.alertIntervalMs ?? COLLECTOR_DEFAULTS.alertIntervalMs,
       cooldownMs: options.alertCooldownMs ?? COLLECTOR_DEFAULTS.alertCooldownMs,
-      webhookUrl: options.webhookUrl,
+      webhook: options.webhookUrl
+        ? createWebhookSender({
+            url: options.webhookUrl,
+            concurrency: options.webhookConcurrency ?? COLLECTOR_DEFAULTS.webhookConcurrency,
+            perMinute: options.webhookPerMinute ?? COLLECTOR_DEFAULTS.webhookPerMinute,
+            clock,
+          })
+        : undefined,
       onAlert: (alert) => stream.send('alert', alert),
       log,
     })
+    const retention = startRetention({ store, clock, days: options.retentionDays ?? COLLECTOR_DEFAULTS.retentionDays, intervalMs: RETENTION_INTERVAL_MS, log })
     const address = server.address() as AddressInfo
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
     const listening = server
     let closed: Promise<void> | undefined
 
     return {
-      url: `http://${host}:${address.port}`,
+      url: `http://${boundHost}:${address.port}`,
       port: address.port,
       checkAlerts: () => alerts.check(),
+      applyRetention: () => retention.run(),
       close: () =>
         (closed ??= (async () => {
           closing = true
@@ -110,11 +144,14 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
           await stopped
           clearTimeout(grace)
           await alerts.stop()
+          await retention.stop()
+          database.stop()
           db.close()
         })()),
     }
   } catch (error) {
     server?.close()
+    database.stop()
     db.close()
     throw error
   }

@@ -1,7 +1,8 @@
 // Helpers shared by the collector's tests (not part of the collector): temp databases, batches, requests.
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { request } from 'node:http'
+import { createServer, request, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -76,5 +77,41 @@ export async function waitFor<T>(check: () => T | undefined | Promise<T | undefi
     if (value !== undefined) return value
     if (Date.now() > end) throw new Error(`waitFor: nothing within ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/**
+ * A second local server that records the webhook calls it receives: their bodies, and how many were open at
+ * once. With `holdMs` each answer waits that long (a slow receiver), so concurrent calls overlap.
+ */
+export async function startWebhookReceiver(options: { status?: number; holdMs?: number } = {}) {
+  const received: { headers: IncomingMessage['headers']; body: any }[] = []
+  let open = 0
+  let maxOpen = 0
+  const server = createServer((req, res) => {
+    open++
+    maxOpen = Math.max(maxOpen, open)
+    let text = ''
+    req.on('data', (chunk) => (text += chunk))
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: JSON.parse(text) })
+      setTimeout(() => {
+        open--
+        res.writeHead(options.status ?? 200).end()
+      }, options.holdMs ?? 0)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    get maxOpen() {
+      return maxOpen
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }

@@ -39,10 +39,28 @@ export interface CollectorOptions {
   alertIntervalMs?: number
   /** The same alert (rule and key) is not raised again within this. Default 5 min. */
   alertCooldownMs?: number
-  /** Largest request body. Default 1 MiB. */
+  /** Largest request body (after gzip inflation too). Default 1 MiB. */
   maxBodyBytes?: number
+  /**
+   * Bearer token for the read API, `/v1/stream` and the dashboard (`Authorization: Bearer …`, or `?token=…`
+   * where a header cannot be set). Required when `host` is not a loopback address; optional on loopback.
+   */
+  readToken?: string
+  /**
+   * Names the `Host` header may carry (without port; `*` for any), against DNS rebinding. Default the bound
+   * host, `localhost`, `127.0.0.1` and `[::1]`.
+   */
+  allowedHosts?: readonly string[]
+  /** Dashboard event streams held at once; more get 503. Default 100. */
+  maxStreams?: number
+  /** Rows older than this many days are deleted (every table), hourly. `0` keeps everything. Default 7. */
+  retentionDays?: number
+  /** Webhook POSTs in flight at once. Default 4. */
+  webhookConcurrency?: number
+  /** Webhook POSTs per minute; alerts past it are stored with `webhook: "skipped: rate limit"`. Default 30. */
+  webhookPerMinute?: number
   clock?: Clock
-  /** Where the collector logs (start, webhook failures). Default none. */
+  /** Where the collector logs (start, webhook failures, storage faults). Default none. */
   log?: (message: string) => void
 }
 
@@ -79,6 +97,8 @@ export interface Collector {
   readonly port: number
   /** Runs the alert rules now (also run every `alertIntervalMs`); resolves with the new alerts once the webhook answered. */
   checkAlerts(): Promise<Alert[]>
+  /** Deletes what is older than `retentionDays` now (also run hourly); resolves with the rows deleted per table. */
+  applyRetention(): Promise<Record<string, number>>
   /** Stops accepting connections, lets in-flight requests finish, ends streams, closes the database. Safe to call twice. */
   close(): Promise<void>
 }

@@ -22,6 +22,9 @@ const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 const VITAL_UNITS = { LCP: 'ms', INP: 'ms', CLS: '', FCP: 'ms', TTFB: 'ms' }
 const REFRESH_MIN_MS = 1000
 const REFRESH_EVERY_MS = 5000
+// The collector's read token, when it has one: opened as /dashboard?token=…, sent as a header to the API
+// and in the URL of the event stream (an EventSource cannot set headers).
+const TOKEN = new URLSearchParams(location.search).get('token') ?? ''
 
 /** @type {any} */
 let last
@@ -367,7 +370,7 @@ async function refresh() {
   pending = undefined
   lastFetch = Date.now()
   try {
-    const response = await fetch('/v1/stats', { cache: 'no-store' })
+    const response = await fetch('/v1/stats', { cache: 'no-store', headers: TOKEN ? { authorization: `Bearer ${TOKEN}` } : {} })
     if (response.ok) render(await response.json())
   } catch {
     // The collector restarted or went away: the stream's reconnect brings the next update.
@@ -382,7 +385,7 @@ function schedule() {
 
 function connect() {
   const status = $('live')
-  const source = new EventSource('/v1/stream')
+  const source = new EventSource(TOKEN ? `/v1/stream?token=${encodeURIComponent(TOKEN)}` : '/v1/stream')
   source.addEventListener('open', () => {
     status.textContent = 'live'
     status.className = 'status on'
