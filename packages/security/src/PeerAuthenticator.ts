@@ -83,7 +83,7 @@ const signedBytes = (s: Omit<PeerStatement, 'sig'>): Uint8Array<ArrayBuffer> =>
 export class PeerAuthenticator {
   readonly peerId: string
   private readonly _options: PeerAuthenticatorOptions
-  private readonly _clock: Clock
+  private readonly _clock: Pick<Clock, 'now'>
   private readonly _subtle: SubtleCrypto
   private readonly _seen = new Map<string, number>()
   private _keys: Promise<CryptoKeyPair> | undefined
@@ -91,7 +91,7 @@ export class PeerAuthenticator {
   constructor(options: PeerAuthenticatorOptions) {
     this.peerId = options.peerId
     this._options = options
-    this._clock = options.clock ?? { now: Date.now, monotonic: Date.now }
+    this._clock = options.clock ?? Date
     this._subtle = options.subtle ?? globalThis.crypto.subtle
   }
 

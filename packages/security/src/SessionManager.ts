@@ -79,7 +79,7 @@ const MAX_TIMER_MS = 2_147_483_647
  */
 export class SessionManager {
   private readonly _options: SessionManagerOptions
-  private readonly _clock: Clock
+  private readonly _clock: Pick<Clock, 'now'>
   private readonly _monitor: Monitor
   private readonly _listeners = new Set<[SessionEventType, (event: SessionEvent) => void]>()
   private _token: string | undefined
@@ -96,7 +96,7 @@ export class SessionManager {
   constructor(options: SessionManagerOptions) {
     this._options = options
     const scope = options.scope ?? globalScope
-    this._clock = options.clock ?? { now: Date.now, monotonic: Date.now }
+    this._clock = options.clock ?? Date
     const monitor = (this._monitor = options.monitor ?? createMonitor({ scope }))
     const name = options.channelName ?? 'marco-session'
     monitor.call(() => {
