@@ -126,7 +126,6 @@ describe('validateMessage', () => {
   })
 
   it('refuses sparse arrays', () => {
-    // eslint-disable-next-line no-sparse-arrays
     const sparse = [1, , 3]
     const result = validateMessage({ type: 'array', items: { type: 'number' } }, sparse)
     expect(result).toMatchObject({ ok: false, errors: ['$[1]: missing (a hole in a sparse array)'] })
