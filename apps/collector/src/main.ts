@@ -18,7 +18,8 @@ if (options.help) {
 }
 try {
   const collector = await startCollector({ ...options, log })
-  log(`listening on ${collector.url} (dashboard ${collector.url}/dashboard, database ${options.dbPath ?? './marco-collector.db'})`)
+  const dashboard = `${collector.url}/dashboard${options.readToken ? '?token=<read token>' : ''}`
+  log(`listening on ${collector.url} (dashboard ${dashboard}, database ${options.dbPath ?? './marco-collector.db'})`)
   onShutdownSignals(() => collector.close(), process, log)
 } catch (error) {
   console.error(`[collector] could not start: ${(error as Error).message}`)

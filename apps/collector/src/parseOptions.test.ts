@@ -25,6 +25,15 @@ describe('parseOptions', () => {
     expect(parseOptions(['--alert-error-rate', '0', '--alert-inp', '300', '--alert-new-fingerprint', 'false']).alerts).toEqual({ errorRatePerMinute: false, inpMs: 300, newFingerprint: false })
   })
 
+  it('reads the read token, allowed hosts, stream cap, retention and webhook limits', () => {
+    const options = parseOptions(['--allowed-hosts', 'marco.example, collector', '--max-streams', '20', '--retention-days', '0', '--webhook-concurrency', '2', '--webhook-per-minute=10'], {
+      MARCO_COLLECTOR_READ_TOKEN: 'a-long-enough-read-token',
+    })
+    expect(options).toEqual({ readToken: 'a-long-enough-read-token', allowedHosts: ['marco.example', 'collector'], maxStreams: 20, retentionDays: 0, webhookConcurrency: 2, webhookPerMinute: 10 })
+    expect(() => parseOptions(['--read-token', 'short'])).toThrow(/--read-token must be at least 16 characters/)
+    expect(() => parseOptions(['--retention-days', '1.5'])).toThrow(/--retention-days must be an integer/)
+  })
+
   it('names the flag and the fix for a mistake', () => {
     expect(() => parseOptions(['--prot', '1'])).toThrow('unknown option --prot; see --help')
     expect(() => parseOptions(['--port', 'http'])).toThrow('--port must be an integer from 0 to 65535, got http')
