@@ -87,7 +87,7 @@ describe('EventQueue in Chromium', () => {
       await next.goto(collector.origin)
       const pushed = Number(await next.evaluate(() => localStorage.getItem('pushed')))
       const expected = Array.from({ length: pushed }, (_, n) => `burst-${String(n).padStart(6, '0')}`)
-      await vi.waitFor(() => expect(new Set(collector.storedIds).size).toBe(pushed), { timeout: 20_000, interval: 200 })
+      await vi.waitFor(() => expect(new Set(collector.storedIds).size).toBe(pushed), { timeout: 30_000, interval: 200 })
       expect([...new Set(collector.storedIds)].sort()).toEqual(expected)
       expect(collector.requests.every((request) => request.status === 200)).toBe(true)
       console.info(`[marco] closed mid-burst: ${pushed} pushed, ${new Set(collector.storedIds).size} delivered, ${collector.storedIds.length - new Set(collector.storedIds).size} resent after the close`)

@@ -433,7 +433,7 @@ export class EventQueue implements EventSink {
     }
     this._unsaved.clear()
     const unwanted = this._unwanted.splice(0)
-    void this._chain(async (store) => {
+    const write = async (store: EventStore): Promise<void> => {
       try {
         await store.write(records, unwanted)
       } catch (error) {
@@ -443,7 +443,13 @@ export class EventQueue implements EventSink {
         this._unsaved.clear()
         this._warn('IndexedDB full: memory only', error)
       }
-    })
+    }
+    // IndexedDB runs readwrite transactions on one store in the order they were created, so once the store
+    // is open the write starts now, not after the writes before it have answered: a page being hidden or
+    // closed gives no later task to start it in.
+    const store = this._store
+    if (store) this._io = Promise.all([this._io, write(store)])
+    else void this._chain(write)
   }
 
   private _schedulePersist(): void {

@@ -74,6 +74,9 @@ export async function openEventStore(scope: GlobalScope, name: string, blockedTi
       const store = tx.objectStore(EVENTS)
       for (const record of records) store.put(record)
       for (const id of deleteIds) store.delete(id)
+      // Commit now rather than when the requests have answered: written from a `pagehide` handler, the
+      // transaction must not wait on a page that is going away (IndexedDB 3.0, `IDBTransaction.commit()`).
+      tx.commit?.()
       return done(tx)
     },
     async claim(owner, isLive) {

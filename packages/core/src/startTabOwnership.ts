@@ -1,4 +1,11 @@
-import { createMonitor, type Monitor, type Teardown } from './monitor'
+import { createMonitor, startTimeout, type Monitor, type Teardown } from './monitor'
+
+/**
+ * A queue that is gone may have had a last write on its way when its lock was released (a renderer that
+ * crashed or closed mid-write, whose transaction reaches the database after the lock's release): its events
+ * are claimed again these many milliseconds later, to take what landed late.
+ */
+const RECLAIM_DELAYS_MS = [1_000, 5_000]
 
 export interface TabOwnershipOptions {
   /** The Web Locks of the scope (`navigator.locks`). */
@@ -64,6 +71,7 @@ export async function startTabOwnership(options: TabOwnershipOptions): Promise<T
       .request(lockName(other), { signal }, () => {
         watched.delete(other)
         void claim()
+        for (const delay of RECLAIM_DELAYS_MS) startTimeout(monitor, () => signal.aborted || void claim(), delay)
       })
       .catch((error: unknown) => signal.aborted || monitor.report(error))
   }
