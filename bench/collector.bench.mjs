@@ -3,7 +3,7 @@
 // (as in production), with a fresh temp SQLite file; this process is the load: keep-alive HTTP clients on
 // 127.0.0.1 posting prebuilt 100-event batches. Numbers only, no assertions.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { availableParallelism, tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
@@ -54,7 +54,68 @@ printTable({
     'p50/p99/max: request latency seen by the clients. Load generator and collector share the machine’s cores.',
   ],
 })
+progress('hostile batches: 16 × 330,000 empty events in parallel, /healthz polled')
+const hostile = await measureHostile()
+printTable({
+  title: 'Hostile load — 16 parallel ~990 KB batches of 330,000 empty events each, while /healthz is polled back to back',
+  columns: ['run', 'hostile requests', 'answers', 'all hostile answered in ms', 'healthz polls', 'healthz p50 ms', 'healthz max ms', 'collector RSS MiB after'],
+  rows: [['16 hostile batches', hostile.requests, hostile.statuses, hostile.allMs, hostile.polls, hostile.healthP50, hostile.healthMax, hostile.rssMiB]],
+  notes: [
+    'Each hostile batch is refused before schema validation (413 too_many_events: at most 1,000 events per batch), so validation work per request is bounded.',
+    'healthz: latency of each /healthz answer (a real SQLite write probe) while the 16 requests are in flight.',
+  ],
+})
 console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`)
+
+async function measureHostile() {
+  const dir = mkdtempSync(join(tmpdir(), 'marco-collector-bench-'))
+  const server = await startServer(join(dir, 'collector.db'))
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 })
+  try {
+    const body = JSON.stringify({ v: 1, sentAt: 0, sdk: { name: '@marco/core', version: '0.1.0' }, dropped: [], events: Array.from({ length: 330_000 }, () => ({})) })
+    const health = []
+    let done = false
+    const polling = (async () => {
+      while (!done) {
+        const s = performance.now()
+        await get(`${server.url}/healthz`, agent)
+        health.push(performance.now() - s)
+      }
+    })()
+    const t0 = performance.now()
+    const statuses = await Promise.all(Array.from({ length: 16 }, () => post(server.url, agent, body)))
+    const allMs = performance.now() - t0
+    done = true
+    await polling
+    const rss = await get(`${server.url}/healthz`, agent).then(() => server.rssMiB())
+    const counts = {}
+    for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1
+    return {
+      requests: statuses.length,
+      statuses: Object.entries(counts).map(([status, n]) => `${n}× ${status}`).join(', '),
+      allMs,
+      polls: health.length,
+      healthP50: median(health),
+      healthMax: health.reduce((max, ms) => Math.max(max, ms), 0),
+      rssMiB: rss,
+    }
+  } finally {
+    agent.destroy()
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function get(url, agent) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
 
 async function measure({ label, clients, kind }) {
   const dir = mkdtempSync(join(tmpdir(), 'marco-collector-bench-'))
@@ -139,9 +200,19 @@ function startServer(dbPath) {
     child.stdout.on('data', (chunk) => {
       out += chunk
       const match = /listening on (http:\/\/\S+)/.exec(out)
-      if (match) resolve({ url: match[1], stop })
+      if (match) resolve({ url: match[1], stop, rssMiB: () => rssMiB(child.pid) })
     })
   })
+}
+
+/** Resident memory of a process, from /proc (Linux), MiB; null elsewhere. */
+function rssMiB(pid) {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1])
+    return kb / 1024
+  } catch {
+    return null
+  }
 }
 
 function post(url, agent, body) {

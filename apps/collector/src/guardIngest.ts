@@ -7,8 +7,10 @@ import { sendJson } from './sendJson'
 
 /**
  * The checks every ingest endpoint runs before it looks at the data: the method, the browser origin, the
- * client's rate, the content type, the body size, the encoding, and that the body is JSON. Answers the request
- * itself (405, 403, 429, 415, 413, 400) and resolves to `undefined` when one fails; otherwise to the parsed body.
+ * client's rate, the content type, the body size, the encoding, the endpoint's own `precheck` of the text (run
+ * before parsing: a cheap refusal of what would be costly to parse), and that the body is JSON. Answers the
+ * request itself (405, 403, 429, 415, 413, 400) and resolves to `undefined` when one fails; otherwise to the
+ * parsed body.
  *
  * A gzip body is named by `?encoding=gzip` in the URL (what the SDK sends: a header would cost a CORS
  * preflight) or by `Content-Encoding: gzip`. It is inflated with the same limit as a plain body, so a gzip
@@ -24,6 +26,7 @@ export async function guardIngest(
   res: ServerResponse,
   context: CollectorContext,
   contentTypes: readonly string[],
+  precheck?: (text: string) => { status: number; body: Record<string, unknown> } | undefined,
 ): Promise<{ body: unknown } | undefined> {
   if (req.method !== 'POST') {
     sendJson(res, 405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use POST` }, { allow: 'POST, OPTIONS' })
@@ -63,6 +66,11 @@ export async function guardIngest(
     } else if (!res.headersSent) {
       sendJson(res, 400, { error: 'bad_request', message: String((error as Error).message) })
     }
+    return undefined
+  }
+  const refusal = precheck?.(text)
+  if (refusal) {
+    sendJson(res, refusal.status, refusal.body)
     return undefined
   }
   try {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { WireBatch } from '@marco/core'
 import type { CollectorContext } from './context'
+import { countBatchEvents } from './countBatchEvents'
 import { findTooDeep } from './findTooDeep'
 import { guardIngest } from './guardIngest'
 import { sendJson } from './sendJson'
@@ -23,7 +24,7 @@ const BATCH_CONTENT_TYPES = ['text/plain', 'application/json']
 
 /**
  * `POST /v1/batch`: one SDK batch. A batch is stored whole or not at all. Before the schema is checked, the
- * number of events (413 past `MAX_EVENTS_PER_BATCH`) and the nesting depth (400 past `MAX_PAYLOAD_DEPTH`
+ * number of events (413 past `MAX_EVENTS_PER_BATCH`, counted in the text before parsing) and the nesting depth (400 past `MAX_PAYLOAD_DEPTH`
  * levels in a payload) are; then the schema (400, stopping at the first problem, naming the event). A valid
  * batch is stored in one transaction, each id once (a retry stores nothing new), and answered
  * `{ accepted, stored, duplicates }`. When the store cannot write, 503 with `Retry-After`.
@@ -33,7 +34,7 @@ const BATCH_CONTENT_TYPES = ['text/plain', 'application/json']
  * await handleBatch(req, res, context)
  */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, context: CollectorContext): Promise<void> {
-  const parsed = await guardIngest(req, res, context, BATCH_CONTENT_TYPES)
+  const parsed = await guardIngest(req, res, context, BATCH_CONTENT_TYPES, refuseManyEvents)
   if (parsed === undefined) return
   const body = parsed.body
   const record = body && typeof body === 'object' && !Array.isArray(body) ? (body as { v?: unknown; events?: unknown }) : {}
@@ -46,13 +47,7 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
       supported: [SUPPORTED_WIRE_VERSION],
     })
   }
-  if (Array.isArray(record.events) && record.events.length > MAX_EVENTS_PER_BATCH) {
-    return sendJson(res, 413, {
-      error: 'too_many_events',
-      message: `the batch has ${record.events.length} events; this collector takes at most ${MAX_EVENTS_PER_BATCH} per batch`,
-      limit: MAX_EVENTS_PER_BATCH,
-    })
-  }
+  if (Array.isArray(record.events) && record.events.length > MAX_EVENTS_PER_BATCH) return sendJson(res, 413, tooManyEvents())
   // Payloads sit at level 4 of the body (batch → events → event → payload).
   const deep = findTooDeep(body, MAX_PAYLOAD_DEPTH + 3)
   if (deep !== undefined) {
@@ -80,6 +75,21 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
   if (result === undefined) return
   sendJson(res, 200, { accepted: batch.events.length, stored: result.stored, duplicates: result.duplicates })
   if (result.stored || batch.dropped.length) context.stream.changed(result.stored)
+}
+
+/** Refuses a body with too many events from its text, before it is parsed into objects at all. */
+function refuseManyEvents(text: string) {
+  const count = countBatchEvents(text, MAX_EVENTS_PER_BATCH)
+  if (count === undefined || count <= MAX_EVENTS_PER_BATCH) return undefined
+  return { status: 413, body: tooManyEvents() }
+}
+
+function tooManyEvents() {
+  return {
+    error: 'too_many_events',
+    message: `the batch has more than ${MAX_EVENTS_PER_BATCH} events; this collector takes at most ${MAX_EVENTS_PER_BATCH} per batch (the SDK sends at most 100)`,
+    limit: MAX_EVENTS_PER_BATCH,
+  }
 }
 
 /** The events (index, and id when it is a string) that the problem paths point into. */

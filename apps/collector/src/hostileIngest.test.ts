@@ -47,11 +47,18 @@ describe('collector: hostile batches', () => {
     for (const answer of answers) {
       expect(answer.status).toBe(413)
       expect(answer.body).toMatchObject({ error: 'too_many_events', limit: MAX_EVENTS_PER_BATCH })
-      expect(answer.body.message).toContain('330000 events')
+      expect(answer.body.message).toContain(`more than ${MAX_EVENTS_PER_BATCH} events`)
     }
     expect(health.length).toBeGreaterThan(0)
     expect(health.every((status) => status === 200)).toBe(true)
     expect(await storedIds()).toEqual([])
+  })
+
+  it('refuses too many events also when the events key is spelled with an escape', async () => {
+    const text = JSON.stringify(batch(Array.from({ length: MAX_EVENTS_PER_BATCH + 1 }, () => event()))).replace('"events"', '"\\u0065vents"')
+    const response = await post(`${collector.url}/v1/batch`, text)
+    expect(response.status).toBe(413)
+    expect(await response.json()).toMatchObject({ error: 'too_many_events' })
   })
 
   it('stores a batch of exactly the event limit', async () => {
