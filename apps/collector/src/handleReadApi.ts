@@ -7,13 +7,14 @@ const EVENTS_QUERY = {
   type: { text: 200 },
   category: { text: 50 },
   sessionId: { text: 64 },
-  limit: { integer: [1, 1_000], default: 100 },
+  limit: { integer: [1, Number.MAX_SAFE_INTEGER], default: 100, cap: 1_000 },
 } as const
-const ALERTS_QUERY = { limit: { integer: [1, 1_000], default: 50 } } as const
+const ALERTS_QUERY = { limit: { integer: [1, Number.MAX_SAFE_INTEGER], default: 50, cap: 1_000 } } as const
 
 /**
- * The JSON read API: `GET /v1/events` (`type`, `category`, `sessionId`, `limit` 1–1000), `/v1/stats` (what the
- * dashboard draws) and `/v1/alerts` (`limit` 1–1000). A malformed parameter is a 400 naming it. Returns false
+ * The JSON read API: `GET /v1/events` (`type`, `category`, `sessionId`, `limit`), `/v1/stats` (what the
+ * dashboard draws) and `/v1/alerts` (`limit`). `limit` is an integer ≥ 1, lowered to 1,000. A malformed
+ * parameter is a 400 naming it. Returns false
  * for any other path.
  *
  * @example
