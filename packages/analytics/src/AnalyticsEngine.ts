@@ -178,7 +178,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   track<K extends keyof C & string>(name: K, properties?: C[K]): void {
     if (!this._live('track', [name, properties])) return
     if (typeof name != 'string' || !name || name.length > MAX_NAME_LENGTH) return this._reject('invalid_name')
-    this._push('track', { name, properties: this._properties(properties) })
+    this._push('track', { name: this._scrubber.string(name), properties: this._properties(properties) })
   }
 
   /** A page view (also recorded automatically at start and on SPA navigation). */
@@ -193,10 +193,10 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
       // not a URL: leave the path out
     }
     this._push('page', {
-      name: typeof name == 'string' ? name.slice(0, MAX_NAME_LENGTH) : undefined,
+      name: typeof name == 'string' ? this._scrubber.string(name.slice(0, MAX_NAME_LENGTH)) : undefined,
       url: this._scrubber.url(href),
       path: this._scrubber.string(path),
-      title: document?.title?.slice(0, MAX_NAME_LENGTH),
+      title: document?.title ? this._scrubber.string(document.title.slice(0, MAX_NAME_LENGTH)) : undefined,
       referrer: document?.referrer ? this._scrubber.url(document.referrer) : undefined,
       properties: this._properties(properties),
     })
@@ -206,7 +206,10 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   identify(userId: string, traits?: Record<string, unknown>): void {
     if (!this._live('identify', [userId, traits])) return
     if (typeof userId != 'string' || !userId || userId.length > MAX_NAME_LENGTH) return this._reject('invalid_user_id')
-    this._state!.uid = userId
+    // The id rides on every later event and in storage: one that is personal data (an email) goes filtered.
+    const uid = this._scrubber.string(userId)
+    if (uid !== userId) this._warn('identify() got a user id with personal data in it (an email?): pass an opaque id')
+    this._state!.uid = uid
     this._save(true)
     this._push('identify', { traits: this._properties(traits) })
   }

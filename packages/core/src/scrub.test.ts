@@ -350,7 +350,7 @@ describe('createScrubber', () => {
     it('treats ? and ; as parameter separators too, so nothing hides behind them', () => {
       expect(scrubber.url('https://x.io/#=?password=p&a=1')).toBe(`https://x.io/#=?password=${F}&a=1`)
       expect(scrubber.url('/x?a=b?token=t')).toBe(`/x?a=b?token=${F}`)
-      expect(scrubber.url('/x;jsessionid=1?a=1;auth_key=k')).toBe(`/x;jsessionid=1?a=1;auth_key=${F}`)
+      expect(scrubber.url('/x;jsessionid=1?a=1;auth_key=k')).toBe(`/x;jsessionid=${F}?a=1;auth_key=${F}`)
     })
 
     it('matches encoded and differently-cased parameter names', () => {
@@ -644,5 +644,42 @@ describe('createScrubber', () => {
         ),
       )
     })
+  })
+})
+
+describe('createScrubber: the leaks of the adversarial review', () => {
+  const scrubber = createScrubber()
+  // Each case: where the secret hides, and the secret itself, which must not survive `string`.
+  const cases: [string, string][] = [
+    ['URL-encoded email in a query', 'GET /share?to=jane.doe%40example.com failed'],
+    ['URL-encoded email in a path', 'https://app.example/users/jane.doe%40example.com/board'],
+    ['internationalised email', 'mail jörg.müller@bücher.example please'],
+    ['secret-named parameter in text', 'fetch https://api.example/v1?access_token=opaque-9f8e7d&page=2'],
+    ['bare token parameter', 'retry with token=AbCdEf123456'],
+    ['server session in a path', 'https://shop.example/cart;jsessionid=1A2B3C4D5E6F'],
+    ['PHP session parameter', 'see https://x.example/?PHPSESSID=deadbeefcafe'],
+    ['card with dots', 'paid with 4111.1111.1111.1111 today'],
+    ['bearer with a colon', 'authorization bearer:abcDEF123456xyz'],
+    ['JWT glued on with an underscore', 'cache key token_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-nature_1'],
+  ]
+  const secrets = ['jane.doe%40example.com', 'jörg.müller@bücher.example', 'opaque-9f8e7d', 'AbCdEf123456', '1A2B3C4D5E6F', 'deadbeefcafe', '4111.1111.1111.1111', 'abcDEF123456xyz', 'eyJhbGciOiJIUzI1NiJ9']
+
+  it.each(cases)('removes a %s', (_, text) => {
+    const scrubbed = scrubber.string(text)
+    for (const secret of secrets) expect(scrubbed).not.toContain(secret)
+    expect(scrubbed).toContain(F)
+  })
+
+  it('keeps what is not personal around them', () => {
+    expect(scrubber.string('width=200 height=100 v1.2.3 at 12:30:45')).toBe('width=200 height=100 v1.2.3 at 12:30:45')
+    expect(scrubber.string('fetch https://api.example/v1?access_token=x&page=2')).toBe(`fetch https://api.example/v1?access_token=${F}&page=2`)
+    expect(scrubber.string('file.min.js and my_eyJ.txt stay')).toBe('file.min.js and my_eyJ.txt stay')
+  })
+
+  it('stays linear on hostile runs of the new patterns (the test time-out is the check)', () => {
+    for (const unit of ['_eyJ', 'a%40', 'a=', 'token=', 'ü.', '4.1']) {
+      const text = unit.repeat(250_000)
+      expect(typeof scrubber.string(text)).toBe('string')
+    }
   })
 })

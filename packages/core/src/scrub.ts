@@ -11,7 +11,10 @@ export interface ScrubOptions {
   allowKeys?: readonly string[]
   /** Extra value patterns (global RegExps) whose matches are replaced. A pattern without the `g` flag gets it. */
   patterns?: readonly RegExp[]
-  /** Turn off the default value patterns, one by one: 'email' | 'bearer' | 'jwt' | 'card' | 'ipv4' | 'ipv6'. */
+  /**
+   * Turn off the default value patterns, one by one: 'param' (secret-named `name=value` in text) | 'email' |
+   * 'bearer' | 'jwt' | 'card' | 'ipv4' | 'ipv6'.
+   */
   disable?: readonly string[]
   /** Replacement text, default '[Filtered]'. */
   replacement?: string
@@ -82,6 +85,9 @@ export const DEFAULT_DENY_KEYS: readonly string[] = [
   'cardnumber',
   'cvv',
   'iban',
+  // Server session cookies that travel in URLs (`;jsessionid=`, `PHPSESSID=`): secrets, unlike the SDK's `sessionId`.
+  'jsessionid',
+  'sessid',
 ]
 
 /**
@@ -124,7 +130,7 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
   // A run of digit groups ("4111 1111 1111 1111 12") may hold a card between other numbers, so every window
   // of whole groups is tried, longest first from each group. Marking instead of splicing keeps it linear.
   const redactCards = (run: string): string => {
-    const parts = run.split(/([ -])/)
+    const parts = run.split(/([ .-])/)
     for (let i = 0; i < parts.length; i += 2) {
       // Issuer ranges 2–6 (Mastercard, Amex, Visa, Discover, …) only: that keeps 13-digit millisecond
       // timestamps, which start with 1 until 2033, from being taken for cards one time in ten.
@@ -162,10 +168,28 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
   const ipv4 = '\\d{1,3}(?:\\.\\d{1,3}){3}'
   // Group 1 is kept as it was (the boundary, or the word Bearer); group 2 is replaced, or handed to the check.
   const rules: Record<string, [RegExp, ((candidate: string) => string)?]> = {
-    bearer: [/(\bbearer\s+)([\w.~+/-]+=*)/gi],
+    // `name=value` in free text (an error message quoting a URL, a title): a secret-named parameter's value.
+    param: [
+      /(^|[?&;#\s])([\w.-]+=[^\s&;#?'"]+)/g,
+      (candidate) => {
+        const at = candidate.indexOf('=') + 1
+        return isDenied(candidate.slice(0, at - 1)) ? candidate.slice(0, at) + replacement : candidate
+      },
+    ],
+    bearer: [/(\bbearer[\s:=]+)([\w.~+/-]+=*)/gi],
     jwt: [/(^|[^\w-])(eyJ[\w-]*\.[\w-]+\.[\w-]*)/g],
-    email: [/(^|[^\w.%+-])([\w.%+-]+@[\w-]+(\.[\w-]+)+)/g],
-    card: [/()(\d([ -]?\d){12,})/g, redactCards],
+    // A token glued on with an underscore (`token_eyJ…`): each dotted three-part run is found once, from its
+    // start, and its first part searched for `_eyJ` — one pass, where a regex starting at every `_` would not be.
+    glued: [
+      /(^|[^\w-])([\w-]+\.[\w-]+\.[\w-]*)/g,
+      (candidate) => {
+        const at = candidate.slice(0, candidate.indexOf('.')).indexOf('_eyJ') + 1
+        return at ? candidate.slice(0, at) + replacement : candidate
+      },
+    ],
+    // Internationalised addresses (`jörg@bücher.de`) and URL-encoded ones (`jane.doe%40example.com`) too.
+    email: [/(^|[^\p{L}\p{N}_.%+-])([\p{L}\p{N}_.%+-]+(?:@|%40)[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)+)/gu],
+    card: [/()(\d(?:[ .-]?\d){12,})/g, redactCards],
     ipv6: [
       RegExp(`(^|[^\\w:.])(?=:*[\\da-f])((?:[\\da-f]{0,4}:){2,8}(?:${ipv4}|[\\da-f]{1,4})?)(?!:|\\.?\\w)`, 'gi'),
       (candidate) => (isIpv6(candidate) ? replacement : candidate),
@@ -177,8 +201,10 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
   }
   const active = Object.entries(rules).filter(([name]) => !disable.includes(name))
   const custom = (options.patterns || []).map((pattern) => RegExp(pattern, pattern.flags.replace('g', '') + 'g'))
-  const scrubString = (text: string): string => {
-    for (const [, [pattern, check]] of active) {
+  // `url()` judges its parameters itself (decoded too), so its final pass skips the `param` rule.
+  const scrubString = (text: string, inUrl?: boolean): string => {
+    for (const [name, [pattern, check]] of active) {
+      if (inUrl && name == 'param') continue
       text = text.replace(pattern, (_, keep: string, candidate: string) => keep + (check ? check(candidate) : replacement))
     }
     for (const pattern of custom) text = text.replace(pattern, () => replacement)
@@ -224,6 +250,7 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
                     : value
                 }`,
             ),
+          true,
         ),
       ),
   }

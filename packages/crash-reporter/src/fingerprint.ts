@@ -12,6 +12,8 @@ export function fingerprint(entry: ExceptionEntry): string {
   return [
     entry.type,
     entry.message.slice(0, 300).replace(/0x[\da-f]+|\d+/gi, '#'),
-    ...(inApp.length ? inApp : entry.frames).slice(0, 3).map((frame) => `${frame.function}@${frame.file}:${frame.line ?? frame.functionIndex}`),
+    // The file without its query or fragment: a cache-busting parameter is not another error, and a token or
+    // email in a frame URL must not reach the fingerprint, which is sent and stored as an alert key.
+    ...(inApp.length ? inApp : entry.frames).slice(0, 3).map((frame) => `${frame.function}@${frame.file.replace(/[?#].*/, '')}:${frame.line ?? frame.functionIndex}`),
   ].join('|')
 }
