@@ -37,6 +37,7 @@ function setUp(sdk, tag) {
 }
 
 let sdkInstance = setUp('none', 'none')
+let loop = { running: false, frames: 0, calls: 0, lastFrameAt: 0 }
 
 /** Adds an 800×600 canvas; the returned function draws `shapes` rectangles (the app's own work per frame). */
 function drawer(shapes) {
@@ -61,33 +62,30 @@ globalThis.bench = {
     await new Promise((resolve) => setTimeout(resolve, 300))
   },
   /**
-   * Frames for `seconds` after `warmUpSeconds`, calling track() `rate` times a second: each frame makes the
-   * calls that are due by its timestamp, so the rate holds whatever the frame rate. Returns the mean frame
-   * time of the measured part (its wall time ÷ its frames), i.e. what the SDK's synchronous and deferred
-   * work together did to the frame rate.
+   * Starts the frame loop: each frame draws the canvas, then makes the track() calls that are due by its
+   * timestamp (`rate` a second), so the rate holds whatever the frame rate. Runs until `stop()`.
    */
-  frames({ rate, seconds, warmUpSeconds, shapes }) {
+  start({ rate, shapes }) {
     const draw = drawer(shapes)
-    return new Promise((resolve) => {
-      let start
-      let measuredFrom = 0
-      let frames = 0
-      let calls = 0
-      const frame = (now) => {
-        start ??= now
-        draw(now)
-        const due = Math.floor(((now - start) / 1000) * rate)
-        for (; calls < due; calls++) sdkInstance.track(calls, calls % 800, calls % 600)
-        const elapsed = (now - start) / 1000
-        if (elapsed >= warmUpSeconds) {
-          if (!measuredFrom) measuredFrom = now
-          else frames++
-        }
-        if (elapsed < warmUpSeconds + seconds) requestAnimationFrame(frame)
-        else resolve({ frames, meanFrameMs: (now - measuredFrom) / frames, calls })
-      }
+    const state = (loop = { running: true, frames: 0, calls: 0, lastFrameAt: 0 })
+    let first
+    const frame = (now) => {
+      if (!state.running) return
+      first ??= now
+      draw(now)
+      const due = Math.floor(((now - first) / 1000) * rate)
+      for (; state.calls < due; state.calls++) sdkInstance.track(state.calls, state.calls % 800, state.calls % 600)
+      state.frames++
+      state.lastFrameAt = now
       requestAnimationFrame(frame)
-    })
+    }
+    requestAnimationFrame(frame)
+  },
+  /** Frames and calls so far, and the timestamp of the last frame: two samples give the mean frame time between them. */
+  sample: () => ({ frames: loop.frames, calls: loop.calls, lastFrameAt: loop.lastFrameAt }),
+  stop() {
+    loop.running = false
+    return globalThis.bench.sample()
   },
   /** `count` track() calls in one go, numbered from `from`. */
   calls({ from = 0, count }) {
