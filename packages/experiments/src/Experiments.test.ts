@@ -145,7 +145,8 @@ describe('Experiments', () => {
       const localStorage = createMemoryStorage()
       const scope = { ...createFakeScope({ localStorage }), fetch: globalThis.fetch.bind(globalThis) }
       const id = idFor(smoothing, 'on')
-      const page = () => new Experiments({ experiments: [smoothing, renderer], id: () => id, definitionsUrl: url })
+      // Typed as the fetched definitions are: any key, a string or undefined.
+      const page = () => new Experiments<readonly ExperimentDefinition[]>({ experiments: [smoothing, renderer], id: () => id, definitionsUrl: url })
 
       const pending = createFakeContext({ scope })
       const first = page()
@@ -155,9 +156,9 @@ describe('Experiments', () => {
       await expect.poll(() => localStorage.getItem('marco_experiments')).not.toBeNull()
       expect(requests).toHaveLength(1)
       expect(first.variant('smoothing')).toBe('on') // this page keeps its definitions
-      expect((first as Experiments).variant('toolbar')).toBeUndefined()
+      expect(first.variant('toolbar')).toBeUndefined()
 
-      const next = page() as Experiments
+      const next = page()
       next.setup(createFakeContext({ scope, consent: GRANTED }))
       expect(next.variant('toolbar')).toBe('right')
       expect(next.variant('smoothing')).toBe('off') // the fetched weights
