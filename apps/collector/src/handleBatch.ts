@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { WireBatch } from '@marco/core'
 import type { CollectorContext } from './context'
-import { countBatchEvents } from './countBatchEvents'
 import { findTooDeep } from './findTooDeep'
 import { guardIngest } from './guardIngest'
+import { scanBatchText, type BatchTextScan } from './scanBatchText'
 import { sendJson } from './sendJson'
 import { writeOrRefuse } from './writeOrRefuse'
 
@@ -34,7 +34,11 @@ const BATCH_CONTENT_TYPES = ['text/plain', 'application/json']
  * await handleBatch(req, res, context)
  */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, context: CollectorContext): Promise<void> {
-  const parsed = await guardIngest(req, res, context, BATCH_CONTENT_TYPES, refuseManyEvents)
+  let scan: BatchTextScan | undefined
+  const parsed = await guardIngest(req, res, context, BATCH_CONTENT_TYPES, (text) => {
+    scan = scanBatchText(text, MAX_EVENTS_PER_BATCH)
+    return scan.events !== undefined && scan.events > MAX_EVENTS_PER_BATCH ? { status: 413, body: tooManyEvents() } : undefined
+  })
   if (parsed === undefined) return
   const body = parsed.body
   const record = body && typeof body === 'object' && !Array.isArray(body) ? (body as { v?: unknown; events?: unknown }) : {}
@@ -48,8 +52,9 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
     })
   }
   if (Array.isArray(record.events) && record.events.length > MAX_EVENTS_PER_BATCH) return sendJson(res, 413, tooManyEvents())
-  // Payloads sit at level 4 of the body (batch → events → event → payload).
-  const deep = findTooDeep(body, MAX_PAYLOAD_DEPTH + 3)
+  // Payloads sit at level 4 of the body (batch → events → event → payload). The text scan measured the depth;
+  // only a body past the limit is walked, to name where.
+  const deep = scan && scan.depth <= MAX_PAYLOAD_DEPTH + 3 ? undefined : findTooDeep(body, MAX_PAYLOAD_DEPTH + 3)
   if (deep !== undefined) {
     return sendJson(res, 400, {
       error: 'too_deep',
@@ -75,13 +80,6 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
   if (result === undefined) return
   sendJson(res, 200, { accepted: batch.events.length, stored: result.stored, duplicates: result.duplicates })
   if (result.stored || batch.dropped.length) context.stream.changed(result.stored)
-}
-
-/** Refuses a body with too many events from its text, before it is parsed into objects at all. */
-function refuseManyEvents(text: string) {
-  const count = countBatchEvents(text, MAX_EVENTS_PER_BATCH)
-  if (count === undefined || count <= MAX_EVENTS_PER_BATCH) return undefined
-  return { status: 413, body: tooManyEvents() }
 }
 
 function tooManyEvents() {
