@@ -5,7 +5,7 @@
 // growth for 10,000 calls, wire bytes per event, and exactly-once delivery. Numbers only, no assertions.
 //
 //   pnpm run build && pnpm run bench frame          5 runs of 1 + 4 s per row and rate (~5 minutes on 2 busy cores)
-//   node bench/frame.bench.mjs --quick              3 runs of 2 s (~2 minutes)
+//   node bench/frame.bench.mjs --quick              3 runs of 1 + 2 s (~2 minutes); or BENCH_QUICK=1 pnpm run bench frame
 //   options: --runs=N --seconds=S --rates=60,1000 --sdks=marco,marco-memory,datadog --no-heap
 import { readFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
@@ -16,7 +16,8 @@ import { usedHeap } from './lib/heap.mjs'
 import { median } from './lib/stats.mjs'
 import { formatNumber, printTable } from './lib/table.mjs'
 
-const quick = process.argv.includes('--quick')
+// `pnpm run bench` passes no flags through: BENCH_QUICK=1 is the same as --quick.
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1'
 const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3)
 const RUNS = Number(option('runs') ?? (quick ? 3 : 5))
 const SECONDS = Number(option('seconds') ?? (quick ? 2 : 4))

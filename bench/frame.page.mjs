@@ -10,7 +10,7 @@ import { createMarcoClient } from '@marco/runtime'
 function setUp(sdk, tag) {
   const base = `${location.origin}/in/${encodeURIComponent(tag)}`
   if (sdk === 'marco' || sdk === 'marco-memory') {
-    const analytics = new AnalyticsEngine({ autoPageViews: false })
+    const analytics = new AnalyticsEngine()
     const client = createMarcoClient({
       endpoint: `${base}/v1/batch`,
       features: [analytics],
