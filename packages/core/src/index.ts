@@ -1,4 +1,4 @@
-export { globalScope, supportsStorage, supportsBeacon, supportsWebLocks, supportsIndexedDB, supportsCrypto } from './scope'
+export { globalScope, supportsStorage } from './scope'
 export type { GlobalScope } from './scope'
 export { createClock } from './clock'
 export type { Clock } from './clock'
