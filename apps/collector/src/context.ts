@@ -1,3 +1,4 @@
+import type { ExperimentsService } from './experiments/createExperimentsService'
 import type { BatchValidator } from './loadBatchValidator'
 import type { RateLimiter } from './createRateLimiter'
 import type { Store } from './createStore'
@@ -23,4 +24,6 @@ export interface CollectorContext {
   /** The alert rules in force (the dashboard draws their budgets). */
   readonly alertRules: AlertRules
   readonly log?: (message: string) => void
+  /** Experiment definitions and results (`/v1/experiments`, `/v1/experiments/results`). */
+  readonly experiments?: ExperimentsService
 }

@@ -3,6 +3,7 @@ import { applyCors } from './applyCors'
 import type { CollectorContext } from './context'
 import { handleBatch } from './handleBatch'
 import { handleCspReport } from './handleCspReport'
+import { handleExperiments } from './experiments/handleExperiments'
 import { handleReadApi } from './handleReadApi'
 import { hasReadToken } from './hasReadToken'
 import { isHostAllowed } from './isHostAllowed'
@@ -15,7 +16,7 @@ const INGEST: Record<string, (req: IncomingMessage, res: ServerResponse, context
 }
 
 /** What the read token guards: everything that shows stored data. The dashboard's script and style are code only. */
-const READ_PATHS = new Set(['/v1/events', '/v1/stats', '/v1/alerts', '/v1/stream', '/dashboard'])
+const READ_PATHS = new Set(['/v1/events', '/v1/stats', '/v1/alerts', '/v1/stream', '/dashboard', '/v1/experiments/results'])
 
 /**
  * Routes one request. First the `Host` header must name this collector (421 otherwise: DNS rebinding). Then
@@ -49,6 +50,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
     return sendJson(res, 401, { error: 'unauthorized', message: 'send the read token: Authorization: Bearer <token>, or ?token=<token>' }, { 'www-authenticate': 'Bearer realm="marco-collector"' })
   }
   if (path === '/v1/stream') return context.stream.handle(req, res)
+  if (handleExperiments(req, res, url, context.experiments, context.allowedOrigins)) return
   if (handleReadApi(res, path, url.searchParams, context)) return
   if (path === '/') {
     res.writeHead(302, { location: `/dashboard${url.search}` })

@@ -6,6 +6,7 @@ import { createStore } from './createStore'
 import { createStream } from './createStream'
 import { createWebhookSender } from './createWebhookSender'
 import { DEFAULT_ALERT_RULES } from './evaluateAlerts'
+import { createExperimentsService } from './experiments/createExperimentsService'
 import { handleRequest } from './handleRequest'
 import { isLoopbackHost } from './isLoopbackHost'
 import { loadBatchValidator } from './loadBatchValidator'
@@ -81,6 +82,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       maxBodyBytes: options.maxBodyBytes ?? COLLECTOR_DEFAULTS.maxBodyBytes,
       alertRules,
       log,
+      experiments: createExperimentsService(db, options.experiments),
     }
     const dashboard = loadDashboard()
     const inFlight = new Set<Promise<void>>()

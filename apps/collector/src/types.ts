@@ -1,3 +1,5 @@
+import type { ExperimentsOptions } from './experiments/createExperimentsService'
+
 /** Wall-clock time, injectable so tests control windows and cooldowns. */
 export interface Clock {
   now(): number
@@ -60,6 +62,8 @@ export interface CollectorOptions {
   /** Webhook POSTs per minute; alerts past it are stored with `webhook: "skipped: rate limit"`. Default 30. */
   webhookPerMinute?: number
   clock?: Clock
+  /** Experiment definitions served at `/v1/experiments` and the results' settings (`/v1/experiments/results`). */
+  experiments?: ExperimentsOptions
   /** Where the collector logs (start, webhook failures, storage faults). Default none. */
   log?: (message: string) => void
 }
