@@ -10,7 +10,7 @@ import { writeOrRefuse } from './writeOrRefuse'
 /** The wire format version this collector reads (`@marco/core`'s `schema/batch.v1.json`). */
 export const SUPPORTED_WIRE_VERSION = 1
 
-/** Events one batch may carry (the SDK sends at most 100); checked before the schema, so validation work is bounded. */
+/** Events one batch may carry (the SDK's default `maxBatchEvents` is 100); checked before the schema, so validation work is bounded. */
 export const MAX_EVENTS_PER_BATCH = 1_000
 
 /**
@@ -85,7 +85,7 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
 function tooManyEvents() {
   return {
     error: 'too_many_events',
-    message: `the batch has more than ${MAX_EVENTS_PER_BATCH} events; this collector takes at most ${MAX_EVENTS_PER_BATCH} per batch (the SDK sends at most 100)`,
+    message: `the batch has more than ${MAX_EVENTS_PER_BATCH} events; this collector takes at most ${MAX_EVENTS_PER_BATCH} per batch (the SDK's default batch is 100)`,
     limit: MAX_EVENTS_PER_BATCH,
   }
 }
