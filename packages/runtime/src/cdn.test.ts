@@ -15,7 +15,7 @@ describe('the CDN bundle (dist/marco.min.js, from the build)', () => {
     const after = Object.getOwnPropertyNames(runInNewContext('globalThis', sandbox)).filter((name) => !before.has(name))
     expect(after).toEqual(['Marco'])
     const marco = sandbox.Marco as Record<string, unknown>
-    for (const name of ['createMarcoClient', 'lazy', 'AnalyticsEngine', 'CrashReporter', 'PerformanceAnalytics', 'WasmLoader', 'createWorkerSink', 'CspReporting', 'Consent', 'EventQueue']) {
+    for (const name of ['createMarcoClient', 'lazy', 'AnalyticsEngine', 'CrashReporter', 'PerformanceAnalytics', 'WasmLoader', 'createWorkerSink', 'CspReporting', 'Consent', 'EventQueue', 'Experiments', 'defineExperiment']) {
       expect(typeof marco[name]).toBe('function')
     }
     // Libraries an app calls itself, not runtime features: imported from their packages.
