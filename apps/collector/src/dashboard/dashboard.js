@@ -366,12 +366,61 @@ function render(/** @type {any} */ stats) {
   drawTable('types', ['type', 'count'], types, 'No events yet.')
 }
 
+/** An always-valid interval as text: `+2.1 [+0.4, +3.8] ✓` (✓ when it excludes 0), or `—` before there is one. */
+function formatInterval(/** @type {any} */ interval, /** @type {number} */ scale, /** @type {number} */ digits) {
+  if (!interval) return '—'
+  const signed = (/** @type {number} */ v) => `${v >= 0 ? '+' : ''}${(v * scale).toFixed(digits)}`
+  return `${signed(interval.difference)} [${signed(interval.low)}, ${signed(interval.high)}]${interval.significant ? ' ✓' : ''}`
+}
+
+/** The results panel: one table per experiment, from /v1/experiments/results. */
+function drawExperiments(/** @type {any} */ results) {
+  const root = $('experiments')
+  root.replaceChildren()
+  if (!results.experiments.length) return root.append(el('p', 'empty', 'No experiment exposures received.'))
+  for (const experiment of results.experiments) {
+    const srm = experiment.sampleRatio
+    const check = experiment.assignment
+    root.append(
+      el('h3', 'experiment', experiment.key),
+      el(
+        'p',
+        srm.mismatch || check.mismatched ? 'srm bad' : 'srm',
+        `${srm.mismatch ? '⚠ sample ratio mismatch' : 'sample ratio ok'} (χ² ${srm.chiSquare.toFixed(1)}, p ${srm.pValue.toPrecision(2)}) · ` +
+          `${check.mismatched} of ${check.checked} exposures disagree with the assignment hash · conversion: ${results.conversion ?? '—'} · metric: ${results.metric}`,
+      ),
+    )
+    const table = el('table', 'table')
+    const head = el('tr')
+    for (const column of ['variant', 'share', 'sessions', 'conversion', 'Δ conversion, points', `${results.metric} mean`, `Δ ${results.metric}`]) head.append(el('th', '', column))
+    table.append(head)
+    for (const variant of experiment.variants) {
+      const tr = el('tr')
+      const cells = [
+        variant.name,
+        `${(variant.share * 100).toFixed(0)} %`,
+        variant.sessions.toLocaleString('en-US'),
+        variant.conversionRate === null ? '—' : `${(variant.conversionRate * 100).toFixed(1)} %`,
+        variant.vsControl ? formatInterval(variant.vsControl.conversion, 100, 1) : 'control',
+        variant.metric.mean === null ? '—' : formatNumber(variant.metric.mean, 2),
+        variant.vsControl ? formatInterval(variant.vsControl.metric, 1, 2) : 'control',
+      ]
+      for (const cell of cells) tr.append(el('td', '', cell))
+      table.append(tr)
+    }
+    root.append(table)
+  }
+}
+
 async function refresh() {
   pending = undefined
   lastFetch = Date.now()
   try {
-    const response = await fetch('/v1/stats', { cache: 'no-store', headers: TOKEN ? { authorization: `Bearer ${TOKEN}` } : {} })
+    const headers = TOKEN ? { authorization: `Bearer ${TOKEN}` } : {}
+    const response = await fetch('/v1/stats', { cache: 'no-store', headers })
     if (response.ok) render(await response.json())
+    const experiments = await fetch('/v1/experiments/results', { cache: 'no-store', headers })
+    if (experiments.ok) drawExperiments(await experiments.json())
   } catch {
     // The collector restarted or went away: the stream's reconnect brings the next update.
   }
