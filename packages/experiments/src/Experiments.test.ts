@@ -68,6 +68,26 @@ describe('Experiments', () => {
     expect(context.queue.ofType('experiment_exposure').map((event) => event.sessionId)).toEqual(['s1', 's2'])
   })
 
+  it('sends no second exposure when the page reloads within the same session, and forgets that on revocation', () => {
+    const scope = { ...createFakeScope(), sessionStorage: createMemoryStorage() }
+    const page = () => createFakeContext({ scope, consent: GRANTED, sessionId: 'same-session' })
+    const first = page()
+    const reads = (context: ReturnType<typeof createFakeContext>) => {
+      const experiments = new Experiments({ experiments: [smoothing], id: () => 'anon-1' })
+      experiments.setup(context)
+      experiments.variant('smoothing')
+      return context.queue.ofType('experiment_exposure').length
+    }
+    expect(reads(first)).toBe(1)
+    expect(reads(page())).toBe(0) // the reload
+    // Which experiments were exposed in the session, never the variant.
+    expect(scope.sessionStorage.getItem('marco_experiments_exposed')).toBe(JSON.stringify(['same-session\u001fsmoothing']))
+    const revoked = page()
+    new Experiments({ experiments: [smoothing], id: () => 'anon-1' }).setup(revoked)
+    revoked.consent.deny('analytics')
+    expect(scope.sessionStorage.getItem('marco_experiments_exposed')).toBeNull()
+  })
+
   it('sends nothing before analytics consent, then the exposure of what was read once it is granted', () => {
     const context = createFakeContext()
     const experiments = new Experiments({ experiments: [smoothing], id: () => 'anon-7' })

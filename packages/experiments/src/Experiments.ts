@@ -97,7 +97,7 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     })
     let fetched = false
     const onConsent = (): void => {
-      if (!consent.isGranted('analytics')) return saveDefinitions(scope, key, undefined)
+      if (!consent.isGranted('analytics')) return saveDefinitions(scope, key, undefined), writeExposed(context, undefined)
       this._exposeAll()
       if (!fetched && options.definitionsUrl && scope.fetch) {
         fetched = true
@@ -193,9 +193,13 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
   private _expose(key: string): void {
     const context = this._context
     if (!context || !context.consent.isGranted('analytics')) return
-    const session = context.sessionId()
-    if (this._exposed.has(session + '\u001f' + key)) return
-    this._exposed.add(session + '\u001f' + key)
+    const seen = context.sessionId() + '\u001f' + key
+    // A reload in the same session must not count the session twice: the keys already exposed (never the
+    // variants) are kept in the tab's sessionStorage, under analytics consent only.
+    const stored = readExposed(context)
+    if (this._exposed.has(seen) || stored.includes(seen)) return
+    this._exposed.add(seen)
+    writeExposed(context, [...stored.slice(-(MAX_EXPOSED - 1)), seen])
     const { variants, weights, coverage, seed, namespace } = this._definitions.get(key)!
     const payload: ExposurePayload = { experiment: key, variant: this._assigned.get(key)!, unitId: this._ids.get(key)!, variants, weights, coverage, seed, namespace }
     context.queue.push(createEvent(context, 'analytics', EXPOSURE_EVENT, { ...payload }))
@@ -218,5 +222,27 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
   private _warn(message: string): undefined {
     if (this._options.debug) (this._options.scope ?? this._context?.scope ?? globalThis).console?.warn(`[marco] experiments: ${message}`)
     return undefined
+  }
+}
+
+/** sessionStorage key of the experiments exposed in this tab's sessions. */
+const EXPOSED_KEY = 'marco_experiments_exposed'
+const MAX_EXPOSED = 50
+
+function readExposed({ scope }: CoreContext): string[] {
+  try {
+    const list: unknown = JSON.parse(scope.sessionStorage?.getItem(EXPOSED_KEY) ?? '[]')
+    return Array.isArray(list) ? list.filter((item): item is string => typeof item == 'string') : []
+  } catch {
+    return []
+  }
+}
+
+function writeExposed({ scope }: CoreContext, list: string[] | undefined): void {
+  try {
+    if (list) scope.sessionStorage?.setItem(EXPOSED_KEY, JSON.stringify(list))
+    else scope.sessionStorage?.removeItem(EXPOSED_KEY)
+  } catch {
+    // blocked storage: a reload may expose again; the collector counts a session once anyway
   }
 }
