@@ -203,6 +203,51 @@ describe('the demo, end to end', () => {
       await context.close()
     }
   }, 120_000)
+
+  it('runs the stroke-smoothing experiment: one exposure per session across a reload, strokes follow the variant, results on the dashboard', async () => {
+    const context = await chromium.browser.newContext()
+    try {
+      const { page } = await openDemo(context)
+      await page.click('#consent-accept-all')
+      const box = (await page.locator('#board').boundingBox())!
+      const at = (x: number, y: number): [number, number] => [box.x + x, box.y + y]
+      await stroke(page, at(150, 150), at(450, 250))
+      await stroke(page, at(200, 350), at(500, 200))
+      await page.evaluate(() => window.__marco.client.flush())
+      await page.reload()
+      await page.evaluate(() => window.__marco.ready)
+      await stroke(page, at(300, 300), at(600, 400))
+      const session = await page.evaluate(() => window.__marco.analytics.sessionId())
+      const variant = await page.evaluate(() => window.__marco.experiments.variant('stroke-smoothing'))
+      expect(['on', 'off']).toContain(variant)
+
+      await vi.waitFor(
+        async () => {
+          await page.evaluate(() => window.__marco.client.flush())
+          const mine = (await events(`&sessionId=${session}`)).filter((event) => event.type === 'experiment_exposure' || event.payload.name === 'stroke_drawn')
+          expect(mine.filter((event) => event.payload.name === 'stroke_drawn')).toHaveLength(3)
+          const exposures = mine.filter((event) => event.type === 'experiment_exposure')
+          expect(exposures).toHaveLength(1)
+          expect(exposures[0]!.payload).toMatchObject({ experiment: 'stroke-smoothing', variant, variants: ['on', 'off'] })
+          // Every stroke was drawn the way the variant says.
+          for (const track of mine.filter((event) => event.payload.name === 'stroke_drawn')) expect(track.payload.properties.smoothed).toBe(variant === 'on')
+        },
+        { timeout: 40_000, interval: 1_000 },
+      )
+
+      const results = (await (await fetch(`${collector.url}/v1/experiments/results?conversion=stroke_drawn`)).json()) as any
+      const experiment = results.experiments.find((e: { key: string }) => e.key === 'stroke-smoothing')
+      expect(experiment.assignment.mismatched).toBe(0)
+      expect(experiment.variants.find((v: { name: string }) => v.name === variant).conversions).toBeGreaterThanOrEqual(1)
+      const dashboard = await context.newPage()
+      await dashboard.goto(`${collector.url}/dashboard`)
+      await expect.poll(() => dashboard.locator('#experiments').textContent(), { timeout: 15_000 }).toContain('stroke-smoothing')
+      await expect.poll(() => dashboard.locator('#experiments').textContent()).toMatch(/sample ratio (ok|mismatch)/)
+      await dashboard.locator('#experiments').screenshot({ path: `${artifacts}/dashboard-experiments.png` })
+    } finally {
+      await context.close()
+    }
+  })
 })
 
 declare global {
@@ -211,6 +256,8 @@ declare global {
       ready: Promise<{ wasm: boolean }>
       client: { flush(): Promise<unknown> }
       perf: { flush?(): Promise<unknown> | void }
+      analytics: { sessionId(): string }
+      experiments: { variant(key: 'stroke-smoothing'): 'on' | 'off' }
     }
   }
 }

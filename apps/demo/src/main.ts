@@ -80,8 +80,14 @@ const addPoint = (d: Drawing, p: Point): void => {
   d.dirty = true
 }
 
-/** The stroke's current geometry: smoothed in wasm when it is loaded, the raw points otherwise. */
-const geometry = (d: Drawing): Float32Array => (smoother && d.count > 2 ? smoother.smooth(d.raw, d.count) : d.raw.subarray(0, d.count * 2))
+/** Whether strokes are smoothed: the wasm module is loaded and the stroke-smoothing experiment says on. */
+const smoothing = (): Smoother | undefined => (smoother && sdk.experiments.isOn('stroke-smoothing') ? smoother : undefined)
+
+/** The stroke's current geometry: smoothed in wasm when smoothing is on, the raw points otherwise. */
+const geometry = (d: Drawing): Float32Array => {
+  const smooth = smoothing()
+  return smooth && d.count > 2 ? smooth.smooth(d.raw, d.count) : d.raw.subarray(0, d.count * 2)
+}
 
 const finish = (d: Drawing): void => {
   d.stroke.points = geometry(d).slice() // a copy: the smoothed view lives in wasm memory
@@ -90,7 +96,7 @@ const finish = (d: Drawing): void => {
   tabs.stroke(d.stroke)
   sendOp('stroke', { id: d.id, points: d.count })
   const length = smoother ? smoother.length(d.raw, d.count) : 0
-  analytics.track('stroke_drawn', { points: d.count, length: Math.round(length), smoothed: !!smoother })
+  analytics.track('stroke_drawn', { points: d.count, length: Math.round(length), smoothed: !!smoothing() })
 }
 
 startGestures(board, {

@@ -2,6 +2,7 @@ import { AnalyticsEngine } from '@marco/analytics'
 import { EventQueue, type ConsentCategory, type ConsentSnapshot, type EventQueueOptions } from '@marco/core'
 import { CrashReporter } from '@marco/crash-reporter'
 import { PerformanceAnalytics } from '@marco/performance-analytics'
+import { defineExperiment, Experiments } from '@marco/experiments'
 import { createMarcoClient, SDK_VERSION, type MarcoRuntime } from '@marco/runtime'
 import { CspReporting, type ScriptUrlPolicy } from '@marco/security'
 import { WasmLoader } from '@marco/wasm-loader'
@@ -30,8 +31,27 @@ export function readStoredChoice(): ConsentChoice | undefined {
   }
 }
 
+/** The demo's experiment: half the sessions draw strokes as they came, without the wasm smoother. */
+export const STROKE_SMOOTHING = defineExperiment({ key: 'stroke-smoothing', variants: ['on', 'off'], weights: [1, 1] })
+
+/**
+ * The id experiments hash: the analytics user id after `identify`, else its anonymous id, as the analytics
+ * engine stores them (only with analytics consent; before it there is none and every experiment answers
+ * its control). The engine has no public accessor for its ids yet.
+ */
+function analyticsId(): string | undefined {
+  try {
+    const state = JSON.parse(localStorage.getItem('marco_analytics') ?? 'null') as { aid?: unknown; uid?: unknown } | null
+    const id = state?.uid ?? state?.aid
+    return typeof id === 'string' ? id : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export interface Sdk {
   readonly client: MarcoRuntime
+  readonly experiments: Experiments<readonly [typeof STROKE_SMOOTHING]>
   readonly sink: WorkerSink
   readonly analytics: AnalyticsEngine
   readonly crash: CrashReporter
@@ -54,6 +74,8 @@ export function startSdk(policy: ScriptUrlPolicy): Sdk {
   const perf = new PerformanceAnalytics({ summaryIntervalMs: 10_000 })
   const wasm = new WasmLoader()
   const csp = new CspReporting()
+  // ?marco-exp=stroke-smoothing:off forces a variant (the demo is a QA tool too).
+  const experiments = new Experiments({ experiments: [STROKE_SMOOTHING], id: analyticsId, allowOverride: true, definitionsUrl: '/v1/experiments' })
   const sdk = { name: '@marco/runtime', version: SDK_VERSION }
   // A short lease: after a reload (the old page's worker ends without handing its events over), the new
   // page adopts what it left within seconds instead of the default 90 s.
@@ -63,7 +85,7 @@ export function startSdk(policy: ScriptUrlPolicy): Sdk {
     queue,
     // Main-thread fallback, only created if the worker cannot start or stops answering. It can carry the
     // per-batch context (a function, which cannot be posted to the worker).
-    fallback: () => new EventQueue({ ...queue, context: () => ({ ...analytics.batchContext(), release, environment: 'demo' }) }),
+    fallback: () => new EventQueue({ ...queue, context: () => ({ ...analytics.batchContext(), ...experiments.batchContext(), release, environment: 'demo' }) }),
     // `require-trusted-types-for 'script'`: a Worker URL must be a TrustedScriptURL from the `marco` policy.
     createWorker: (url) => new Worker(policy.createScriptURL(String(url)), { type: 'module', name: 'marco-analytics' }),
   })
@@ -75,7 +97,7 @@ export function startSdk(policy: ScriptUrlPolicy): Sdk {
     environment: 'demo',
     // Nothing is stored or sent before the banner's choice (every category pending), unless one was stored.
     consent: { defaults: stored ? CHOICES[stored] : undefined, honorGlobalPrivacyControl: true },
-    features: [crash, csp, analytics, perf, wasm],
+    features: [crash, csp, analytics, perf, wasm, experiments],
   }).start()
 
   const apply = (choice: ConsentChoice): void => {
@@ -96,5 +118,5 @@ export function startSdk(policy: ScriptUrlPolicy): Sdk {
     }
   }
   addEventListener('pagehide', () => void client.flush())
-  return { client, sink, analytics, crash, perf, wasm, csp, choose }
+  return { client, sink, analytics, crash, perf, wasm, csp, experiments, choose }
 }
