@@ -37,7 +37,7 @@ export const projects = [
       name: 'chromium',
       root,
       // Node tests that drive Debian's Chromium (playwright-core) against local servers.
-      include: ['packages/*/src/**/*.chromium.test.ts', 'e2e/**/*.test.ts'],
+      include: ['packages/*/src/**/*.chromium.test.ts', 'apps/*/src/**/*.chromium.test.ts', 'e2e/**/*.test.ts'],
       environment: 'node',
       testTimeout: 60_000,
       hookTimeout: 60_000,

@@ -10,7 +10,10 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const available = readdirSync(benchDir)
   .filter((file) => file.endsWith('.bench.mjs'))
   .sort()
-const asked = process.argv.slice(2).filter((arg) => arg !== '--')
+const args = process.argv.slice(2).filter((arg) => arg !== '--')
+// Flags (`--quick`, `--runs=3`) go to every benchmark run; the other words name benchmarks.
+const flags = args.filter((arg) => arg.startsWith('--'))
+const asked = args.filter((arg) => !arg.startsWith('--'))
 const nameOf = (arg) => basename(arg).replace(/\.bench\.mjs$/, '')
 const unknown = asked.filter((arg) => !available.some((file) => nameOf(file) === nameOf(arg)))
 if (unknown.length) {
@@ -23,7 +26,7 @@ let failed = 0
 for (const file of selected) {
   console.log(`\n── bench/${file}`)
   const started = Date.now()
-  const run = spawnSync(process.execPath, [`${benchDir}${file}`], { cwd: root, stdio: 'inherit' })
+  const run = spawnSync(process.execPath, [`${benchDir}${file}`, ...flags], { cwd: root, stdio: 'inherit' })
   const ok = run.status === 0
   if (!ok) failed++
   console.log(`── bench/${file}: ${ok ? 'done' : `FAILED (${run.signal ?? `exit ${run.status}`})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`)

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { WireBatch } from '@marco/core'
+import { MAX_BATCH_EVENTS, type WireBatch } from '@marco/core'
 import type { CollectorContext } from './context'
 import { findTooDeep } from './findTooDeep'
 import { guardIngest } from './guardIngest'
@@ -11,7 +11,7 @@ import { writeOrRefuse } from './writeOrRefuse'
 export const SUPPORTED_WIRE_VERSION = 1
 
 /** Events one batch may carry (the SDK's default `maxBatchEvents` is 100); checked before the schema, so validation work is bounded. */
-export const MAX_EVENTS_PER_BATCH = 1_000
+export const MAX_EVENTS_PER_BATCH = MAX_BATCH_EVENTS
 
 /**
  * Levels of arrays and objects an event's payload may nest (the payload object is level 1). Deeper is refused

@@ -507,6 +507,8 @@ describe('EventQueue batching and page lifecycle', () => {
     const { transport, calls } = recordingTransport()
     const q = localQueue({ transport, flushIntervalMs: 5_000 })
     q.push(makeEvent())
+    // Checked and queued at the end of the task that pushed it.
+    await Promise.resolve()
     vi.advanceTimersByTime(4_999)
     expect(calls).toHaveLength(0)
     vi.advanceTimersByTime(1)

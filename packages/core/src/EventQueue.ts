@@ -9,7 +9,7 @@ import { globalScope, type GlobalScope } from './scope'
 import { startTabOwnership } from './startTabOwnership'
 import type { EventSink, SdkEvent } from './types'
 import { createUnloadBudget, KEEPALIVE_LIMIT_BYTES } from './unloadBudget'
-import { WIRE_VERSION, type DropCount, type DropReason, type WireBatch, type WireEvent } from './wire'
+import { MAX_BATCH_EVENTS, WIRE_VERSION, type DropCount, type DropReason, type WireBatch, type WireEvent } from './wire'
 
 /** Room kept in every request for the batch envelope around the events (sdk, sentAt, drop counts, context). */
 const ENVELOPE_RESERVE_BYTES = 4 * 1024
@@ -37,7 +37,7 @@ export interface EventQueueOptions {
   endpoint?: string
   /** Replaces the default HTTP transport (a wire adapter, a test transport). */
   transport?: Transport
-  /** Events per request. Default 100. */
+  /** Events per request. Default 100, at most `MAX_BATCH_EVENTS` (1,000). */
   maxBatchEvents?: number
   /** Bytes per request body (also the largest event accepted). Default 60 KiB, under the keepalive budget. */
   maxBatchBytes?: number
@@ -121,7 +121,7 @@ interface QueuedEvent {
 
 /**
  * The delivery pipeline: every feature's events go through it. `push` is synchronous, O(1) and never throws;
- * checks and serialization happen a tick later, batched. Events are batched by count, bytes and time; written
+ * checks and serialization happen at the end of the task, batched. Events are batched by count, bytes and time; written
  * behind to IndexedDB (one transaction per `persistIntervalMs`, deliveries and acknowledgements coalesced) so
  * a reload or closed tab loses nothing; retried with `nextRetryDelay`, honouring `Retry-After`; held while
  * offline; sent with `keepalive` when the page is hidden. Whatever cannot be delivered is dropped by rule and
@@ -169,7 +169,8 @@ export class EventQueue implements EventSink {
   private _hidden = false
   private _draining: Promise<void> | undefined
   private _unloadBudget = createUnloadBudget()
-  private _cancelIngest: Teardown | undefined
+  /** An ingest is queued for the end of this task. */
+  private _ingesting = false
   private _cancelFlush: Teardown | undefined
   private _cancelPersist: Teardown | undefined
   private _release: Teardown | undefined
@@ -193,6 +194,8 @@ export class EventQueue implements EventSink {
       if (value! > 0) limits[key as keyof typeof LIMIT_DEFAULTS] = value!
     }
     limits.maxBatchBytes = Math.min(limits.maxBatchBytes, KEEPALIVE_LIMIT_BYTES)
+    // The wire schema's bound (the reference collector refuses larger batches).
+    limits.maxBatchEvents = Math.min(limits.maxBatchEvents, MAX_BATCH_EVENTS)
     this._limits = limits
     this._batchEvents = limits.maxBatchEvents
     if (!options.transport && !options.endpoint) this._warn('no endpoint: events wait')
@@ -216,7 +219,7 @@ export class EventQueue implements EventSink {
 
   /**
    * Accepts one event. Synchronous and O(1); never throws; nothing to await. The event is checked and
-   * serialized a tick later together with its neighbours.
+   * serialized at the end of the current task together with the others the task pushed.
    */
   push(event: SdkEvent): void {
     try {
@@ -225,8 +228,10 @@ export class EventQueue implements EventSink {
       // A burst while the queue is full is processed early, so memory stays within maxQueueEvents plus one batch.
       const waiting = this._incoming.push(event)
       if (waiting + this._queue.length > this._limits.maxQueueEvents && waiting >= this._limits.maxBatchEvents) this._ingest()
-      else if (!this._cancelIngest) {
-        this._cancelIngest = startTimeout(this._monitor, () => this._ingest(), 0)
+      else if (!this._ingesting) {
+        // At the end of this task, with every event the task pushes: no timer task of its own per frame.
+        this._ingesting = true
+        queueMicrotask(this._monitor.wrap(() => this._ingest()))
         // Pushed while the page is hidden or closing (by a hide handler that ran after ours): no timer may
         // ever fire again, so it goes out within this task.
         if (this._hidden) queueMicrotask(this._monitor.wrap(() => this._unload()))
@@ -301,7 +306,6 @@ export class EventQueue implements EventSink {
       this._stopped = true
       for (const teardown of this._teardowns.splice(0)) teardown()
       this._cancelFlush?.()
-      this._cancelIngest?.()
       this._persist()
       void this._chain(async (store) => {
         this._store = undefined
@@ -373,8 +377,7 @@ export class EventQueue implements EventSink {
 
   /** Turns pushed events into queued JSON records: validated, serialized, bounded. */
   private _ingest(): void {
-    this._cancelIngest?.()
-    this._cancelIngest = undefined
+    this._ingesting = false
     if (!this._incoming.length) return
     const incoming = this._incoming
     this._incoming = []

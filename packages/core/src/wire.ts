@@ -3,6 +3,9 @@ import type { ConsentCategory } from './Consent'
 /** The version of the wire format this SDK writes (`schema/batch.v1.json`). */
 export const WIRE_VERSION = 1
 
+/** The most events one batch may carry (`events.maxItems` of the schema). */
+export const MAX_BATCH_EVENTS = 1_000
+
 /** Why an accepted event was not delivered. */
 export type DropReason =
   /** The queue passed `maxQueueEvents` / `maxQueueBytes`: the oldest events went. */
