@@ -77,9 +77,9 @@ export function startSdk(policy: ScriptUrlPolicy): Sdk {
   // ?marco-exp=stroke-smoothing:off forces a variant (the demo is a QA tool too).
   const experiments = new Experiments({ experiments: [STROKE_SMOOTHING], id: analyticsId, allowOverride: true, definitionsUrl: '/v1/experiments' })
   const sdk = { name: '@marco/runtime', version: SDK_VERSION }
-  // A short lease: after a reload (the old page's worker ends without handing its events over), the new
-  // page adopts what it left within seconds instead of the default 90 s.
-  const queue: EventQueueOptions = { endpoint: ENDPOINT, storageName: STORAGE_NAME, sdk, leaseMs: 6_000 }
+  // After a reload the old page's worker ends holding its Web Lock; the browser releases it with the worker,
+  // and the new page's queue takes over what the old one left at once.
+  const queue: EventQueueOptions = { endpoint: ENDPOINT, storageName: STORAGE_NAME, sdk }
   const sink = createWorkerSink({
     url: __WORKER_URL__,
     queue,

@@ -87,7 +87,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         const gzip = compress && !unloading && body.length >= COMPRESS_MIN_BYTES && scope.CompressionStream
         const response = await scope.fetch!(gzip ? `${url}${url.includes('?') ? '&' : '?'}encoding=gzip` : url, {
           method: 'POST',
-          body: gzip ? await new Response(new Blob([body]).stream().pipeThrough(new gzip('gzip'))).arrayBuffer() : body,
+          body: gzip ? await new Response(new Response(body).body!.pipeThrough(new gzip('gzip'))).arrayBuffer() : body,
           keepalive: unloading,
           credentials: 'omit',
           headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
