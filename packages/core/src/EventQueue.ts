@@ -309,10 +309,12 @@ export class EventQueue implements EventSink {
       this._persist()
       void this._chain(async (store) => {
         this._store = undefined
-        this._release?.()
         store.close()
       })
       await this._io
+      // Only once the last write has landed (and also after IndexedDB failed mid-way): the origin's other tabs
+      // take what is stored over as soon as this lock goes.
+      this._release?.()
     } catch (error) {
       this._monitor.report(error)
     }
