@@ -131,7 +131,7 @@ function deploymentSuite(name: string, getRoot: () => Promise<string>, checkApp:
     if (!events.length) events = await eventsUntil(stack.collector, (list) => list.length > 0, 20_000)
     expect(events.length).toBeGreaterThan(0)
     // Through nginx, not around it: the access log holds the ingest requests.
-    expect(readFileSync(join(stack.nginx.prefix, 'access.log'), 'utf8')).toMatch(/"POST \/v1\/(batch|csp-report) HTTP\/2\.0" 200 /)
+    expect(readFileSync(join(stack.nginx.prefix, 'access.log'), 'utf8')).toMatch(/"POST \/v1\/(batch|csp-report)(\?encoding=gzip)? HTTP\/2\.0" 200 /)
   })
 
   it('loads again from the caches (repeat visit)', async () => {

@@ -288,6 +288,10 @@ describe('deployment/nginx/nginx.conf', () => {
 
     // The collector's read API stays private.
     expect((await h2Request(session, '/v1/events')).status).toBe(403)
+    // Experiment definitions are the one public read, GET only.
+    expect((await h2Request(session, '/v1/experiments')).status).toBe(200)
+    expect((await h2Request(session, '/v1/experiments', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(403)
+    expect((await h2Request(session, '/v1/experiments/results')).status).toBe(403)
     // Over the 1 MiB limit: nginx answers before the collector sees it.
     const big = await h2Request(session, '/v1/batch', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: Buffer.alloc(1024 * 1024 + 1, 0x20) })
     expect(big.status).toBe(413)
