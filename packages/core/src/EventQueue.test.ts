@@ -56,8 +56,13 @@ function crashableTab(options: EventQueueOptions = {}) {
   return { queue: q, crash: () => (locks as FakeLockManager).kill() }
 }
 
-/** The records in the origin's IndexedDB event store right now. */
+/** The events in the origin's IndexedDB event store right now (from every stored chunk). */
 async function storedRecords(): Promise<{ id: string; owner: string }[]> {
+  return (await storedChunks()).flatMap((chunk) => chunk.events.map((event) => ({ id: event.id, owner: chunk.owner })))
+}
+
+/** The chunks in the origin's IndexedDB event store right now. */
+async function storedChunks(): Promise<{ id: string; owner: string; events: { id: string }[] }[]> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open(storageName)
     request.onsuccess = () => resolve(request.result)
@@ -327,6 +332,7 @@ describe('EventQueue write-behind storage', () => {
   it('writes at most once per persistIntervalMs, however many events arrive', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
     const writes = vi.spyOn(IDBDatabase.prototype, 'transaction')
+    const puts = vi.spyOn(IDBObjectStore.prototype, 'put')
     // A server that never answers: every event waits (the first 60 KiB of them in flight).
     const q = queue({ transport: recordingTransport().transport, flushIntervalMs: 3_600_000, maxBatchEvents: 10_000, persistIntervalMs: 1_000 })
     await vi.advanceTimersByTimeAsync(0)
@@ -341,6 +347,9 @@ describe('EventQueue write-behind storage', () => {
     await q.stop()
     const transactions = writes.mock.calls.length - before
     expect(transactions).toBe(5)
+    // One plain record per write, not one per event.
+    expect(puts).toHaveBeenCalledTimes(5)
+    expect(await storedChunks()).toHaveLength(5)
     expect(await storedRecords()).toHaveLength(312)
   })
 
@@ -368,6 +377,20 @@ describe('EventQueue write-behind storage', () => {
     expect(writes).toHaveBeenCalledTimes(1)
     expect(collector.storedIds).toEqual(events.map((event) => event.id))
     expect(await storedRecords()).toEqual([])
+  })
+  it('takes a purged category out of storage at once, keeping the rest of its chunks', async () => {
+    collector.reply = () => 'network-error'
+    const q = queue({ retryBaseMs: 60_000, persistIntervalMs: 60_000 })
+    const kept = [makeEvent({ category: 'crash', type: 'exception' }), makeEvent({ category: 'crash', type: 'exception' })]
+    q.push(makeEvent())
+    q.push(kept[0]!)
+    q.push(makeEvent())
+    q.push(kept[1]!)
+    await q.flush()
+    expect(await storedRecords()).toHaveLength(4)
+    q.purge('analytics')
+    await q.flush()
+    expect((await storedRecords()).map((record) => record.id)).toEqual(kept.map((event) => event.id))
   })
 })
 

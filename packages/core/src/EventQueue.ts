@@ -4,7 +4,7 @@ import { createHttpTransport, type SendResult, type Transport } from './createHt
 import { createId } from './createId'
 import { createMonitor, listen, startTimeout, type Monitor, type Teardown } from './monitor'
 import { nextRetryDelay } from './nextRetryDelay'
-import { openEventStore, type EventStore, type StoredEvent } from './openEventStore'
+import { openEventStore, type EventStore, type StoredChunk } from './openEventStore'
 import { globalScope, type GlobalScope } from './scope'
 import { startTabOwnership } from './startTabOwnership'
 import type { EventSink, SdkEvent } from './types'
@@ -115,8 +115,8 @@ interface QueuedEvent {
   readonly json: string
   readonly bytes: number
   inflight?: boolean
-  /** In IndexedDB, or in a write on its way there. */
-  saved?: boolean
+  /** The stored chunk holding it (written, or in a write on its way there). */
+  chunk?: string
 }
 
 /**
@@ -154,8 +154,12 @@ export class EventQueue implements EventSink {
   private _storeState: QueueStats['storage'] = 'memory'
   /** Accepted, not yet written: the next write puts them, unless they are delivered first. */
   private _unsaved = new Set<QueuedEvent>()
-  /** Written, then delivered or dropped: the next write deletes them. */
-  private _unwanted: string[] = []
+  /** Stored chunks and how many of their events are still queued. */
+  private _chunks = new Map<string, number>()
+  /** Chunks that lost events since the last write: deleted when empty, rewritten when some must go early. */
+  private _touched = new Set<string>()
+  /** A chunk holds events that must leave storage now (consent revoked, evicted): rewrite, don't wait. */
+  private _rewrite = new Set<string>()
   /** Every IndexedDB operation runs in this one chain, in order. */
   private _io: Promise<unknown>
   private _ready: Promise<void>
@@ -288,7 +292,7 @@ export class EventQueue implements EventSink {
       this._ingest()
       const removed = this._queue.filter((event) => event.category === category && !event.inflight)
       if (!removed.length) return
-      this._discard(removed)
+      this._discard(removed, true)
       this._drop(category, 'consent_revoked', removed.length)
       // Consent revoked: gone from storage now, not at the next write.
       this._persist()
@@ -359,12 +363,15 @@ export class EventQueue implements EventSink {
   }
 
   /** Queues the events taken over from a tab that is gone (an earlier page load, a closed or crashed tab). */
-  private _adopt(records: StoredEvent[]): void {
-    if (!records.length || this._stopped) return
-    for (const { id, seq, category, json } of records) {
-      const bytes = utf8Length(json)
-      this._bytes += bytes
-      this._queue.push({ id, seq, category, json, bytes, saved: true })
+  private _adopt(chunks: StoredChunk[]): void {
+    if (!chunks.length || this._stopped) return
+    for (const chunk of chunks) {
+      this._chunks.set(chunk.id, chunk.events.length)
+      for (const { id, seq, category, json } of chunk.events) {
+        const bytes = utf8Length(json)
+        this._bytes += bytes
+        this._queue.push({ id, seq, category, json, bytes, chunk: chunk.id })
+      }
     }
     this._queue.sort((a, b) => a.seq - b.seq)
     this._scheduleFlush(0)
@@ -420,27 +427,41 @@ export class EventQueue implements EventSink {
       bytes -= event.bytes
       this._drop(event.category, 'queue_full')
     }
-    if (evicted.length) this._discard(evicted)
+    if (evicted.length) this._discard(evicted, true)
     this._schedulePersist()
     if (this._isFull()) this._scheduleFlush(0)
     else if (this._queue.length) this._scheduleFlush(this._limits.flushIntervalMs)
   }
 
-  /** Writes what was accepted and deletes what was delivered since the last write, in one transaction. */
+  /**
+   * Writes what was accepted since the last write as one chunk, and deletes the chunks whose events are all
+   * gone (rewriting those that hold events which must leave storage now), in one transaction.
+   */
   private _persist(): void {
     this._cancelPersist?.()
     this._cancelPersist = undefined
-    if (!this._unsaved.size && !this._unwanted.length) return
-    const records: StoredEvent[] = []
-    for (const event of this._unsaved) {
-      event.saved = true
-      records.push({ id: event.id, seq: event.seq, category: event.category, json: event.json, owner: this._owner })
+    if (!this._unsaved.size && !this._touched.size) return
+    const chunks: StoredChunk[] = []
+    const unwanted: string[] = []
+    for (const id of this._touched) {
+      if (!this._chunks.get(id)) {
+        this._chunks.delete(id)
+        unwanted.push(id)
+      } else if (this._rewrite.has(id)) chunks.push(this._chunk(id, this._queue.filter((event) => event.chunk === id)))
     }
-    this._unsaved.clear()
-    const unwanted = this._unwanted.splice(0)
+    this._touched.clear()
+    this._rewrite.clear()
+    if (this._unsaved.size) {
+      const id = createId(this._scope)
+      const events = [...this._unsaved]
+      for (const event of events) event.chunk = id
+      this._chunks.set(id, events.length)
+      chunks.push(this._chunk(id, events))
+      this._unsaved.clear()
+    }
     const write = async (store: EventStore): Promise<void> => {
       try {
-        await store.write(records, unwanted)
+        await store.write(chunks, unwanted)
       } catch (error) {
         // Over quota (or the database went away): keep going in memory; this page loses nothing.
         this._storeState = 'memory'
@@ -457,13 +478,21 @@ export class EventQueue implements EventSink {
     else void this._chain(write)
   }
 
+  /** A chunk as stored: plain copies of its events' fields. */
+  private _chunk(id: string, events: QueuedEvent[]): StoredChunk {
+    return { id, owner: this._owner, events: events.map(({ id, seq, category, json }) => ({ id, seq, category, json })) }
+  }
+
   private _schedulePersist(): void {
-    if (this._cancelPersist || this._stopped || (!this._unsaved.size && !this._unwanted.length)) return
+    if (this._cancelPersist || this._stopped || (!this._unsaved.size && !this._touched.size)) return
     this._cancelPersist = startTimeout(this._monitor, () => this._persist(), this._limits.persistIntervalMs)
   }
 
-  /** Takes events out of the queue for good (delivered, dropped, purged), and out of storage at the next write. */
-  private _discard(events: QueuedEvent[]): void {
+  /**
+   * Takes events out of the queue for good (delivered, dropped, purged), and out of storage at the next write;
+   * `now`: they must leave storage at that write even if others of their chunk stay (consent, eviction).
+   */
+  private _discard(events: QueuedEvent[], now = false): void {
     const gone = new Set(events)
     let oldest = 0
     while (oldest < this._queue.length && gone.has(this._queue[oldest]!)) oldest++
@@ -473,7 +502,12 @@ export class EventQueue implements EventSink {
     for (const event of events) {
       this._bytes -= event.bytes
       // Delivered before it was ever written: no storage work at all.
-      if (!this._unsaved.delete(event) && event.saved) this._unwanted.push(event.id)
+      const chunk = event.chunk
+      if (!this._unsaved.delete(event) && chunk) {
+        this._chunks.set(chunk, this._chunks.get(chunk)! - 1)
+        this._touched.add(chunk)
+        if (now) this._rewrite.add(chunk)
+      }
     }
     this._schedulePersist()
   }

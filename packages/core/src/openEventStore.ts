@@ -1,15 +1,25 @@
 import type { ConsentCategory } from './Consent'
 import type { GlobalScope } from './scope'
 
-/** One accepted event as it is stored: a plain record (no object graph for the structured clone to walk). */
+/** One accepted event as it is stored. */
 export interface StoredEvent {
   readonly id: string
   /** Accept order across page loads (wall ms × 1000, then counting up). */
   readonly seq: number
   readonly category: ConsentCategory
   readonly json: string
+}
+
+/**
+ * The unit of storage: the events one write put, as a plain record (no object graph for the structured clone
+ * to walk). Deleted in one request once all its events are delivered; rewritten with what is left only when
+ * some must leave storage early (consent revoked, evicted).
+ */
+export interface StoredChunk {
+  readonly id: string
   /** The queue (tab, worker) responsible for sending it. */
   owner: string
+  readonly events: readonly StoredEvent[]
 }
 
 /**
@@ -18,10 +28,10 @@ export interface StoredEvent {
  * transaction too (`claim`), so two tabs can never both take the same event.
  */
 export interface EventStore {
-  /** Puts `records` and deletes `deleteIds` in one readwrite transaction. */
-  write(records: readonly StoredEvent[], deleteIds: readonly string[]): Promise<void>
-  /** Makes `owner` the owner of every record whose owner is not `isLive`, and returns them, oldest first. */
-  claim(owner: string, isLive: (owner: string) => boolean): Promise<StoredEvent[]>
+  /** Puts `chunks` and deletes the chunks `deleteIds` in one readwrite transaction. */
+  write(chunks: readonly StoredChunk[], deleteIds: readonly string[]): Promise<void>
+  /** Makes `owner` the owner of every chunk whose owner is not `isLive`, and returns them. */
+  claim(owner: string, isLive: (owner: string) => boolean): Promise<StoredChunk[]>
   close(): void
 }
 
@@ -50,7 +60,7 @@ function done<T>(request: IDBRequest<T> | IDBTransaction): Promise<T> {
  * const store = await openEventStore(globalScope, 'marco-sdk-events')
  */
 export async function openEventStore(scope: GlobalScope, name: string, blockedTimeoutMs = 3_000): Promise<EventStore> {
-  // Version 2 keeps one plain record per event; version 1's chunk and lease stores go.
+  // Version 2 keeps plain chunk records, one per write; version 1's object-graph chunks and leases go.
   const request = scope.indexedDB!.open(name, 2)
   request.onupgradeneeded = () => {
     const db = request.result
@@ -69,10 +79,10 @@ export async function openEventStore(scope: GlobalScope, name: string, blockedTi
   const transaction = () => db.transaction(EVENTS, 'readwrite')
 
   return {
-    write(records, deleteIds) {
+    write(chunks, deleteIds) {
       const tx = transaction()
       const store = tx.objectStore(EVENTS)
-      for (const record of records) store.put(record)
+      for (const chunk of chunks) store.put(chunk)
       for (const id of deleteIds) store.delete(id)
       // Commit now rather than when the requests have answered: written from a `pagehide` handler, the
       // transaction must not wait on a page that is going away (IndexedDB 3.0, `IDBTransaction.commit()`).
@@ -83,15 +93,15 @@ export async function openEventStore(scope: GlobalScope, name: string, blockedTi
       // IndexedDB runs overlapping readwrite transactions one at a time: no event is taken twice.
       const tx = transaction()
       const store = tx.objectStore(EVENTS)
-      const taken: StoredEvent[] = []
-      for (const record of await done<StoredEvent[]>(store.getAll())) {
-        if (record.owner === owner || isLive(record.owner)) continue
-        record.owner = owner
-        store.put(record)
-        taken.push(record)
+      const taken: StoredChunk[] = []
+      for (const chunk of await done<StoredChunk[]>(store.getAll())) {
+        if (chunk.owner === owner || isLive(chunk.owner)) continue
+        chunk.owner = owner
+        store.put(chunk)
+        taken.push(chunk)
       }
       await done(tx)
-      return taken.sort((a, b) => a.seq - b.seq)
+      return taken
     },
     close() {
       db.close()
