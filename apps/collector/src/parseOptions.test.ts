@@ -18,6 +18,13 @@ describe('parseOptions', () => {
     })
   })
 
+  it('reads the experiments file, conversion and metric, from flags or the environment', () => {
+    expect(parseOptions(['--experiments', './experiments.json', '--experiment-metric=vital:INP'], { MARCO_COLLECTOR_EXPERIMENT_CONVERSION: 'stroke_drawn' })).toEqual({
+      experiments: { file: './experiments.json', conversion: 'stroke_drawn', metric: 'vital:INP' },
+    })
+    expect(parseOptions([], {})).toEqual({})
+  })
+
   it('reads rate limits per second, per window and off, and the alert rules', () => {
     expect(parseOptions(['--rate-limit', '100']).rateLimit).toEqual({ requests: 100, windowMs: 1_000 })
     expect(parseOptions(['--rate-limit', '50/10s']).rateLimit).toEqual({ requests: 50, windowMs: 10_000 })

@@ -19,6 +19,9 @@ const SETTINGS = {
   'retention-days': 'MARCO_COLLECTOR_RETENTION_DAYS',
   'webhook-concurrency': 'MARCO_COLLECTOR_WEBHOOK_CONCURRENCY',
   'webhook-per-minute': 'MARCO_COLLECTOR_WEBHOOK_PER_MINUTE',
+  experiments: 'MARCO_COLLECTOR_EXPERIMENTS',
+  'experiment-conversion': 'MARCO_COLLECTOR_EXPERIMENT_CONVERSION',
+  'experiment-metric': 'MARCO_COLLECTOR_EXPERIMENT_METRIC',
 } as const
 
 type Setting = keyof typeof SETTINGS
@@ -47,6 +50,9 @@ export const USAGE = `usage: node apps/collector/dist/main.mjs [options]
   --retention-days N        delete rows older than this (0: keep) default 7    env MARCO_COLLECTOR_RETENTION_DAYS
   --webhook-concurrency N   webhook POSTs in flight              default 4
   --webhook-per-minute N    webhook POSTs per minute             default 30
+  --experiments FILE        experiment definitions (JSON) served at /v1/experiments
+  --experiment-conversion NAME  the track event whose share of sessions is the conversion rate
+  --experiment-metric NAME  the metric compared: errors, vital:NAME, count:NAME   default errors
 
   Every flag has an environment variable: MARCO_COLLECTOR_ + the flag in upper case with _ for -.
 `
@@ -107,6 +113,13 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   if (values['retention-days'] !== undefined) options.retentionDays = integer('retention-days', values['retention-days'], 0, 36_500)
   if (values['webhook-concurrency'] !== undefined) options.webhookConcurrency = integer('webhook-concurrency', values['webhook-concurrency'], 1, 64)
   if (values['webhook-per-minute'] !== undefined) options.webhookPerMinute = integer('webhook-per-minute', values['webhook-per-minute'], 1, 10_000)
+  if (values.experiments !== undefined || values['experiment-conversion'] !== undefined || values['experiment-metric'] !== undefined) {
+    options.experiments = {
+      ...(values.experiments !== undefined && { file: values.experiments }),
+      ...(values['experiment-conversion'] !== undefined && { conversion: values['experiment-conversion'] }),
+      ...(values['experiment-metric'] !== undefined && { metric: values['experiment-metric'] }),
+    }
+  }
   return options
 }
 
