@@ -1,4 +1,6 @@
 import type { ExperimentsService } from './experiments/createExperimentsService'
+import type { ReleaseHealthService } from './createReleaseHealth'
+import type { SourceMaps } from './createSourceMaps'
 import type { BatchValidator } from './loadBatchValidator'
 import type { RateLimiter } from './createRateLimiter'
 import type { Store } from './createStore'
@@ -26,4 +28,12 @@ export interface CollectorContext {
   readonly log?: (message: string) => void
   /** Experiment definitions and results (`/v1/experiments`, `/v1/experiments/results`). */
   readonly experiments?: ExperimentsService
+  /** Source maps (uploads, `sourceMapsDir`) and frame symbolication for the read API. */
+  readonly sourceMaps?: SourceMaps
+  /** The token `POST /v1/sourcemaps` needs; uploads are refused without one. */
+  readonly uploadToken?: string
+  /** Largest source map upload. Default 16 MiB. */
+  readonly maxSourceMapBytes?: number
+  /** Per-session release and counts behind `/v1/releases` and the crash-free rule. */
+  readonly releases?: ReleaseHealthService
 }

@@ -44,6 +44,8 @@ export const RETAINED_TABLES = {
   errors: 'last_seen',
   alerts: 'ts',
   csp_windows: 'window_start',
+  session_releases: 'last_seen',
+  session_health: 'last_seen',
 } as const
 
 export type RetainedTable = keyof typeof RETAINED_TABLES

@@ -61,18 +61,18 @@ describe('collector: CSP report floods and retention', () => {
   it('deletes rows older than retentionDays from every table, keeping the recent ones', async () => {
     const { url } = await start({ retentionDays: 7, alerts: { errorRatePerMinute: 1, newFingerprint: true, collabP95Ms: false, inpMs: false } })
     const crash = (fingerprint: string) => event({ type: 'exception', category: 'crash', payload: { exceptions: [{ type: 'Error', message: fingerprint, frames: [] }], fingerprint, count: 2 } })
-    await post(`${url}/v1/batch`, batch([crash('old-1'), event()], { dropped: [{ category: 'analytics', reason: 'queue_full', count: 3 }] }))
+    await post(`${url}/v1/batch`, batch([crash('old-1'), event()], { dropped: [{ category: 'analytics', reason: 'queue_full', count: 3 }], context: { release: '1.0.0' } }))
     await postReports(url, [report('https://evil.example/old.js')])
     expect(await collector!.checkAlerts()).toHaveLength(2)
     clock.advance(8 * 86_400_000)
     const recent = event()
     await post(`${url}/v1/batch`, batch([recent]))
     const deleted = await collector!.applyRetention()
-    expect(deleted).toEqual({ events: 3, samples: 1, drops: 1, errors: 2, alerts: 2, csp_windows: 1 })
+    expect(deleted).toEqual({ events: 3, samples: 1, drops: 1, errors: 2, alerts: 2, csp_windows: 1, session_releases: 1, session_health: 1 })
     expect((await getJson(`${url}/v1/events`)).events.map((e: { id: string }) => e.id)).toEqual([recent.id])
     expect((await getJson(`${url}/v1/alerts`)).alerts).toEqual([])
     expect((await getJson(`${url}/v1/stats`)).drops).toEqual([])
-    expect(await collector!.applyRetention()).toEqual({ events: 0, samples: 0, drops: 0, errors: 0, alerts: 0, csp_windows: 0 })
+    expect(await collector!.applyRetention()).toEqual({ events: 0, samples: 0, drops: 0, errors: 0, alerts: 0, csp_windows: 0, session_releases: 0, session_health: 0 })
   })
 
   it('keeps everything with retentionDays 0', async () => {

@@ -7,6 +7,8 @@ export const DEFAULT_ALERT_RULES: Required<AlertRules> = {
   newFingerprint: true,
   collabP95Ms: 150,
   inpMs: 200,
+  crashFreeSessionsPercent: 99,
+  crashFreeMinSessions: 10,
 }
 
 const MINUTE_MS = 60_000

@@ -74,9 +74,10 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
     })
   }
   const batch = body as WireBatch
-  const result = writeOrRefuse(res, context, () =>
-    context.store.insertBatch({ events: batch.events, dropped: batch.dropped, sdk: `${batch.sdk.name} ${batch.sdk.version}`, receivedAt: context.clock.now() }),
-  )
+  const result = writeOrRefuse(res, context, () => {
+    context.releases?.noteSessions(batch.context, batch.events, context.clock.now())
+    return context.store.insertBatch({ events: batch.events, dropped: batch.dropped, sdk: `${batch.sdk.name} ${batch.sdk.version}`, receivedAt: context.clock.now() })
+  })
   if (result === undefined) return
   sendJson(res, 200, { accepted: batch.events.length, stored: result.stored, duplicates: result.duplicates })
   if (result.stored || batch.dropped.length) context.stream.changed(result.stored)

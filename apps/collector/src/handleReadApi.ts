@@ -26,17 +26,20 @@ export function handleReadApi(res: ServerResponse, path: string, query: URLSearc
     case '/v1/events': {
       const parsed = parseQuery(query, EVENTS_QUERY)
       if (parsed.error !== undefined) invalid(parsed.error)
-      else sendJson(res, 200, { events: context.store.listEvents(parsed.values) })
+      else sendJson(res, 200, { events: context.store.listEvents(parsed.values).map((event) => context.sourceMaps?.symbolicateEvent(event) ?? event) })
       return true
     }
     case '/v1/stats': {
       const rules = context.alertRules
       sendJson(res, 200, {
-        ...context.store.stats(context.clock.now()),
+        ...withOriginalFrames(context.store.stats(context.clock.now()), context),
         budgets: { collabP95Ms: rules.collabP95Ms ?? false, inpMs: rules.inpMs ?? false, errorRatePerMinute: rules.errorRatePerMinute ?? false },
       })
       return true
     }
+    case '/v1/releases':
+      sendJson(res, 200, { releases: context.releases?.releases() ?? [], crashFreeSessionsPercent: context.alertRules.crashFreeSessionsPercent ?? false })
+      return true
     case '/v1/alerts': {
       const parsed = parseQuery(query, ALERTS_QUERY)
       if (parsed.error !== undefined) invalid(parsed.error)
@@ -45,4 +48,10 @@ export function handleReadApi(res: ServerResponse, path: string, query: URLSearc
     }
   }
   return false
+}
+
+/** The top errors with their release and the original positions of their frames (minified ones kept). */
+function withOriginalFrames<T extends { topErrors: { fingerprint: string; frames: object[] }[] }>(stats: T, context: CollectorContext): T {
+  const maps = context.sourceMaps
+  return maps ? { ...stats, topErrors: stats.topErrors.map((group) => maps.symbolicateGroup(group)) } : stats
 }

@@ -5,6 +5,7 @@ import { handleBatch } from './handleBatch'
 import { handleCspReport } from './handleCspReport'
 import { handleExperiments } from './experiments/handleExperiments'
 import { handleReadApi } from './handleReadApi'
+import { handleSourceMaps } from './handleSourceMaps'
 import { hasReadToken } from './hasReadToken'
 import { isHostAllowed } from './isHostAllowed'
 import type { DashboardHandler } from './loadDashboard'
@@ -16,7 +17,7 @@ const INGEST: Record<string, (req: IncomingMessage, res: ServerResponse, context
 }
 
 /** What the read token guards: everything that shows stored data. The dashboard's script and style are code only. */
-const READ_PATHS = new Set(['/v1/events', '/v1/stats', '/v1/alerts', '/v1/stream', '/dashboard', '/v1/experiments/results'])
+const READ_PATHS = new Set(['/v1/events', '/v1/stats', '/v1/alerts', '/v1/stream', '/dashboard', '/v1/experiments/results', '/v1/releases'])
 
 /**
  * Routes one request. First the `Host` header must name this collector (421 otherwise: DNS rebinding). Then
@@ -41,6 +42,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
     if (applyCors(req, res, context.allowedOrigins)) return
     return ingest(req, res, context)
   }
+  if (path === '/v1/sourcemaps') return handleSourceMaps(req, res, url, context)
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     req.resume()
     return sendJson(res, 405, { error: 'method_not_allowed', message: `${req.method} ${path} is not allowed` }, { allow: 'GET, HEAD' })

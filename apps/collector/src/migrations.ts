@@ -84,6 +84,35 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX drops_received ON drops (received_at);
    CREATE INDEX errors_last_seen ON errors (last_seen);
    CREATE INDEX alerts_ts ON alerts (ts);`,
+  // 4: source maps uploaded per release and asset file name; release health: each session's release (from the
+  // batch context), per-session counts (events, interactions, exceptions) and the events rowid counted up to.
+  `CREATE TABLE source_maps (
+     release TEXT NOT NULL,
+     file TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     uploaded_at INTEGER NOT NULL,
+     map TEXT NOT NULL,
+     PRIMARY KEY (release, file)
+   );
+   CREATE TABLE session_releases (
+     session_id TEXT PRIMARY KEY,
+     release TEXT NOT NULL,
+     last_seen INTEGER NOT NULL
+   );
+   CREATE INDEX session_releases_last_seen ON session_releases (last_seen);
+   CREATE TABLE session_health (
+     session_id TEXT PRIMARY KEY,
+     first_seen INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     events INTEGER NOT NULL,
+     interactions INTEGER NOT NULL,
+     exceptions INTEGER NOT NULL
+   );
+   CREATE INDEX session_health_last_seen ON session_health (last_seen);
+   CREATE TABLE health_scan (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     last_rowid INTEGER NOT NULL
+   );`,
 ]
 
 /**

@@ -1,5 +1,7 @@
 import type { Store } from './createStore'
 import { evaluateAlerts } from './evaluateAlerts'
+import { evaluateReleaseAlerts } from './evaluateReleaseAlerts'
+import type { ReleaseHealth } from './createReleaseHealth'
 import type { WebhookSender } from './createWebhookSender'
 import type { Alert, AlertRules, Clock } from './types'
 
@@ -14,6 +16,8 @@ export interface AlertLoopOptions {
   /** Hears each stored alert (the stream announces it). */
   onAlert?: (alert: Alert) => void
   log?: (message: string) => void
+  /** Release health for the crash-free rule (`rules.crashFreeSessionsPercent`). */
+  releases?: () => readonly ReleaseHealth[]
 }
 
 export interface AlertLoop {
@@ -40,7 +44,12 @@ export function startAlerts(options: AlertLoopOptions): AlertLoop {
 
   async function run(): Promise<Alert[]> {
     const now = clock.now()
-    const pending = evaluateAlerts(store, rules, now, (rule, error) => log?.(`alert rule ${rule} failed: ${(error as Error).message}`))
+    const onRuleError = (rule: string, error: unknown) => log?.(`alert rule ${rule} failed: ${(error as Error).message}`)
+    const pending = evaluateAlerts(store, rules, now, onRuleError)
+    if (options.releases) {
+      const rule = { percent: rules.crashFreeSessionsPercent ?? false, minSessions: rules.crashFreeMinSessions ?? 10 }
+      pending.push(...evaluateReleaseAlerts(options.releases, rule, now, onRuleError))
+    }
     const raised: Alert[] = []
     for (const { afterStore, ...draft } of pending) {
       const key = `${draft.rule}|${draft.key}`

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { CollectorContext } from './context'
 import { createRateLimiter } from './createRateLimiter'
+import { createReleaseHealth } from './createReleaseHealth'
+import { createSourceMaps } from './createSourceMaps'
 import { createStore } from './createStore'
 import { createStream } from './createStream'
 import { createWebhookSender } from './createWebhookSender'
@@ -31,6 +33,7 @@ export const COLLECTOR_DEFAULTS = {
   retentionDays: 7,
   webhookConcurrency: 4,
   webhookPerMinute: 30,
+  maxSourceMapBytes: 16 * 1024 * 1024,
 } as const
 
 /** How often retention runs. */
@@ -69,6 +72,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     const stream = createStream(() => clock.now(), options.maxStreams ?? COLLECTOR_DEFAULTS.maxStreams)
     const alertRules = { ...DEFAULT_ALERT_RULES, ...options.alerts }
     const rateLimit = options.rateLimit === undefined ? COLLECTOR_DEFAULTS.rateLimit : options.rateLimit
+    const maxSourceMapBytes = options.maxSourceMapBytes ?? COLLECTOR_DEFAULTS.maxSourceMapBytes
+    const releases = createReleaseHealth(db)
     const context: CollectorContext = {
       store,
       database,
@@ -83,6 +88,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       alertRules,
       log,
       experiments: createExperimentsService(db, options.experiments),
+      sourceMaps: createSourceMaps(db, { dir: options.sourceMapsDir, maxBytes: maxSourceMapBytes, log }),
+      uploadToken: options.uploadToken || undefined,
+      maxSourceMapBytes,
+      releases,
     }
     const dashboard = loadDashboard()
     const inFlight = new Set<Promise<void>>()
@@ -122,6 +131,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
         : undefined,
       onAlert: (alert) => stream.send('alert', alert),
       log,
+      releases: () => releases.releases(),
     })
     const retention = startRetention({ store, clock, days: options.retentionDays ?? COLLECTOR_DEFAULTS.retentionDays, intervalMs: RETENTION_INTERVAL_MS, log })
     const address = server.address() as AddressInfo

@@ -15,6 +15,10 @@ export interface AlertRules {
   collabP95Ms?: number | false
   /** p75 of the INP values reported in the last 5 minutes above this, ms. Default 200. */
   inpMs?: number | false
+  /** A release (seen in the last 24 h) whose crash-free sessions fall below this percentage. Default 99. */
+  crashFreeSessionsPercent?: number | false
+  /** Releases with fewer sessions are not judged by `crashFreeSessionsPercent`. Default 10. */
+  crashFreeMinSessions?: number
 }
 
 /** Requests one client (remote address) may make per window on the ingest endpoints. */
@@ -64,6 +68,12 @@ export interface CollectorOptions {
   clock?: Clock
   /** Experiment definitions served at `/v1/experiments` and the results' settings (`/v1/experiments/results`). */
   experiments?: ExperimentsOptions
+  /** Directory of source maps named like the built assets (`main-023OTBM6.js.map`), for any release. Never a URL. */
+  sourceMapsDir?: string
+  /** Bearer token for `POST /v1/sourcemaps`; without it uploads are refused (403). */
+  uploadToken?: string
+  /** Largest source map accepted (upload or `sourceMapsDir`). Default 16 MiB. */
+  maxSourceMapBytes?: number
   /** Where the collector logs (start, webhook failures, storage faults). Default none. */
   log?: (message: string) => void
 }
