@@ -303,7 +303,10 @@ function drawErrors(/** @type {any[]} */ errors, /** @type {number} */ now) {
       for (const frame of error.frames.slice(0, 5)) {
         const li = el('li', frame.inApp ? 'app' : '')
         const where = `${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''}${frame.column !== undefined ? `:${frame.column}` : ''}`
-        li.append('at ', el('span', 'fn', frame.function), ` ${where}`)
+        // A source map resolved it: the original file and line first, the minified position after.
+        const original = frame.original
+        if (original) li.append('at ', el('span', 'fn', original.function), ` ${original.file}:${original.line}:${original.column}`, el('span', 'minified', ` (${frame.function} ${where})`))
+        else li.append('at ', el('span', 'fn', frame.function), ` ${where}`)
         frames.append(li)
       }
       row.append(frames)
@@ -412,6 +415,35 @@ function drawExperiments(/** @type {any} */ results) {
   }
 }
 
+/** The release health panel: per release sessions, crash-free share and errors per 1,000 interactions, from /v1/releases. */
+function drawReleases(/** @type {any} */ health) {
+  const table = $('releases')
+  const body = el('tbody')
+  table.replaceChildren(body)
+  if (!health.releases.length) {
+    const empty = el('tr')
+    empty.append(el('td', 'empty', 'No sessions received.'))
+    return body.append(empty)
+  }
+  const head = el('tr')
+  for (const [text, cls] of [['release', ''], ['sessions', 'num'], ['crash-free', 'num'], ['errors / 1,000 interactions', 'num'], ['interactions', 'num']]) head.append(el('th', cls, text))
+  body.append(head)
+  const threshold = health.crashFreeSessionsPercent
+  for (const release of health.releases) {
+    const row = el('tr')
+    const rate = release.crashFreeRate * 100
+    const below = typeof threshold === 'number' && rate < threshold
+    row.append(
+      el('td', '', release.release ?? '(no release)'),
+      el('td', 'num', release.sessions.toLocaleString('en-US')),
+      el('td', below ? 'num poor' : 'num', `${(Math.floor(rate * 10) / 10).toFixed(1)} %`),
+      el('td', 'num', release.errorsPer1000Interactions === null ? '–' : release.errorsPer1000Interactions.toFixed(2)),
+      el('td', 'num', release.interactions.toLocaleString('en-US')),
+    )
+    body.append(row)
+  }
+}
+
 async function refresh() {
   pending = undefined
   lastFetch = Date.now()
@@ -421,6 +453,8 @@ async function refresh() {
     if (response.ok) render(await response.json())
     const experiments = await fetch('/v1/experiments/results', { cache: 'no-store', headers })
     if (experiments.ok) drawExperiments(await experiments.json())
+    const releases = await fetch('/v1/releases', { cache: 'no-store', headers })
+    if (releases.ok) drawReleases(await releases.json())
   } catch {
     // The collector restarted or went away: the stream's reconnect brings the next update.
   }
