@@ -17,7 +17,11 @@ const only = process.env.MARCO_PACKAGES?.split(',')
 
 const packages = readdirSync(`${root}packages`)
   .filter((dir) => existsSync(`${root}packages/${dir}/src/index.ts`) && (!only || only.includes(dir)))
-  .map((dir) => ({ dir, path: `${root}packages/${dir}`, pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) }))
+  .map((dir) => ({
+    dir,
+    path: `${root}packages/${dir}`,
+    pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')),
+  }))
   // The private test helpers are consumed from source and never published.
   .filter(({ pkg }) => !pkg.private)
 
@@ -38,7 +42,10 @@ const manglePrivate = () => {
         Object.assign(mangleCache, output.mangleCache)
         return { code: output.code, map: null }
       })
-      queue = result.then(() => undefined, () => undefined)
+      queue = result.then(
+        () => undefined,
+        () => undefined,
+      )
       return result
     },
   }
@@ -76,8 +83,20 @@ for (const { path, pkg } of packages) {
       // One output file per source module: a bundler then drops whole files (and what only they import,
       // such as a dependency that runs code on import) when an app uses nothing from them.
       output: [
-        { dir: `${path}/dist`, format: 'es', preserveModules: true, preserveModulesRoot: `${path}/src`, entryFileNames: '[name].mjs' },
-        { dir: `${path}/dist`, format: 'cjs', preserveModules: true, preserveModulesRoot: `${path}/src`, entryFileNames: '[name].cjs' },
+        {
+          dir: `${path}/dist`,
+          format: 'es',
+          preserveModules: true,
+          preserveModulesRoot: `${path}/src`,
+          entryFileNames: '[name].mjs',
+        },
+        {
+          dir: `${path}/dist`,
+          format: 'cjs',
+          preserveModules: true,
+          preserveModulesRoot: `${path}/src`,
+          entryFileNames: '[name].cjs',
+        },
       ],
     },
     {

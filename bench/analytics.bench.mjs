@@ -11,7 +11,15 @@ import { formatNumber, printTable } from './lib/table.mjs'
 const CALLS = 100_000
 const WARMUP_CALLS = 20_000
 const BLOCK_CALLS = 1_000
-const METHODS = ['trackCanvasInteraction', 'trackGestureUsage', 'trackCollaborativeActions', 'trackPerformanceMetrics', 'track', 'page', 'floor']
+const METHODS = [
+  'trackCanvasInteraction',
+  'trackGestureUsage',
+  'trackCollaborativeActions',
+  'trackPerformanceMetrics',
+  'track',
+  'page',
+  'floor',
+]
 
 const FRAME_SHAPES = 2_000
 const FRAME_SECONDS = 3
@@ -38,8 +46,14 @@ await withChromium({ entry: 'bench/analytics.page.mjs' }, async ({ version, open
     const { page, close } = await openPage()
     try {
       clock = await page.evaluate(() => globalThis.bench.info())
-      await page.evaluate((options) => globalThis.bench.prepareCalls(options), { method, count: CALLS, warmUp: WARMUP_CALLS })
-      const { callMs, turnMs } = await page.evaluate((options) => globalThis.bench.runCalls(options), { blockSize: BLOCK_CALLS })
+      await page.evaluate((options) => globalThis.bench.prepareCalls(options), {
+        method,
+        count: CALLS,
+        warmUp: WARMUP_CALLS,
+      })
+      const { callMs, turnMs } = await page.evaluate((options) => globalThis.bench.runCalls(options), {
+        blockSize: BLOCK_CALLS,
+      })
       const perCallUs = (ms) => (ms * 1000) / BLOCK_CALLS
       callRows.push({
         method,
@@ -98,7 +112,13 @@ function printCallTable() {
       `${BLOCK_CALLS.toLocaleString('en-US')}, a setTimeout(0) turn after each (µs per call)`,
     columns: ['method', 'call med', 'call p99', 'call med − floor', 'turn med', 'turn p99'],
     rows: callRows.map((row) => [
-      row.method === 'floor' ? 'floor (harness: a no-op behind the same wrapper)' : row.method === 'track' ? 'track (5 properties)' : row.method === 'page' ? 'page (SPA navigation URL)' : row.method,
+      row.method === 'floor'
+        ? 'floor (harness: a no-op behind the same wrapper)'
+        : row.method === 'track'
+          ? 'track (5 properties)'
+          : row.method === 'page'
+            ? 'page (SPA navigation URL)'
+            : row.method,
       row.medianUs,
       row.p99Us,
       row.method === 'floor' ? undefined : row.medianUs - floor.medianUs,
@@ -157,7 +177,19 @@ function printFrameTable() {
     title:
       `b. Frame time — an 800×600 canvas drawing ${FRAME_SHAPES.toLocaleString('en-US')} shapes (fillRect / arc, varying colours) per rAF frame for ` +
       `${FRAME_SECONDS} s after ${FRAME_WARMUP_SECONDS} s warm-up; ${FRAME_RUNS} runs per variant, interleaved A B / B A / A B, a fresh page each (ms per frame)`,
-    columns: ['variant', 'runs', 'frames', 'calls/s', 'calls/frame', 'script mean', 'script p95', 'script mean per run', 'rAF interval mean', 'rAF p95', 'main thread/frame'],
+    columns: [
+      'variant',
+      'runs',
+      'frames',
+      'calls/s',
+      'calls/frame',
+      'script mean',
+      'script p95',
+      'script mean per run',
+      'rAF interval mean',
+      'rAF p95',
+      'main thread/frame',
+    ],
     rows: [base, sdk].map((row) => [
       row.label,
       row.runs,
@@ -184,10 +216,42 @@ function printFrameTable() {
     title: `b (continued). Overhead of trackCanvasInteraction at ${CALLS_PER_SECOND.toLocaleString('en-US')} calls/s — goal: < ${OVERHEAD_GOAL_PERCENT}% of the mean script time per frame (${formatNumber(baseMean)} ms without the SDK)`,
     columns: ['measure', 'added ms/frame', 'overhead', '≈95% CI', 'goal', 'verdict'],
     rows: [
-      ['A/B: mean script time per frame, SDK − no SDK', sdkMean - baseMean, signed(abPercent), `±${formatNumber(abCiPercent)}%`, `< ${OVERHEAD_GOAL_PERCENT}%`, Math.abs(abPercent) + abCiPercent < OVERHEAD_GOAL_PERCENT ? 'met' : abPercent - abCiPercent >= OVERHEAD_GOAL_PERCENT ? 'MISSED' : 'inconclusive (CI too wide)'],
-      ['timed in the frame: the tracking calls, net of the clock floor', trackNetMs, signed(directPercent), undefined, `< ${OVERHEAD_GOAL_PERCENT}%`, verdict(directPercent)],
-      ['    the same, median frame', sdk.trackMedian - base.trackMedian, signed(percentOfBase(sdk.trackMedian - base.trackMedian)), undefined, undefined, undefined],
-      ['    the same, share of main-thread time per frame', trackNetMs, signed((trackNetMs / base.mainPerFrame) * 100), undefined, undefined, undefined],
+      [
+        'A/B: mean script time per frame, SDK − no SDK',
+        sdkMean - baseMean,
+        signed(abPercent),
+        `±${formatNumber(abCiPercent)}%`,
+        `< ${OVERHEAD_GOAL_PERCENT}%`,
+        Math.abs(abPercent) + abCiPercent < OVERHEAD_GOAL_PERCENT
+          ? 'met'
+          : abPercent - abCiPercent >= OVERHEAD_GOAL_PERCENT
+            ? 'MISSED'
+            : 'inconclusive (CI too wide)',
+      ],
+      [
+        'timed in the frame: the tracking calls, net of the clock floor',
+        trackNetMs,
+        signed(directPercent),
+        undefined,
+        `< ${OVERHEAD_GOAL_PERCENT}%`,
+        verdict(directPercent),
+      ],
+      [
+        '    the same, median frame',
+        sdk.trackMedian - base.trackMedian,
+        signed(percentOfBase(sdk.trackMedian - base.trackMedian)),
+        undefined,
+        undefined,
+        undefined,
+      ],
+      [
+        '    the same, share of main-thread time per frame',
+        trackNetMs,
+        signed((trackNetMs / base.mainPerFrame) * 100),
+        undefined,
+        undefined,
+        undefined,
+      ],
     ],
     notes: [
       `Both are % of the no-SDK mean script time per frame. The A/B difference carries the run-to-run noise of the machine (no-SDK run means`,

@@ -13,7 +13,11 @@ const now = () => performance.now()
  * measures the SDK, not the network); the queue keeps its default IndexedDB storage.
  */
 function createEngine() {
-  return new AnalyticsEngine({ endpoint: '/v1/batch', consent: { defaults: { analytics: 'granted' } }, queueOptions: { transport: sent } })
+  return new AnalyticsEngine({
+    endpoint: '/v1/batch',
+    consent: { defaults: { analytics: 'granted' } },
+    queueOptions: { transport: sent },
+  })
 }
 
 /**
@@ -114,7 +118,12 @@ globalThis.bench = {
     const { args, call } = METHODS[method]
     const engine = method === 'floor' ? undefined : createEngine()
     if (engine) await started(engine)
-    current = { engine, call: call(engine), warm: Array.from({ length: warmUp }, () => args(random)), calls: Array.from({ length: count }, () => args(random)) }
+    current = {
+      engine,
+      call: call(engine),
+      warm: Array.from({ length: warmUp }, () => args(random)),
+      calls: Array.from({ length: count }, () => args(random)),
+    }
   },
 
   /** Warm-up calls (compiled hot), then the measured blocks, each followed by a turn where deferred work runs. */

@@ -57,11 +57,39 @@ for (const run of RUNS) {
   progress(run.label)
   rows.push(await measure(run))
 }
-console.log(`\nCollector ingest benchmark — apps/collector (built dist), Node ${process.version}, ${availableParallelism()} CPUs, ${process.platform}/${process.arch}\n`)
+console.log(
+  `\nCollector ingest benchmark — apps/collector (built dist), Node ${process.version}, ${availableParallelism()} CPUs, ${process.platform}/${process.arch}\n`,
+)
 printTable({
   title: `Events stored per second — clients POST ${BATCH_EVENTS}-event SDK batches (text/plain, ~${Math.round(rows[0].bodyBytes / 1024)} KiB) back to back over keep-alive HTTP`,
-  columns: ['run', 'batches', 'events', 'stored', 'seconds', 'events/s', 'batches/s', 'p50 ms', 'p99 ms', 'max ms', 'non-200', 'db MiB'],
-  rows: rows.map((row) => [row.label, row.batches, row.events, row.stored, row.seconds, row.events / row.seconds, row.batches / row.seconds, row.p50, row.p99, row.max, row.failures, row.dbMiB]),
+  columns: [
+    'run',
+    'batches',
+    'events',
+    'stored',
+    'seconds',
+    'events/s',
+    'batches/s',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'non-200',
+    'db MiB',
+  ],
+  rows: rows.map((row) => [
+    row.label,
+    row.batches,
+    row.events,
+    row.stored,
+    row.seconds,
+    row.events / row.seconds,
+    row.batches / row.seconds,
+    row.p50,
+    row.p99,
+    row.max,
+    row.failures,
+    row.dbMiB,
+  ]),
   notes: [
     `Each run: a fresh collector process (--rate-limit off) and temp database; stops after ${MAX_BATCHES.toLocaleString('en-US')} batches or ${MAX_RUN_MS / 1000} s.`,
     'Per batch the collector validates the body against batch.v1.json (Ajv), then stores its events in one SQLite transaction (WAL, synchronous=NORMAL).',
@@ -72,9 +100,30 @@ printTable({
 progress('hostile batches: 16 × 330,000 empty events in parallel, /healthz polled')
 const hostile = await measureHostile()
 printTable({
-  title: 'Hostile load — 16 parallel ~990 KB batches of 330,000 empty events each, while /healthz is polled back to back',
-  columns: ['run', 'hostile requests', 'answers', 'all hostile answered in ms', 'healthz polls', 'healthz p50 ms', 'healthz max ms', 'collector RSS MiB after'],
-  rows: [['16 hostile batches', hostile.requests, hostile.statuses, hostile.allMs, hostile.polls, hostile.healthP50, hostile.healthMax, hostile.rssMiB]],
+  title:
+    'Hostile load — 16 parallel ~990 KB batches of 330,000 empty events each, while /healthz is polled back to back',
+  columns: [
+    'run',
+    'hostile requests',
+    'answers',
+    'all hostile answered in ms',
+    'healthz polls',
+    'healthz p50 ms',
+    'healthz max ms',
+    'collector RSS MiB after',
+  ],
+  rows: [
+    [
+      '16 hostile batches',
+      hostile.requests,
+      hostile.statuses,
+      hostile.allMs,
+      hostile.polls,
+      hostile.healthP50,
+      hostile.healthMax,
+      hostile.rssMiB,
+    ],
+  ],
   notes: [
     'Each hostile batch is refused before schema validation (413 too_many_events: at most 1,000 events per batch), so validation work per request is bounded.',
     'The 16 requests come from a separate client process; healthz: latency of each /healthz answer (a real SQLite write probe) polled back to back from the bench process while that client sends and until it has every answer.',
@@ -88,7 +137,9 @@ async function measureHostile() {
   const agent = new Agent({ keepAlive: true, maxSockets: 32 })
   try {
     // The hostile client is its own process, so sending 16 MB does not delay this process's /healthz polls.
-    const attacker = spawn(process.execPath, ['--input-type=module', '-e', HOSTILE_CLIENT, server.url], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const attacker = spawn(process.execPath, ['--input-type=module', '-e', HOSTILE_CLIENT, server.url], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     let out = ''
     attacker.stdout.on('data', (chunk) => (out += chunk))
     const finished = new Promise((resolve) => attacker.once('exit', resolve))
@@ -107,7 +158,9 @@ async function measureHostile() {
     for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1
     return {
       requests: statuses.length,
-      statuses: Object.entries(counts).map(([status, n]) => `${n}× ${status}`).join(', '),
+      statuses: Object.entries(counts)
+        .map(([status, n]) => `${n}× ${status}`)
+        .join(', '),
       allMs,
       polls: health.length,
       healthP50: median(health),
@@ -146,7 +199,9 @@ async function measure({ label, clients, kind }) {
         sentAt: startMs,
         sdk: { name: '@marco/core', version: '0.1.0' },
         dropped: [],
-        events: Array.from({ length: BATCH_EVENTS }, (_, i) => createVariedStrokeEvent(b * BATCH_EVENTS + i, random, startMs)),
+        events: Array.from({ length: BATCH_EVENTS }, (_, i) =>
+          createVariedStrokeEvent(b * BATCH_EVENTS + i, random, startMs),
+        ),
       })
     const bodies = kind === 'duplicate' ? [makeBody(0)] : Array.from({ length: MAX_BATCHES }, (_, b) => makeBody(b))
     if (kind === 'duplicate') await post(server.url, agent, bodies[0])
@@ -176,7 +231,10 @@ async function measure({ label, clients, kind }) {
     const seconds = (performance.now() - t0) / 1000
     await server.stop()
     const db = new Database(dbPath, { readonly: true })
-    const stored = db.prepare('SELECT count(*) AS n FROM events').get().n - (kind === 'duplicate' ? BATCH_EVENTS : 0) - warm.length * BATCH_EVENTS
+    const stored =
+      db.prepare('SELECT count(*) AS n FROM events').get().n -
+      (kind === 'duplicate' ? BATCH_EVENTS : 0) -
+      warm.length * BATCH_EVENTS
     db.close()
     return {
       label,
@@ -200,7 +258,10 @@ async function measure({ label, clients, kind }) {
 
 /** Starts `node apps/collector/dist/main.mjs` on a free port; resolves once it listens. */
 function startServer(dbPath) {
-  const child = spawn(process.execPath, [MAIN, '--port', '0', '--db', dbPath, '--rate-limit', 'off'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [MAIN, '--port', '0', '--db', dbPath, '--rate-limit', 'off'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let stopped
   const stop = () =>
     (stopped ??= new Promise((resolve) => {
@@ -232,10 +293,18 @@ function rssMiB(pid) {
 
 function post(url, agent, body) {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/batch`, { method: 'POST', agent, headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode))
-    })
+    const req = request(
+      `${url}/v1/batch`,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode))
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })

@@ -41,7 +41,11 @@ async function main() {
       const { page, close } = await openPage()
       try {
         isolated = (await page.evaluate(() => globalThis.bench.info())).crossOriginIsolated
-        const result = await page.evaluate((options) => globalThis.bench.captureCost(options), { dedupe, count: CAPTURE_COUNT, blockSize: BLOCK })
+        const result = await page.evaluate((options) => globalThis.bench.captureCost(options), {
+          dedupe,
+          count: CAPTURE_COUNT,
+          blockSize: BLOCK,
+        })
         captureRows.push(captureRow('Chromium', dedupe, result))
       } finally {
         await close()
@@ -69,8 +73,30 @@ async function main() {
   })
   printTable({
     title: `2. Error storm in Chromium — ${STORM_ERRORS.toLocaleString('en-US')} identical uncaught errors, ${STORM_PER_FRAME} requestAnimationFrame callbacks per frame`,
-    columns: ['reporter', 'frames', 'work med ms', 'work p95 ms', 'work/error µs', 'interval med ms', 'requests', 'events', 'occurrences', 'heap growth KB'],
-    rows: stormRows.map((row) => [row.label, row.frames, row.workMedian, row.workP95, row.perErrorUs, row.intervalMedian, row.requests, row.events, row.occurrences, row.heapKb]),
+    columns: [
+      'reporter',
+      'frames',
+      'work med ms',
+      'work p95 ms',
+      'work/error µs',
+      'interval med ms',
+      'requests',
+      'events',
+      'occurrences',
+      'heap growth KB',
+    ],
+    rows: stormRows.map((row) => [
+      row.label,
+      row.frames,
+      row.workMedian,
+      row.workP95,
+      row.perErrorUs,
+      row.intervalMedian,
+      row.requests,
+      row.events,
+      row.occurrences,
+      row.heapKb,
+    ]),
     notes: [
       'work: from the first to the last rAF callback of a frame (the throwing callbacks, each error event with its listeners); interval: between frame timestamps.',
       'occurrences: the errors the sent events stand for (their count); repeats after the last send wait for the next occurrence.',
@@ -82,15 +108,24 @@ async function main() {
     title: `3. One error per frame at 60 fps for ${SIMULATED_FRAMES.toLocaleString('en-US')} frames (${(SIMULATED_FRAMES / 60).toFixed(0)} s), simulated clock, Node`,
     columns: ['events sent', 'occurrences in them', 'counted, waiting', 'first sends at (s)'],
     rows: [[simulated.sent, simulated.occurrences, SIMULATED_FRAMES - simulated.occurrences, simulated.times]],
-    notes: ['The quiet period after a send starts at 1 s and doubles per send up to 60 s; overall at most 30 events a minute.'],
+    notes: [
+      'The quiet period after a send starts at 1 s and doubles per send up to 60 s; overall at most 30 events a minute.',
+    ],
   })
   console.log(`total ${((now() - started) / 1000).toFixed(1)} s`)
 }
 
 async function nodeCapture(dedupe) {
   const events = []
-  const context = createCoreContext({ queue: { push: (event) => events.push(event), purge: () => {} }, consent: { defaults: { crash: 'granted' } } })
-  const reporter = new CrashReporter({ breadcrumbs: false, globalHandlers: false, ...(dedupe ? {} : { dedupeWindowMs: 0, maxEventsPerMinute: Infinity }) })
+  const context = createCoreContext({
+    queue: { push: (event) => events.push(event), purge: () => {} },
+    consent: { defaults: { crash: 'granted' } },
+  })
+  const reporter = new CrashReporter({
+    breadcrumbs: false,
+    globalHandlers: false,
+    ...(dedupe ? {} : { dedupeWindowMs: 0, maxEventsPerMinute: Infinity }),
+  })
   reporter.setup(context)
   const errors = Array.from({ length: CAPTURE_COUNT }, (_, i) => new Error(`stroke ${i} failed`))
   for (const error of errors.slice(0, 2_000)) reporter.captureException(error)
@@ -106,7 +141,14 @@ async function nodeCapture(dedupe) {
 }
 
 function captureRow(where, dedupe, { perCallUs, counts }) {
-  return { where, path: dedupe ? 'repeat, counted' : 'every capture sent', median: median(perCallUs), p99: quantile(perCallUs, 0.99), events: counts.events, requests: counts.requests }
+  return {
+    where,
+    path: dedupe ? 'repeat, counted' : 'every capture sent',
+    median: median(perCallUs),
+    p99: quantile(perCallUs, 0.99),
+    events: counts.events,
+    requests: counts.requests,
+  }
 }
 
 function simulateLoop() {
@@ -141,7 +183,10 @@ async function storm(openPage, withReporter) {
     }
     await page.evaluate((options) => globalThis.bench.prepareStorm(options), { withReporter })
     const before = await heap()
-    const { frames, counts } = await page.evaluate((options) => globalThis.bench.runStorm(options), { errors: STORM_ERRORS, perFrame: STORM_PER_FRAME })
+    const { frames, counts } = await page.evaluate((options) => globalThis.bench.runStorm(options), {
+      errors: STORM_ERRORS,
+      perFrame: STORM_PER_FRAME,
+    })
     const after = await heap()
     await page.evaluate(() => globalThis.bench.finishStorm())
     const work = frames.map((frame) => frame.workMs)

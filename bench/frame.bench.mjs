@@ -5,7 +5,7 @@
 // growth for 10,000 calls, wire bytes per event, and exactly-once delivery. Numbers only, no assertions.
 //
 //   pnpm run build && pnpm run bench frame          5 runs of 1 + 4 s per row and rate (~5 minutes on 2 busy cores)
-//   node bench/frame.bench.mjs --quick              3 runs of 1 + 2 s (~2 minutes); or BENCH_QUICK=1 pnpm run bench frame
+// node bench/frame.bench.mjs --quick              3 runs of 1 + 2 s (~2 minutes); or BENCH_QUICK=1 pnpm run bench frame
 //   options: --runs=N --seconds=S --rates=60,1000 --sdks=marco,marco-memory,datadog --no-heap
 import { readFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
@@ -54,7 +54,18 @@ const started = performance.now()
 /** What reached the server, per tag: requests, bytes as sent and inflated, and the pointer events by seq and id. */
 const received = new Map()
 function tally(tag) {
-  if (!received.has(tag)) received.set(tag, { requests: 0, wireBytes: 0, jsonBytes: 0, events: 0, other: 0, seqs: new Map(), ids: new Map(), lastAt: 0, bad: 0 })
+  if (!received.has(tag))
+    received.set(tag, {
+      requests: 0,
+      wireBytes: 0,
+      jsonBytes: 0,
+      events: 0,
+      other: 0,
+      seqs: new Map(),
+      ids: new Map(),
+      lastAt: 0,
+      bad: 0,
+    })
   return received.get(tag)
 }
 const count = (map, key) => map.set(key, (map.get(key) ?? 0) + 1)
@@ -69,7 +80,11 @@ function route(req, res, path) {
     t.lastAt = performance.now()
     try {
       const wire = Buffer.concat(chunks)
-      const text = inflate(wire, new URL(req.url, 'http://127.0.0.1').searchParams, req.headers['content-encoding']).toString('utf8')
+      const text = inflate(
+        wire,
+        new URL(req.url, 'http://127.0.0.1').searchParams,
+        req.headers['content-encoding'],
+      ).toString('utf8')
       t.requests++
       t.wireBytes += wire.length
       t.jsonBytes += Buffer.byteLength(text)
@@ -193,7 +208,8 @@ try {
     frameCheck.emptyFps = 1000 / empty.meanFrameMs
     await context.close()
   })
-  if (frameCheck.emptyFps < UNCAPPED_MIN_FPS) console.error(`warning: empty frames run at ${formatNumber(frameCheck.emptyFps)} fps: the frame rate looks capped`)
+  if (frameCheck.emptyFps < UNCAPPED_MIN_FPS)
+    console.error(`warning: empty frames run at ${formatNumber(frameCheck.emptyFps)} fps: the frame rate looks capped`)
 
   const rows = ['none', ...SDKS.map((sdk) => sdk.key)]
   for (const rate of RATES) {
@@ -206,7 +222,12 @@ try {
           progress(`${rate.toLocaleString('en-US')}/s, run ${run + 1} of ${RUNS}: ${sdk}`)
           const { page, context } = await openPage(sdk, `frames-${sdk}-${rate}-${run}`)
           try {
-            const result = await measureFrames(page, { rate, shapes: SHAPES, warmUpSeconds: WARM_UP_SECONDS, seconds: SECONDS })
+            const result = await measureFrames(page, {
+              rate,
+              shapes: SHAPES,
+              warmUpSeconds: WARM_UP_SECONDS,
+              seconds: SECONDS,
+            })
             const key = `${sdk}@${rate}`
             frameRuns.set(key, [...(frameRuns.get(key) ?? []), { run, ...result }])
           } finally {
@@ -235,7 +256,10 @@ async function heapAndDelivery(sdk) {
   const cdp = await context.newCDPSession(page)
   let closed = false
   try {
-    await page.evaluate((options) => globalThis.bench.calls(options), { from: -HEAP_WARM_UP_CALLS, count: HEAP_WARM_UP_CALLS })
+    await page.evaluate((options) => globalThis.bench.calls(options), {
+      from: -HEAP_WARM_UP_CALLS,
+      count: HEAP_WARM_UP_CALLS,
+    })
     await page.evaluate(() => globalThis.bench.flush())
     await settle(tag)
     const before = await usedHeap(cdp)
@@ -265,7 +289,8 @@ function deliveredOf(t) {
 // ── Tables ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** A metric of the frame runs: `meanFrameMs` (wall) or `cpuMsPerFrame` (main-thread CPU). */
-const runsOf = (metric, sdk, rate) => (frameRuns.get(`${sdk}@${rate}`) ?? []).map((run) => ({ run: run.run, value: run[metric] }))
+const runsOf = (metric, sdk, rate) =>
+  (frameRuns.get(`${sdk}@${rate}`) ?? []).map((run) => ({ run: run.run, value: run[metric] }))
 const medianOf = (metric, sdk, rate) => median(runsOf(metric, sdk, rate).map((run) => run.value))
 const share = (metric, sdk, rate) => (1 - medianOf(metric, 'none', rate) / medianOf(metric, sdk, rate)) * 100
 /** Each run's share against the baseline of the same run: the spread the median hides. */
@@ -282,9 +307,12 @@ function frameTarget(metric, sdk) {
   const parts = []
   if (has(sdk, 60) && has('datadog', 60)) {
     const limit = share(metric, 'datadog', 60) + TARGETS.pointsOverDatadogAt60
-    parts.push(`60/s ≤ ${formatNumber(limit)} % (Datadog + ${TARGETS.pointsOverDatadogAt60}): ${verdict(share(metric, sdk, 60) <= limit)}`)
+    parts.push(
+      `60/s ≤ ${formatNumber(limit)} % (Datadog + ${TARGETS.pointsOverDatadogAt60}): ${verdict(share(metric, sdk, 60) <= limit)}`,
+    )
   }
-  if (has(sdk, 1000)) parts.push(`1,000/s ≤ ${TARGETS.shareAt1000} %: ${verdict(share(metric, sdk, 1000) <= TARGETS.shareAt1000)}`)
+  if (has(sdk, 1000))
+    parts.push(`1,000/s ≤ ${TARGETS.shareAt1000} %: ${verdict(share(metric, sdk, 1000) <= TARGETS.shareAt1000)}`)
   return parts.join('; ')
 }
 
@@ -292,9 +320,19 @@ const perSecond = (rate) => `${rate.toLocaleString('en-US')}/s`
 function printShareTable({ title, metric, unit, notes }) {
   printTable({
     title,
-    columns: ['SDK', ...RATES.flatMap((rate) => [`${perSecond(rate)} share`, `${perSecond(rate)} runs`]), ...RATES.map((rate) => `${perSecond(rate)} ${unit}`), 'target'],
+    columns: [
+      'SDK',
+      ...RATES.flatMap((rate) => [`${perSecond(rate)} share`, `${perSecond(rate)} runs`]),
+      ...RATES.map((rate) => `${perSecond(rate)} ${unit}`),
+      'target',
+    ],
     rows: [
-      ['no SDK (baseline)', ...RATES.flatMap(() => [undefined, undefined]), ...RATES.map((rate) => medianOf(metric, 'none', rate)), undefined],
+      [
+        'no SDK (baseline)',
+        ...RATES.flatMap(() => [undefined, undefined]),
+        ...RATES.map((rate) => medianOf(metric, 'none', rate)),
+        undefined,
+      ],
       ...SDKS.map(({ key, label }) => [
         label,
         ...RATES.flatMap((rate) => [share(metric, key, rate), shareRange(metric, key, rate)]),
@@ -308,7 +346,9 @@ function printShareTable({ title, metric, unit, notes }) {
 
 console.log(
   `\nFrame benchmark — Chromium ${browser.version()} headless (--disable-gpu-vsync --disable-frame-rate-limit), ${SHAPES.toLocaleString('en-US')}-rect 800×600 canvas, ` +
-    `${availableParallelism()} CPUs (load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} at the end), ${RUNS} runs of ${WARM_UP_SECONDS} s warm-up + ${SECONDS} s per row and rate\n`,
+    `${availableParallelism()} CPUs (load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')} at the end), ${RUNS} runs of ${WARM_UP_SECONDS} s warm-up + ${SECONDS} s per row and rate\n`,
 )
 printShareTable({
   title: 'a. Main-thread share of real frames: 1 − baseline frame time / frame time (%; medians of runs)',
@@ -328,40 +368,66 @@ printShareTable({
   ],
 })
 printShareTable({
-  title: 'a′. The same frames counted in main-thread CPU time: 1 − baseline CPU ms per frame / CPU ms per frame (%; medians of runs)',
+  title:
+    'a′. The same frames counted in main-thread CPU time: 1 − baseline CPU ms per frame / CPU ms per frame (%; medians of runs)',
   metric: 'cpuMsPerFrame',
   unit: 'CPU ms/frame',
   notes: [
     "CPU ms/frame: the renderer main thread's CPU time (CDP Performance.getMetrics ThreadTime) over the same measured frames ÷ their count. It does not count time the",
     "      thread waits for a core, so other processes on a shared machine move it far less than wall time; it also leaves out work off the page's main thread",
-    '      (IndexedDB in the browser process, the network stack, compression threads). Read a. as the target\'s figure and a′. as its check when the runs of a. spread widely.',
+    "      (IndexedDB in the browser process, the network stack, compression threads). Read a. as the target's figure and a′. as its check when the runs of a. spread widely.",
   ],
 })
 
-if (heapRows.size) printTable({
-  title: `b. ${HEAP_CALLS.toLocaleString('en-US')} calls in one go: heap, wire and delivery`,
-  columns: ['SDK', 'heap growth MB', 'after delivery MB', 'requests', 'wire B/event', 'JSON B/event', 'delivered', 'missing', 'duplicates', 'distinct ids', 'target'],
-  rows: SDKS.filter(({ key }) => heapRows.has(key)).map(({ key, label }) => {
-    const { before, pending, delivered: afterDelivery } = heapRows.get(key)
-    const t = tally(`heap-${key}`)
-    const delivered = deliveredOf(t)
-    const extra = (map) => [...map.values()].reduce((total, times) => total + times - 1, 0)
-    // The same event sent twice repeats its seq; an SDK that resent it under a new id would still repeat the seq.
-    const duplicates = extra(t.seqs)
-    const target = key.startsWith('marco')
-      ? `heap ≤ ${TARGETS.heapBytes / MB} MB: ${verdict(pending - before <= TARGETS.heapBytes)}; all once: ${verdict(delivered === HEAP_CALLS && duplicates === 0)}`
-      : undefined
-    return [label, (pending - before) / MB, (afterDelivery - before) / MB, t.requests, t.wireBytes / t.events, t.jsonBytes / t.events, delivered, HEAP_CALLS - delivered, duplicates, key.startsWith('marco') ? t.ids.size : undefined, target]
-  }),
-  notes: [
-    `heap growth: CDP Runtime.getHeapUsage usedSize after 3 × HeapProfiler.collectGarbage, right after the ${HEAP_CALLS.toLocaleString('en-US')} calls (events waiting in the SDK) minus before them;`,
-    `      after delivery: the same once the server has seen nothing new for ${QUIET_MS / 1000} s after a flush. ${HEAP_WARM_UP_CALLS} calls made and delivered before the baseline. MB = 10⁶ bytes.`,
-    'wire B/event: request bodies as sent (gzip where the SDK compresses, ?encoding=gzip) ÷ pointer events received; JSON B/event: the same bodies inflated. Warm-up calls included in both.',
-    `delivered: distinct seqs 0 … ${(HEAP_CALLS - 1).toLocaleString('en-US')} at the server after flush(), then the page closed (the final flush for Datadog, which has no flush()) and the server quiet;`,
-    '      duplicates: extra copies of a seq; distinct ids: distinct event ids among the measured calls (Marco\'s wire has one per event). Each page posts under its own path, so a late request is never counted for another row.',
-    `Datadog keeps ${DATADOG_RATE_LIMIT_PER_MINUTE.toLocaleString('en-US')} logs per minute and drops the rest (built-in rate limit): its heap and delivery cover those only.`,
-  ],
-})
+if (heapRows.size)
+  printTable({
+    title: `b. ${HEAP_CALLS.toLocaleString('en-US')} calls in one go: heap, wire and delivery`,
+    columns: [
+      'SDK',
+      'heap growth MB',
+      'after delivery MB',
+      'requests',
+      'wire B/event',
+      'JSON B/event',
+      'delivered',
+      'missing',
+      'duplicates',
+      'distinct ids',
+      'target',
+    ],
+    rows: SDKS.filter(({ key }) => heapRows.has(key)).map(({ key, label }) => {
+      const { before, pending, delivered: afterDelivery } = heapRows.get(key)
+      const t = tally(`heap-${key}`)
+      const delivered = deliveredOf(t)
+      const extra = (map) => [...map.values()].reduce((total, times) => total + times - 1, 0)
+      // The same event sent twice repeats its seq; an SDK that resent it under a new id would still repeat the seq.
+      const duplicates = extra(t.seqs)
+      const target = key.startsWith('marco')
+        ? `heap ≤ ${TARGETS.heapBytes / MB} MB: ${verdict(pending - before <= TARGETS.heapBytes)}; all once: ${verdict(delivered === HEAP_CALLS && duplicates === 0)}`
+        : undefined
+      return [
+        label,
+        (pending - before) / MB,
+        (afterDelivery - before) / MB,
+        t.requests,
+        t.wireBytes / t.events,
+        t.jsonBytes / t.events,
+        delivered,
+        HEAP_CALLS - delivered,
+        duplicates,
+        key.startsWith('marco') ? t.ids.size : undefined,
+        target,
+      ]
+    }),
+    notes: [
+      `heap growth: CDP Runtime.getHeapUsage usedSize after 3 × HeapProfiler.collectGarbage, right after the ${HEAP_CALLS.toLocaleString('en-US')} calls (events waiting in the SDK) minus before them;`,
+      `      after delivery: the same once the server has seen nothing new for ${QUIET_MS / 1000} s after a flush. ${HEAP_WARM_UP_CALLS} calls made and delivered before the baseline. MB = 10⁶ bytes.`,
+      'wire B/event: request bodies as sent (gzip where the SDK compresses, ?encoding=gzip) ÷ pointer events received; JSON B/event: the same bodies inflated. Warm-up calls included in both.',
+      `delivered: distinct seqs 0 … ${(HEAP_CALLS - 1).toLocaleString('en-US')} at the server after flush(), then the page closed (the final flush for Datadog, which has no flush()) and the server quiet;`,
+      "      duplicates: extra copies of a seq; distinct ids: distinct event ids among the measured calls (Marco's wire has one per event). Each page posts under its own path, so a late request is never counted for another row.",
+      `Datadog keeps ${DATADOG_RATE_LIMIT_PER_MINUTE.toLocaleString('en-US')} logs per minute and drops the rest (built-in rate limit): its heap and delivery cover those only.`,
+    ],
+  })
 const bad = [...received.values()].reduce((total, t) => total + t.bad, 0)
 if (bad) console.log(`${bad} request(s) the server could not read (400)`)
 console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`)

@@ -81,7 +81,9 @@ globalThis.bench = {
     }
     requestAnimationFrame(frame)
   },
-  /** Frames and calls so far, and the timestamp of the last frame: two samples give the mean frame time between them. */
+  /**
+   * Frames and calls so far, and the timestamp of the last frame: two samples give the mean frame time between them.
+   */
   sample: () => ({ frames: loop.frames, calls: loop.calls, lastFrameAt: loop.lastFrameAt }),
   stop() {
     loop.running = false

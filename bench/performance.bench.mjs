@@ -90,7 +90,11 @@ async function measureFrames(openPage) {
       for (let i = 0; i < conditions.length; i++) {
         const { key, monitor, before } = conditions[(round + i) % conditions.length]
         const start = await taskMs(cdp)
-        const result = await page.evaluate((options) => globalThis.bench.animate(options), { frames: FRAMES_PER_RUN, monitor, before })
+        const result = await page.evaluate((options) => globalThis.bench.animate(options), {
+          frames: FRAMES_PER_RUN,
+          monitor,
+          before,
+        })
         const taskPerFrameMs = ((await taskMs(cdp)) - start) / FRAMES_PER_RUN
         runs[key].push({ ...result, round, taskPerFrameMs })
       }
@@ -125,7 +129,19 @@ function printFrameTable(rows, frameStatsUs, monitorFrames) {
   const after = rows[1]
   printTable({
     title: `1. Frame-time overhead — ${SHAPES_LABEL} canvas in Chromium, ${ROUNDS} rounds × ${FRAMES_PER_RUN} frames per condition`,
-    columns: ['monitoring', 'frame interval ms', 'app draw ms', "app's rAF() µs", 'monitor µs/frame med', 'mean', 'mean % of 16.7 ms', 'renderer ms/frame', 'min', 'max', 'Δ paired ms'],
+    columns: [
+      'monitoring',
+      'frame interval ms',
+      'app draw ms',
+      "app's rAF() µs",
+      'monitor µs/frame med',
+      'mean',
+      'mean % of 16.7 ms',
+      'renderer ms/frame',
+      'min',
+      'max',
+      'Δ paired ms',
+    ],
     rows: rows.map((row) => [
       row.label,
       row.frameMs,
@@ -179,7 +195,10 @@ async function chromiumRecordLatency(openPage) {
   const { page, close } = await openPage()
   try {
     await page.evaluate((options) => globalThis.bench.recordLatencyCost(options), { count: 200_000, blockSize: BLOCK })
-    const { perCallUs, p95 } = await page.evaluate((options) => globalThis.bench.recordLatencyCost(options), { count: CALLS, blockSize: BLOCK })
+    const { perCallUs, p95 } = await page.evaluate((options) => globalThis.bench.recordLatencyCost(options), {
+      count: CALLS,
+      blockSize: BLOCK,
+    })
     return { where: 'Chromium', ...blocksOf(perCallUs), p95 }
   } finally {
     await close()
@@ -221,7 +240,14 @@ async function measureNodeHeap() {
   const withRaw = collect()
   const keep = [sketches.length, raw.length, warm.count]
   return [
-    { where: 'Node', what: 'createQuantileSketch()', perSketch: (empty - before) / SKETCHES, growth: full - empty, memoryBytes: sketches[0].memoryBytes, keep: keep.length },
+    {
+      where: 'Node',
+      what: 'createQuantileSketch()',
+      perSketch: (empty - before) / SKETCHES,
+      growth: full - empty,
+      memoryBytes: sketches[0].memoryBytes,
+      keep: keep.length,
+    },
     { where: 'Node', what: 'raw values (Array of numbers)', growth: withRaw - full },
   ]
 }
@@ -230,7 +256,13 @@ async function chromiumHeap(openPage) {
   const { page, cdp, close } = await openPage()
   try {
     const used = () => usedHeap(cdp)
-    await page.evaluate(() => (globalThis.bench.makeSketches({ count: 1 }), globalThis.bench.fillKept({ count: 10_000 }), globalThis.bench.drop()))
+    await page.evaluate(
+      () => (
+        globalThis.bench.makeSketches({ count: 1 }),
+        globalThis.bench.fillKept({ count: 10_000 }),
+        globalThis.bench.drop()
+      ),
+    )
     const before = await used()
     const { memoryBytes } = await page.evaluate((count) => globalThis.bench.makeSketches({ count }), SKETCHES)
     const empty = await used()
@@ -241,7 +273,13 @@ async function chromiumHeap(openPage) {
     await page.evaluate((count) => globalThis.bench.fillArray({ count }), SAMPLES)
     const withRaw = await used()
     return [
-      { where: 'Chromium', what: 'createQuantileSketch()', perSketch: (empty - before) / SKETCHES, growth: full - empty, memoryBytes },
+      {
+        where: 'Chromium',
+        what: 'createQuantileSketch()',
+        perSketch: (empty - before) / SKETCHES,
+        growth: full - empty,
+        memoryBytes,
+      },
       { where: 'Chromium', what: 'raw values (Array of numbers)', growth: withRaw - base },
     ]
   } finally {
@@ -252,8 +290,20 @@ async function chromiumHeap(openPage) {
 function printHeapTable(rows) {
   printTable({
     title: `3. Memory for ${SAMPLES.toLocaleString('en-US')} latency samples (KiB)`,
-    columns: ['where', 'kept as', 'one empty sketch', `growth over ${SAMPLES.toLocaleString('en-US')} samples`, 'bucket array'],
-    rows: rows.map((row) => [row.where, row.what, row.perSketch === undefined ? undefined : row.perSketch / KIB, row.growth / KIB, row.memoryBytes === undefined ? undefined : row.memoryBytes / KIB]),
+    columns: [
+      'where',
+      'kept as',
+      'one empty sketch',
+      `growth over ${SAMPLES.toLocaleString('en-US')} samples`,
+      'bucket array',
+    ],
+    rows: rows.map((row) => [
+      row.where,
+      row.what,
+      row.perSketch === undefined ? undefined : row.perSketch / KIB,
+      row.growth / KIB,
+      row.memoryBytes === undefined ? undefined : row.memoryBytes / KIB,
+    ]),
     notes: [
       `one empty sketch: heap growth from creating ${SKETCHES} sketches ÷ ${SKETCHES} (closures + Uint32Array). growth: heap after adding the samples to one of them − before;`,
       '      a few KiB either way is the noise floor (compiled code, feedback). Heap after full GC: Node heapUsed + arrayBuffers; Chromium CDP',

@@ -39,7 +39,14 @@ function draw() {
 
 /** The real global scope, except that each requestAnimationFrame callback is timed into `timed`. */
 function timingScope(timed) {
-  const bound = new Set(['addEventListener', 'removeEventListener', 'cancelAnimationFrame', 'fetch', 'setTimeout', 'clearTimeout'])
+  const bound = new Set([
+    'addEventListener',
+    'removeEventListener',
+    'cancelAnimationFrame',
+    'fetch',
+    'setTimeout',
+    'clearTimeout',
+  ])
   return new Proxy(globalThis, {
     get(target, key) {
       if (key === 'requestAnimationFrame') {
@@ -72,7 +79,9 @@ globalThis.bench = {
    */
   async animate({ frames, monitor, before }) {
     const timed = { ms: 0, calls: 0, samples: [] }
-    const perf = monitor ? new PerformanceAnalytics({ endpoint: '/v1/batch', summaryIntervalMs: 1_000, scope: timingScope(timed) }) : undefined
+    const perf = monitor
+      ? new PerformanceAnalytics({ endpoint: '/v1/batch', summaryIntervalMs: 1_000, scope: timingScope(timed) })
+      : undefined
     // Callbacks of a frame run in the order they were requested; the first request of a frame also schedules
     // the frame (tens of µs). `before`: monitoring starts before the app's loop, so its callback comes first.
     let stop = before ? perf?.monitorRealTimeMetrics() : undefined
@@ -101,7 +110,15 @@ globalThis.bench = {
     stop?.()
     await perf?.stop()
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
-    return { frameMs: median(intervals), drawMs: median(drawMs), appRafUs: (appRafMs.reduce((a, b) => a + b, 0) * 1000) / appRafMs.length, monitorUs: timed.calls ? (timed.ms * 1000) / timed.calls : undefined, monitorFrames: timed.calls, monitorMedianUs: timed.calls ? median(timed.samples) * 1000 : undefined, monitorTopMs: [...timed.samples].sort((a, b) => b - a).slice(0, 5) }
+    return {
+      frameMs: median(intervals),
+      drawMs: median(drawMs),
+      appRafUs: (appRafMs.reduce((a, b) => a + b, 0) * 1000) / appRafMs.length,
+      monitorUs: timed.calls ? (timed.ms * 1000) / timed.calls : undefined,
+      monitorFrames: timed.calls,
+      monitorMedianUs: timed.calls ? median(timed.samples) * 1000 : undefined,
+      monitorTopMs: [...timed.samples].sort((a, b) => b - a).slice(0, 5),
+    }
   },
 
   /** The monitor's per-frame work (one frame-statistics update) called `count` times: µs per frame. */

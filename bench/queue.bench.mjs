@@ -52,7 +52,10 @@ async function main() {
   await warmUpNode()
   const pushRows = [
     await nodePush({ sink: 'EventQueue, storage off', kind: 'queue' }),
-    await nodePush({ sink: `EventQueue, server down, queue full (${DEFAULT_MAX_QUEUE_EVENTS.toLocaleString('en-US')})`, kind: 'full' }),
+    await nodePush({
+      sink: `EventQueue, server down, queue full (${DEFAULT_MAX_QUEUE_EVENTS.toLocaleString('en-US')})`,
+      kind: 'full',
+    }),
     await nodePush({ sink: 'Array#push (harness floor)', kind: 'array' }),
   ]
 
@@ -127,7 +130,16 @@ async function nodePush({ sink: label, kind }) {
     await queue.stop()
   }
   const settleMs = now() - settleStart
-  return pushRow({ where: 'Node', sink: label, pushMs, turnMs, pendingBefore, mainMs: busyNow() - busyStart, settleMs, stats: queue?.stats() })
+  return pushRow({
+    where: 'Node',
+    sink: label,
+    pushMs,
+    turnMs,
+    pendingBefore,
+    mainMs: busyNow() - busyStart,
+    settleMs,
+    stats: queue?.stats(),
+  })
 }
 
 async function chromiumPush(openPage, { sink, kind, storage }) {
@@ -179,7 +191,20 @@ function printPushTable(rows, clock) {
     title:
       `1. push() — ${EVENT_COUNT.toLocaleString('en-US')} events (10-field payload) in ${EVENT_COUNT / BLOCK_EVENTS} blocks of ${BLOCK_EVENTS.toLocaleString('en-US')}, ` +
       `a setTimeout(0) turn after each; the transport answers 'sent' at once (µs per event)`,
-    columns: ['where', 'sink', 'push med', 'push p99', 'turn med', 'turn p99', 'main thread', 'deferred', 'sent', 'dropped', 'full blocks', 'settle ms'],
+    columns: [
+      'where',
+      'sink',
+      'push med',
+      'push p99',
+      'turn med',
+      'turn p99',
+      'main thread',
+      'deferred',
+      'sent',
+      'dropped',
+      'full blocks',
+      'settle ms',
+    ],
     rows: rows.map((row) => [
       row.where,
       row.sink,
@@ -196,7 +221,12 @@ function printPushTable(rows, clock) {
     ]),
     notes: [
       `goal: median push ≤ ${PUSH_GOAL_US} µs/event in Chromium — ` +
-        goalRows.map((row) => `${row.sink}: ${formatNumber(row.pushMedianUs)} µs (${row.pushMedianUs <= PUSH_GOAL_US ? 'met' : 'MISSED'})`).join('; '),
+        goalRows
+          .map(
+            (row) =>
+              `${row.sink}: ${formatNumber(row.pushMedianUs)} µs (${row.pushMedianUs <= PUSH_GOAL_US ? 'met' : 'MISSED'})`,
+          )
+          .join('; '),
       `push: wall time of a block of ${BLOCK_EVENTS.toLocaleString('en-US')} push() calls ÷ ${BLOCK_EVENTS.toLocaleString('en-US')}; median and p99 over the blocks; events built before timing.`,
       `turn: the macrotask turn after a block, where the queue's setTimeout(0) ingest runs (validate, JSON, bound, IndexedDB put);`,
       `      Node: busy time (event-loop utilization), Chromium: wall time until the next setTimeout(0) starts.`,
@@ -252,7 +282,16 @@ function printWireTable(rows) {
   printTable({
     title: `2. Bytes on the wire — the body string the transport receives, batches of ${BATCH_EVENTS} events (bytes)`,
     columns: ['values', 'batches', 'events/batch', 'body', 'envelope', 'raw/event', 'gzip/event', 'brotli/event'],
-    rows: rows.map((row) => [row.label, row.batches, row.eventsPerBatch, row.bodyBytes, row.envelopeBytes, row.rawPerEvent, row.gzipPerEvent, row.brotliPerEvent]),
+    rows: rows.map((row) => [
+      row.label,
+      row.batches,
+      row.eventsPerBatch,
+      row.bodyBytes,
+      row.envelopeBytes,
+      row.rawPerEvent,
+      row.gzipPerEvent,
+      row.brotliPerEvent,
+    ]),
     notes: [
       'Means over the batches. UTF-8 bytes; gzip at zlib level 6 and brotli at quality 11 (node:zlib defaults) of one whole body ÷ its events.',
       'envelope: the body minus its events (v, sentAt, sdk, dropped counts). Identical payloads flatter compression; the varied row is closer to a session.',
@@ -275,7 +314,12 @@ async function measureNodeHeap() {
   const warm = new EventQueue({ transport: serverDown, storage: false })
   await fillQueue(warm, { count: 5_000, blockSize: BLOCK_EVENTS })
   await warm.stop()
-  const queue = new EventQueue({ transport: serverDown, storage: false, maxQueueEvents: EVENT_COUNT, maxQueueBytes: HEAP_MAX_QUEUE_BYTES })
+  const queue = new EventQueue({
+    transport: serverDown,
+    storage: false,
+    maxQueueEvents: EVENT_COUNT,
+    maxQueueBytes: HEAP_MAX_QUEUE_BYTES,
+  })
   const before = await collect()
   const { jsonBytesPerEvent } = await fillQueue(queue, { count: EVENT_COUNT, blockSize: BLOCK_EVENTS })
   const after = await collect()
@@ -289,9 +333,15 @@ async function measureChromiumHeap(openPage) {
   try {
     const collect = () => usedHeap(cdp)
     await page.evaluate((count) => globalThis.bench.warmUp(count), 5_000)
-    await page.evaluate((options) => globalThis.bench.prepareHeap(options), { maxQueueEvents: EVENT_COUNT, maxQueueBytes: HEAP_MAX_QUEUE_BYTES })
+    await page.evaluate((options) => globalThis.bench.prepareHeap(options), {
+      maxQueueEvents: EVENT_COUNT,
+      maxQueueBytes: HEAP_MAX_QUEUE_BYTES,
+    })
     const before = await collect()
-    const { stats, jsonBytesPerEvent } = await page.evaluate((options) => globalThis.bench.fillHeap(options), { count: EVENT_COUNT, blockSize: BLOCK_EVENTS })
+    const { stats, jsonBytesPerEvent } = await page.evaluate((options) => globalThis.bench.fillHeap(options), {
+      count: EVENT_COUNT,
+      blockSize: BLOCK_EVENTS,
+    })
     const after = await collect()
     await page.evaluate(() => globalThis.bench.stopHeap())
     return { where: 'Chromium (CDP usedSize)', before, after, stats, jsonBytesPerEvent }

@@ -32,7 +32,11 @@ globalThis.bench = {
       current = { events, sink: { push: (event) => list.push(event) } }
       return { storage: 'none' }
     }
-    const queue = new EventQueue({ transport: sent, storage, storageName: `marco-bench-${Date.now()}-${Math.random().toString(36).slice(2)}` })
+    const queue = new EventQueue({
+      transport: sent,
+      storage,
+      storageName: `marco-bench-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    })
     // Measure the steady state, not the queue opening its database.
     while (queue.stats().storage === 'opening') await new Promise((resolve) => setTimeout(resolve, 5))
     current = { events, sink: queue, queue }
@@ -42,7 +46,13 @@ globalThis.bench = {
   /** The measured run: the blocks, then until every event is delivered and the storage chain is idle. */
   async runPush({ blockSize }) {
     const { events, sink, queue } = current
-    const { pushMs, turnMs, pendingBefore } = await pushBlocks({ sink, events, blockSize, now, afterTurn: resetTimerNesting })
+    const { pushMs, turnMs, pendingBefore } = await pushBlocks({
+      sink,
+      events,
+      blockSize,
+      now,
+      afterTurn: resetTimerNesting,
+    })
     const settleStart = now()
     if (queue) {
       await queue.flush()

@@ -20,7 +20,9 @@ if (unknown.length) {
   console.error(`no such benchmark: ${unknown.join(', ')} (have: ${available.map(nameOf).join(', ')})`)
   process.exit(2)
 }
-const selected = asked.length ? available.filter((file) => asked.some((arg) => nameOf(arg) === nameOf(file))) : available
+const selected = asked.length
+  ? available.filter((file) => asked.some((arg) => nameOf(arg) === nameOf(file)))
+  : available
 
 let failed = 0
 for (const file of selected) {
@@ -29,6 +31,8 @@ for (const file of selected) {
   const run = spawnSync(process.execPath, [`${benchDir}${file}`, ...flags], { cwd: root, stdio: 'inherit' })
   const ok = run.status === 0
   if (!ok) failed++
-  console.log(`── bench/${file}: ${ok ? 'done' : `FAILED (${run.signal ?? `exit ${run.status}`})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `── bench/${file}: ${ok ? 'done' : `FAILED (${run.signal ?? `exit ${run.status}`})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  )
 }
 process.exit(failed ? 1 : 0)

@@ -46,13 +46,26 @@ try {
   await withChromium({ entry: 'bench/wasm.page.mjs' }, async ({ version, openPage }) => {
     chromiumVersion = version
     const scenarios = [
-      { label: 'plain: fetch + arrayBuffer() + instantiate', path: '/m.wasm', run: (page, url) => page.evaluate((url) => globalThis.bench.plain(url), url) },
-      { label: 'plain: instantiateStreaming(fetch())', path: '/m.wasm', run: (page, url) => page.evaluate((url) => globalThis.bench.plainStreaming(url), url) },
-      { label: 'WasmLoader: streaming, no integrity, cache off', path: '/m.wasm', run: (page, url) => page.evaluate((url) => globalThis.bench.loader(url, { cache: false }), url) },
+      {
+        label: 'plain: fetch + arrayBuffer() + instantiate',
+        path: '/m.wasm',
+        run: (page, url) => page.evaluate((url) => globalThis.bench.plain(url), url),
+      },
+      {
+        label: 'plain: instantiateStreaming(fetch())',
+        path: '/m.wasm',
+        run: (page, url) => page.evaluate((url) => globalThis.bench.plainStreaming(url), url),
+      },
+      {
+        label: 'WasmLoader: streaming, no integrity, cache off',
+        path: '/m.wasm',
+        run: (page, url) => page.evaluate((url) => globalThis.bench.loader(url, { cache: false }), url),
+      },
       {
         label: 'WasmLoader: integrity + Cache API, first visit',
         path: '/m.wasm',
-        run: (page, url, integrity) => page.evaluate(([url, integrity]) => globalThis.bench.loader(url, { integrity }), [url, integrity]),
+        run: (page, url, integrity) =>
+          page.evaluate(([url, integrity]) => globalThis.bench.loader(url, { integrity }), [url, integrity]),
       },
     ]
     let run = 0
@@ -102,7 +115,10 @@ try {
     progress('Chromium: MemoryPool')
     const { page, close } = await openPage()
     try {
-      const chromiumPool = await page.evaluate((options) => globalThis.bench.pool(options), { iterations: POOL_ITERATIONS, length: POOL_LENGTH })
+      const chromiumPool = await page.evaluate((options) => globalThis.bench.pool(options), {
+        iterations: POOL_ITERATIONS,
+        length: POOL_LENGTH,
+      })
       progress('Node: MemoryPool')
       pool = [
         { where: 'Node', ...measurePool({ iterations: POOL_ITERATIONS, length: POOL_LENGTH }) },
@@ -122,18 +138,43 @@ console.log(
 )
 printTable({
   title: `1. Loading a ${(template.length / 1024 / 1024).toFixed(2)} MiB module (${FUNCTIONS.toLocaleString('en-US')} functions) from 127.0.0.1 in Chromium — median of ${RUNS} runs (and p90 of the total), ms`,
-  columns: ['load', 'fetch', 'verify', 'compile', 'instantiate', 'total', 'total p90', 'network requests', 'cache hit', 'streaming'],
-  rows: rows.map((row) => [row.label, row.fetchMs, row.verifyMs, row.compileMs, row.instantiateMs, row.totalMs, row.totalP90, row.requests, row.cacheHit, row.streaming]),
+  columns: [
+    'load',
+    'fetch',
+    'verify',
+    'compile',
+    'instantiate',
+    'total',
+    'total p90',
+    'network requests',
+    'cache hit',
+    'streaming',
+  ],
+  rows: rows.map((row) => [
+    row.label,
+    row.fetchMs,
+    row.verifyMs,
+    row.compileMs,
+    row.instantiateMs,
+    row.totalMs,
+    row.totalP90,
+    row.requests,
+    row.cacheHit,
+    row.streaming,
+  ]),
   notes: [
     `goals (the plan): initial load < ${GOAL_COLD_MS} ms, repeat load < ${GOAL_CACHED_MS} ms — ` +
       rows
         .filter((row) => row.label.startsWith('WasmLoader: integrity'))
-        .map((row) => `${row.label.split(', ').pop()}: ${Math.round(row.totalMs)} ms (${row.totalMs < (row.label.includes('repeat') ? GOAL_CACHED_MS : GOAL_COLD_MS) ? 'met' : 'MISSED'})`)
+        .map(
+          (row) =>
+            `${row.label.split(', ').pop()}: ${Math.round(row.totalMs)} ms (${row.totalMs < (row.label.includes('repeat') ? GOAL_CACHED_MS : GOAL_COLD_MS) ? 'met' : 'MISSED'})`,
+        )
         .join('; '),
     'Each run loads a copy differing in one data byte, in a fresh browser context, so no cache carries over between runs.',
     'Streaming rows: "fetch" is until the response headers; the download then overlaps "compile" (and plain instantiateStreaming has only a total).',
     'total: WasmLoader profile.totalMs (performance.now() around the whole load, including cache reads); plain rows time the same span in the page.',
-    'Repeat visit: a second page of the same browser context; network requests counted at the server during that page\'s load.',
+    "Repeat visit: a second page of the same browser context; network requests counted at the server during that page's load.",
     'Served without compression and with cache-control: no-store (the HTTP-cached row: max-age=3600).',
   ],
 })
@@ -155,7 +196,10 @@ function summarize(label, samples) {
     return values.length ? median(values) : undefined
   }
   const totals = samples.map((sample) => sample.totalMs)
-  const flag = (key) => (samples.every((sample) => sample[key] === undefined) ? undefined : `${samples.filter((sample) => sample[key]).length}/${samples.length}`)
+  const flag = (key) =>
+    samples.every((sample) => sample[key] === undefined)
+      ? undefined
+      : `${samples.filter((sample) => sample[key]).length}/${samples.length}`
   return {
     label,
     fetchMs: pick('fetchMs'),
@@ -174,10 +218,14 @@ async function buildModule() {
   const functions = []
   for (let i = 0; i < FUNCTIONS; i++) {
     let body = 'local.get 0'
-    for (let k = 0; k < 40; k++) body += ` i32.const ${((i * 40 + k) * 2654435761) % 100000} i32.add i32.const ${k + 3} i32.mul`
+    for (let k = 0; k < 40; k++)
+      body += ` i32.const ${((i * 40 + k) * 2654435761) % 100000} i32.add i32.const ${k + 3} i32.mul`
     functions.push(`(func (export "f${i}") (param i32) (result i32) ${body})`)
   }
-  const module = (await wabt()).parseWat('bench.wat', `(module (memory 1) ${functions.join('\n')} (data (i32.const 0) "${MARKER}"))`)
+  const module = (await wabt()).parseWat(
+    'bench.wat',
+    `(module (memory 1) ${functions.join('\n')} (data (i32.const 0) "${MARKER}"))`,
+  )
   try {
     return new Uint8Array(module.toBinary({}).buffer)
   } finally {

@@ -35,7 +35,9 @@ const started = performance.now()
 const pkg = JSON.parse(readFileSync(`${ROOT}packages/workers/package.json`, 'utf8'))
 const comlinkVersion = readComlinkVersion()
 
-const script = await bundleForBrowser(fileURLToPath(new URL('./workers.page.mjs', import.meta.url)), { plugins: comlinkVersion ? [] : [comlinkStub] })
+const script = await bundleForBrowser(fileURLToPath(new URL('./workers.page.mjs', import.meta.url)), {
+  plugins: comlinkVersion ? [] : [comlinkStub],
+})
 const server = await serveWithCollector(script)
 const { chromium } = await import('playwright-core')
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
@@ -56,14 +58,25 @@ try {
       progress(`round trip: ${variant.label} (run ${run + 1}/${RUNS})`)
       await withPage(async (page) => {
         info ??= await page.evaluate(() => globalThis.bench.info())
-        const result = await page.evaluate((options) => globalThis.bench.roundTrip(options), { kind: variant.kind, calls: ROUND_TRIPS, warmup: ROUND_TRIP_WARMUP })
+        const result = await page.evaluate((options) => globalThis.bench.roundTrip(options), {
+          kind: variant.kind,
+          calls: ROUND_TRIPS,
+          warmup: ROUND_TRIP_WARMUP,
+        })
         samples.get(variant.kind).push(...result)
       })
     }
   }
   for (const variant of variants) {
     const values = samples.get(variant.kind)
-    rpcRows.push([variant.label, median(values), quantile(values, 0.9), quantile(values, 0.99), sum(values) / values.length, values.length])
+    rpcRows.push([
+      variant.label,
+      median(values),
+      quantile(values, 0.9),
+      quantile(values, 0.99),
+      sum(values) / values.length,
+      values.length,
+    ])
   }
 
   for (const moveIt of [false, true]) {
@@ -72,13 +85,25 @@ try {
     let detached = false
     for (let run = 0; run < RUNS; run++) {
       await withPage(async (page) => {
-        const result = await page.evaluate((options) => globalThis.bench.throughput(options), { moveIt, count: BUFFER_CALLS, bytes: BUFFER_BYTES, warmup: BUFFER_WARMUP })
+        const result = await page.evaluate((options) => globalThis.bench.throughput(options), {
+          moveIt,
+          count: BUFFER_CALLS,
+          bytes: BUFFER_BYTES,
+          warmup: BUFFER_WARMUP,
+        })
         all.push(...result.samples)
         detached = result.detached
       })
     }
     const perCall = median(all)
-    bufferRows.push([moveIt ? 'transfer(buffer, [buffer])' : 'structured clone (copy)', perCall, quantile(all, 0.99), BUFFER_BYTES / MIB / (perCall / 1000), detached ? 'yes' : 'no', all.length])
+    bufferRows.push([
+      moveIt ? 'transfer(buffer, [buffer])' : 'structured clone (copy)',
+      perCall,
+      quantile(all, 0.99),
+      BUFFER_BYTES / MIB / (perCall / 1000),
+      detached ? 'yes' : 'no',
+      all.length,
+    ])
   }
 
   for (const mode of ['main', 'worker']) {
@@ -89,13 +114,21 @@ try {
     let stats
     let storage
     for (let run = 0; run < RUNS; run++) {
-      progress(`analytics: ${ANALYTICS_EVENTS.toLocaleString('en-US')} events, ${mode === 'worker' ? 'worker sink' : 'main-thread EventQueue'} (run ${run + 1}/${RUNS})`)
+      progress(
+        `analytics: ${ANALYTICS_EVENTS.toLocaleString('en-US')} events, ${mode === 'worker' ? 'worker sink' : 'main-thread EventQueue'} (run ${run + 1}/${RUNS})`,
+      )
       await withPage(async (page, cdp) => {
-        const prepared = await page.evaluate((options) => globalThis.bench.prepareAnalytics(options), { mode, count: ANALYTICS_EVENTS, storageName: `marco-bench-${mode}-${run}-${Date.now()}` })
+        const prepared = await page.evaluate((options) => globalThis.bench.prepareAnalytics(options), {
+          mode,
+          count: ANALYTICS_EVENTS,
+          storageName: `marco-bench-${mode}-${run}-${Date.now()}`,
+        })
         storage = prepared.mode
         await cdp.send('Performance.enable')
         const before = await taskSeconds(cdp)
-        const result = await page.evaluate((options) => globalThis.bench.runAnalytics(options), { blockSize: ANALYTICS_BLOCK })
+        const result = await page.evaluate((options) => globalThis.bench.runAnalytics(options), {
+          blockSize: ANALYTICS_BLOCK,
+        })
         mains.push(((await taskSeconds(cdp)) - before) * 1000)
         pushes.push(sum(result.pushMs))
         turns.push(sum(result.turnMs))
@@ -105,13 +138,19 @@ try {
     }
     const per1000 = (ms) => (ms * 1000) / ANALYTICS_EVENTS
     analyticsRows.push({
-      label: mode === 'worker' ? 'createWorkerSink → analytics worker (EventQueue in the worker)' : 'EventQueue on the main thread',
+      label:
+        mode === 'worker'
+          ? 'createWorkerSink → analytics worker (EventQueue in the worker)'
+          : 'EventQueue on the main thread',
       storage,
       mainMs: per1000(median(mains)),
       pushMs: per1000(median(pushes)),
       turnMs: per1000(median(turns)),
       wallMs: median(walls),
-      delivered: mode === 'worker' ? `${stats.acknowledged.toLocaleString('en-US')} acked` : `${stats.sent.toLocaleString('en-US')} sent`,
+      delivered:
+        mode === 'worker'
+          ? `${stats.acknowledged.toLocaleString('en-US')} acked`
+          : `${stats.sent.toLocaleString('en-US')} sent`,
     })
   }
 } finally {
@@ -129,21 +168,33 @@ printTable({
   rows: rpcRows,
   notes: [
     `Chromium clock: performance.now() step ${formatNumber(info?.clockStepUs ?? NaN)} µs (cross-origin isolated: ${info?.crossOriginIsolated ? 'yes' : 'no'}).`,
-    comlinkVersion ? 'Variants interleaved run by run, each run in a fresh browser context.' : 'comlink is not installed (add comlink@4.4.2 as a root devDependency): its row is missing.',
+    comlinkVersion
+      ? 'Variants interleaved run by run, each run in a fresh browser context.'
+      : 'comlink is not installed (add comlink@4.4.2 as a root devDependency): its row is missing.',
   ],
 })
 printTable({
   title: `2. A ${BUFFER_BYTES / MIB} MiB ArrayBuffer to a worker through wrap() (the worker answers its byteLength), ms per call`,
   columns: ['how', 'median ms', 'p99 ms', 'MiB/s', 'sender detached', 'calls'],
   rows: bufferRows,
-  notes: ['A fresh, filled buffer per call, allocated before timing. MiB/s = 1 MiB ÷ median time per call (one way; the answer is a number).'],
+  notes: [
+    'A fresh, filled buffer per call, allocated before timing. MiB/s = 1 MiB ÷ median time per call (one way; the answer is a number).',
+  ],
 })
 printTable({
   title: `3. Analytics — ${ANALYTICS_EVENTS.toLocaleString('en-US')} events (10-field payload) in blocks of ${ANALYTICS_BLOCK.toLocaleString('en-US')}, a turn after each, then flush(); main-thread ms per 1,000 events (median of ${RUNS} pages)`,
   columns: ['sink', 'storage', 'main thread', 'push()', 'turns', 'wall ms', 'delivered'],
-  rows: analyticsRows.map((row) => [row.label, row.storage, row.mainMs, row.pushMs, row.turnMs, row.wallMs, row.delivered]),
+  rows: analyticsRows.map((row) => [
+    row.label,
+    row.storage,
+    row.mainMs,
+    row.pushMs,
+    row.turnMs,
+    row.wallMs,
+    row.delivered,
+  ]),
   notes: [
-    'main thread: the page renderer main thread\'s task time (CDP Performance.getMetrics TaskDuration) from the first block until flush() resolved, per 1,000 events;',
+    "main thread: the page renderer main thread's task time (CDP Performance.getMetrics TaskDuration) from the first block until flush() resolved, per 1,000 events;",
     '      it includes IndexedDB request dispatch and fetch for the main-thread queue, JSON + postMessage of each batch for the worker sink (whose worker threads are not counted).',
     'push(): wall time of the push() calls; turns: the macrotask turn after each block, where the queue ingests (main) or nothing runs (worker: a batch is posted every 100 events, inside push).',
     'delivered: when flush() resolved — main: events the queue had sent (warm-up included); worker: events the worker acknowledged into its queue, whose flush then ran in the worker.',
@@ -161,7 +212,8 @@ async function withPage(run) {
     const page = await context.newPage()
     page.on('pageerror', (error) => console.error(`[page] ${error.message}`))
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') console.error(`[page ${message.type()}] ${message.text()}`)
+      if (message.type() === 'error' || message.type() === 'warning')
+        console.error(`[page ${message.type()}] ${message.text()}`)
     })
     await page.goto(server.origin)
     await page.waitForFunction(() => globalThis.benchReady === true)
@@ -186,7 +238,6 @@ function readComlinkVersion() {
     return undefined
   }
 }
-
 
 /**
  * The page, the same script as every worker (`/bench.js?role=…`, same origin, as module workers need), and a

@@ -97,11 +97,16 @@ function startPage() {
       const queueOptions = { endpoint: '/v1/batch', storageName }
       const sink =
         mode === 'worker'
-          ? createWorkerSink({ url: '/bench.js?role=analytics', queue: queueOptions, fallback: () => new EventQueue(queueOptions) })
+          ? createWorkerSink({
+              url: '/bench.js?role=analytics',
+              queue: queueOptions,
+              fallback: () => new EventQueue(queueOptions),
+            })
           : new EventQueue(queueOptions)
       for (let i = 0; i < 100; i++) sink.push(createStrokeEvent())
       await sink.flush()
-      if (mode === 'main') while (sink.stats().storage === 'opening') await new Promise((resolve) => setTimeout(resolve, 5))
+      if (mode === 'main')
+        while (sink.stats().storage === 'opening') await new Promise((resolve) => setTimeout(resolve, 5))
       const events = Array.from({ length: count }, () => createStrokeEvent())
       current = { sink, events }
       return { mode: mode === 'worker' ? sink.stats().mode : sink.stats().storage }

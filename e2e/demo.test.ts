@@ -28,9 +28,20 @@ let dbDir: string
 beforeAll(async () => {
   dbDir = mkdtempSync(`${tmpdir()}/marco-e2e-`)
   mkdirSync(artifacts, { recursive: true })
-  collector = await startCollector({ port: 0, host: '127.0.0.1', dbPath: `${dbDir}/collector.sqlite`, rateLimit: false, log: () => {} })
+  collector = await startCollector({
+    port: 0,
+    host: '127.0.0.1',
+    dbPath: `${dbDir}/collector.sqlite`,
+    rateLimit: false,
+    log: () => {},
+  })
   const { startDemoServer } = (await import(`${root}apps/demo/server.mjs`)) as {
-    startDemoServer(options: { port: number; host: string; collectorUrl: string; log?: (line: string) => void }): Promise<{ url: string; close(): Promise<void> }>
+    startDemoServer(options: {
+      port: number
+      host: string
+      collectorUrl: string
+      log?: (line: string) => void
+    }): Promise<{ url: string; close(): Promise<void> }>
   }
   demo = await startDemoServer({ port: 0, host: '127.0.0.1', collectorUrl: collector.url, log: () => {} })
   chromium = await launchChromium()
@@ -74,7 +85,8 @@ async function pinch(page: Page, center: [number, number]): Promise<void> {
     { x: center[0] + spread, y: center[1], id: 2 },
   ]
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: points(40) })
-  for (let spread = 45; spread <= 120; spread += 5) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: points(spread) })
+  for (let spread = 45; spread <= 120; spread += 5)
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: points(spread) })
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
   await cdp.detach()
 }
@@ -99,7 +111,9 @@ describe('the demo, end to end', () => {
       await page.click('#crash-wasm-trap')
       await page.click('#crash-csp')
       await page.click('#report-bug')
-      await expect.poll(() => page.locator('#bug-report-text').textContent(), { timeout: 10_000 }).toContain('RuntimeError')
+      await expect
+        .poll(() => page.locator('#bug-report-text').textContent(), { timeout: 10_000 })
+        .toContain('RuntimeError')
       await page.click('#bug-report-close')
       // Deliver what waits (the summaries go out every 10 s and on page hide).
       await page.evaluate(() => window.__marco.perf.flush?.())
@@ -110,7 +124,16 @@ describe('the demo, end to end', () => {
           await page.evaluate(() => window.__marco.client.flush())
           const all = await events()
           const types = new Set(all.map((event) => event.type))
-          for (const type of ['canvas_summary', 'web_vital', 'perf_summary', 'exception', 'csp_violation', 'page', 'session_start']) expect(types).toContain(type)
+          for (const type of [
+            'canvas_summary',
+            'web_vital',
+            'perf_summary',
+            'exception',
+            'csp_violation',
+            'page',
+            'session_start',
+          ])
+            expect(types).toContain(type)
           const vitals = new Set(all.filter((event) => event.type === 'web_vital').map((event) => event.payload.name))
           for (const name of ['LCP', 'CLS', 'INP', 'FCP', 'TTFB']) expect(vitals).toContain(name)
           const canvas = all.filter((event) => event.type === 'canvas_summary')
@@ -128,16 +151,31 @@ describe('the demo, end to end', () => {
       for (const exception of exceptions) expect(exception.frames.length).toBeGreaterThan(0)
       const trap = exceptions.find((exception) => exception.type === 'RuntimeError')
       expect(trap.message).toMatch(/unreachable/)
-      expect(trap.frames.some((frame: { functionIndex?: number; module?: string; file?: string }) => frame.functionIndex !== undefined || /wasm/.test(String(frame.file)))).toBe(true)
+      expect(
+        trap.frames.some(
+          (frame: { functionIndex?: number; module?: string; file?: string }) =>
+            frame.functionIndex !== undefined || /wasm/.test(String(frame.file)),
+        ),
+      ).toBe(true)
       const csp = all.find((event) => event.type === 'csp_violation')!
       expect(csp.payload.directive).toMatch(/require-trusted-types-for|script-src/)
       const summaries = all.filter((event) => event.type === 'perf_summary')
-      const collab = summaries.map((event) => event.payload.collab ?? event.payload.collaboration).find((value) => value?.latency?.p95 !== undefined)
-      expect(collab.latency).toMatchObject({ p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number) })
+      const collab = summaries
+        .map((event) => event.payload.collab ?? event.payload.collaboration)
+        .find((value) => value?.latency?.p95 !== undefined)
+      expect(collab.latency).toMatchObject({
+        p50: expect.any(Number),
+        p95: expect.any(Number),
+        p99: expect.any(Number),
+      })
       // The CSP blocked only what the test triggered on purpose.
-      const violations = messages.filter((message) => /Content Security Policy|Trusted ?(Type|Script)|Refused to/i.test(message))
+      const violations = messages.filter((message) =>
+        /Content Security Policy|Trusted ?(Type|Script)|Refused to/i.test(message),
+      )
       expect(violations.length).toBeGreaterThan(0)
-      expect(violations.every((message) => /__cspProbe|cspProbe|HTMLScriptElement|TrustedScript/i.test(message))).toBe(true)
+      expect(violations.every((message) => /__cspProbe|cspProbe|HTMLScriptElement|TrustedScript/i.test(message))).toBe(
+        true,
+      )
 
       // The dashboard renders what arrived.
       const dashboard = await context.newPage()
@@ -186,7 +224,9 @@ describe('the demo, end to end', () => {
       await page.reload()
       await page.evaluate(() => window.__marco.ready)
       // Offline, the page itself came from the service worker's cache.
-      const fromWorker = await page.evaluate(() => performance.getEntriesByType('navigation').map((entry) => (entry as PerformanceResourceTiming).workerStart > 0))
+      const fromWorker = await page.evaluate(() =>
+        performance.getEntriesByType('navigation').map((entry) => (entry as PerformanceResourceTiming).workerStart > 0),
+      )
       expect(fromWorker).toEqual([true])
       await context.setOffline(false)
       await vi.waitFor(
@@ -224,24 +264,37 @@ describe('the demo, end to end', () => {
       await vi.waitFor(
         async () => {
           await page.evaluate(() => window.__marco.client.flush())
-          const mine = (await events(`&sessionId=${session}`)).filter((event) => event.type === 'experiment_exposure' || event.payload.name === 'stroke_drawn')
+          const mine = (await events(`&sessionId=${session}`)).filter(
+            (event) => event.type === 'experiment_exposure' || event.payload.name === 'stroke_drawn',
+          )
           expect(mine.filter((event) => event.payload.name === 'stroke_drawn')).toHaveLength(3)
           const exposures = mine.filter((event) => event.type === 'experiment_exposure')
           expect(exposures).toHaveLength(1)
-          expect(exposures[0]!.payload).toMatchObject({ experiment: 'stroke-smoothing', variant, variants: ['on', 'off'] })
+          expect(exposures[0]!.payload).toMatchObject({
+            experiment: 'stroke-smoothing',
+            variant,
+            variants: ['on', 'off'],
+          })
           // Every stroke was drawn the way the variant says.
-          for (const track of mine.filter((event) => event.payload.name === 'stroke_drawn')) expect(track.payload.properties.smoothed).toBe(variant === 'on')
+          for (const track of mine.filter((event) => event.payload.name === 'stroke_drawn'))
+            expect(track.payload.properties.smoothed).toBe(variant === 'on')
         },
         { timeout: 40_000, interval: 1_000 },
       )
 
-      const results = (await (await fetch(`${collector.url}/v1/experiments/results?conversion=stroke_drawn`)).json()) as any
+      const results = (await (
+        await fetch(`${collector.url}/v1/experiments/results?conversion=stroke_drawn`)
+      ).json()) as any
       const experiment = results.experiments.find((e: { key: string }) => e.key === 'stroke-smoothing')
       expect(experiment.assignment.mismatched).toBe(0)
-      expect(experiment.variants.find((v: { name: string }) => v.name === variant).conversions).toBeGreaterThanOrEqual(1)
+      expect(experiment.variants.find((v: { name: string }) => v.name === variant).conversions).toBeGreaterThanOrEqual(
+        1,
+      )
       const dashboard = await context.newPage()
       await dashboard.goto(`${collector.url}/dashboard`)
-      await expect.poll(() => dashboard.locator('#experiments').textContent(), { timeout: 15_000 }).toContain('stroke-smoothing')
+      await expect
+        .poll(() => dashboard.locator('#experiments').textContent(), { timeout: 15_000 })
+        .toContain('stroke-smoothing')
       await expect.poll(() => dashboard.locator('#experiments').textContent()).toMatch(/sample ratio (ok|mismatch)/)
       await dashboard.locator('#experiments').screenshot({ path: `${artifacts}/dashboard-experiments.png` })
     } finally {

@@ -8,6 +8,7 @@ import { root } from './packages.mjs'
 
 const summaryFile = `${root}.tmp/vitest-summary.json`
 const steps = [
+  { name: 'lint and format (biome)', cmd: ['pnpm', 'exec', 'biome', 'check', '.'] },
   { name: 'typecheck', cmd: ['pnpm', 'run', 'typecheck'] },
   { name: 'build', cmd: ['pnpm', 'run', 'build'] },
   { name: 'unit and integration tests', cmd: ['pnpm', 'exec', 'vitest', 'run'], vitest: true, needs: 'build' },

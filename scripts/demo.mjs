@@ -19,7 +19,12 @@ mkdirSync(`${root}.tmp`, { recursive: true })
 const { startCollector } = await import(`${root}apps/collector/dist/index.mjs`)
 const { startDemoServer } = await import(`${root}apps/demo/server.mjs`)
 // The demo proxies /v1 to the collector, so the browser only ever talks to the demo's origin.
-const collector = await startCollector({ port: collectorPort, host, dbPath, allowedOrigins: [`http://${host}:${demoPort}`, `http://localhost:${demoPort}`] })
+const collector = await startCollector({
+  port: collectorPort,
+  host,
+  dbPath,
+  allowedOrigins: [`http://${host}:${demoPort}`, `http://localhost:${demoPort}`],
+})
 const demo = await startDemoServer({ port: demoPort, host, collectorUrl: collector.url })
 
 console.log(`

@@ -20,22 +20,42 @@ const endpoint = `http://127.0.0.1:${server.address().port}/v1/batch`
 const timer = setTimeout(() => process.exit(3), 20_000)
 try {
   const queue = new EventQueue({ endpoint, storage: false })
-  queue.push({ id: createId(), type: 'ping', category: 'performance', ts: Date.now(), sessionId: 's', payload: { n: 1 } })
+  queue.push({
+    id: createId(),
+    type: 'ping',
+    category: 'performance',
+    ts: Date.now(),
+    sessionId: 's',
+    payload: { n: 1 },
+  })
   await queue.flush()
   await queue.stop()
 
-  const analytics = new AnalyticsEngine({ endpoint, consent: { defaults: { analytics: 'granted' } }, queueOptions: { storage: false }, autoPageViews: false })
+  const analytics = new AnalyticsEngine({
+    endpoint,
+    consent: { defaults: { analytics: 'granted' } },
+    queueOptions: { storage: false },
+    autoPageViews: false,
+  })
   analytics.track('export', { format: 'svg' })
   analytics.trackCanvasInteraction('draw', 12)
   await analytics.stop()
 
-  const crash = new CrashReporter({ endpoint, consent: { defaults: { crash: 'granted' } }, queueOptions: { storage: false }, globalHandlers: false, breadcrumbs: false })
+  const crash = new CrashReporter({
+    endpoint,
+    consent: { defaults: { crash: 'granted' } },
+    queueOptions: { storage: false },
+    globalHandlers: false,
+    breadcrumbs: false,
+  })
   crash.start()
   crash.captureException(new TypeError('dist smoke'))
   await crash.flush()
   crash.stop()
 
-  const events = received.flatMap((batch) => batch.events.map((event) => ({ type: event.type, category: event.category, payload: event.payload })))
+  const events = received.flatMap((batch) =>
+    batch.events.map((event) => ({ type: event.type, category: event.category, payload: event.payload })),
+  )
   console.log(JSON.stringify({ batches: received.length, events }))
 } finally {
   clearTimeout(timer)

@@ -8,6 +8,10 @@ export const root = fileURLToPath(new URL('..', import.meta.url))
 export function publishablePackages() {
   return readdirSync(`${root}packages`)
     .filter((dir) => existsSync(`${root}packages/${dir}/src/index.ts`))
-    .map((dir) => ({ dir, path: `${root}packages/${dir}`, pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')) }))
+    .map((dir) => ({
+      dir,
+      path: `${root}packages/${dir}`,
+      pkg: JSON.parse(readFileSync(`${root}packages/${dir}/package.json`, 'utf8')),
+    }))
     .filter(({ pkg }) => !pkg.private)
 }

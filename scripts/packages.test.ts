@@ -17,7 +17,8 @@ describe('every package', () => {
       // Nothing runs on import, except a worker entry, which exists to run (it is started by URL, never imported
       // by the main bundle).
       const sideEffects = pkg.sideEffects as false | string[]
-      if (sideEffects !== false) for (const file of sideEffects) expect(file).toMatch(/^\.\/dist\/[\w-]*worker\.(mjs|cjs)$/)
+      if (sideEffects !== false)
+        for (const file of sideEffects) expect(file).toMatch(/^\.\/dist\/[\w-]*worker\.(mjs|cjs)$/)
       expect(pkg.exports).toBeTypeOf('object')
       expect((pkg.files as string[])[0]).toBe('dist')
       expect(readFileSync(`${root}packages/${dir}/README.md`, 'utf8')).toMatch(/```(ts|js)/)

@@ -50,7 +50,9 @@ export async function bundle(contents, stub = []) {
   const files = (paths) => [...paths].map((path) => byPath.get(path)).filter((bytes) => bytes && bytes.length)
   // Each input module and the minified bytes of its own code in the output.
   const modules = new Map()
-  for (const path of [...eager, ...lazy]) for (const [module, { bytesInOutput }] of Object.entries(outputs[path].inputs)) modules.set(module, (modules.get(module) ?? 0) + bytesInOutput)
+  for (const path of [...eager, ...lazy])
+    for (const [module, { bytesInOutput }] of Object.entries(outputs[path].inputs))
+      modules.set(module, (modules.get(module) ?? 0) + bytesInOutput)
   return { eager: files(eager), lazy: files(lazy), modules }
 }
 
@@ -61,8 +63,23 @@ function stubPlugin(fragments) {
     setup(build) {
       build.onLoad({ filter: /\.m?js$/ }, ({ path }) => {
         if (!fragments.some((fragment) => path.includes(fragment))) return undefined
-        const names = [...readFileSync(path, 'utf8').matchAll(/export\s*\{([^}]*)\}/g)].flatMap((match) => match[1].split(',').map((name) => name.trim().split(/\s+as\s+/).pop()).filter(Boolean))
-        return { contents: names.map((name) => (name === 'default' ? 'export default function () {}' : `export function ${name}() {}`)).join('\n'), loader: 'js' }
+        const names = [...readFileSync(path, 'utf8').matchAll(/export\s*\{([^}]*)\}/g)].flatMap((match) =>
+          match[1]
+            .split(',')
+            .map((name) =>
+              name
+                .trim()
+                .split(/\s+as\s+/)
+                .pop(),
+            )
+            .filter(Boolean),
+        )
+        return {
+          contents: names
+            .map((name) => (name === 'default' ? 'export default function () {}' : `export function ${name}() {}`))
+            .join('\n'),
+          loader: 'js',
+        }
       })
     },
   }
@@ -81,8 +98,11 @@ export function measure(files) {
 
 // MARCO_PACKAGES=core,analytics limits the table to those packages (as it does the build).
 const only = process.env.MARCO_PACKAGES?.split(',').map((dir) => `@marco/${dir}`)
-const budgets = JSON.parse(readFileSync(`${root}size-budgets.json`, 'utf8')).budgets.filter((entry) => !only || only.includes(entry.from ?? entry.package))
-const source = (...parts) => parts.map(({ from, import: names }) => `export { ${names.join(', ')} } from '${from}'`).join('\n')
+const budgets = JSON.parse(readFileSync(`${root}size-budgets.json`, 'utf8')).budgets.filter(
+  (entry) => !only || only.includes(entry.from ?? entry.package),
+)
+const source = (...parts) =>
+  parts.map(({ from, import: names }) => `export { ${names.join(', ')} } from '${from}'`).join('\n')
 
 // `--why "NAME"`: what each module of the entries whose name contains NAME costs: its own minified bytes,
 // and the brotli bytes the bundle loses when it is replaced by empty exports (its code and whatever only it
@@ -92,7 +112,9 @@ if (why > 0) {
   const wanted = process.argv[why + 1] ?? ''
   for (const entry of budgets.filter((budget) => budget.name.includes(wanted) && (!budget.file || budget.source))) {
     // A built file (the CDN bundle) is analysed from the source file it is built from.
-    const contents = entry.source ? `export * from '${root}${entry.source}'` : source(entry, ...(entry.also ? [entry.also] : []))
+    const contents = entry.source
+      ? `export * from '${root}${entry.source}'`
+      : source(entry, ...(entry.also ? [entry.also] : []))
     const base = await bundle(contents)
     const total = measure(base.eager).brotli
     const costs = []
@@ -103,7 +125,8 @@ if (why > 0) {
       costs.push([total - measure((await bundle(contents, [fragment])).eager).brotli, own, fragment])
     }
     console.log(`${entry.name}: ${total} B brotli\n brotli B with what it imports | own minified B | module`)
-    for (const [bytes, own, module] of costs.sort((a, b) => b[0] - a[0])) console.log(`${String(bytes).padStart(7)} | ${String(own).padStart(6)} | ${module}`)
+    for (const [bytes, own, module] of costs.sort((a, b) => b[0] - a[0]))
+      console.log(`${String(bytes).padStart(7)} | ${String(own).padStart(6)} | ${module}`)
   }
   process.exit(0)
 }
@@ -126,7 +149,7 @@ for (const entry of budgets) {
     return { size: measure(eager), later: measure(lazy) }
   }
   // "also": more imports bundled together with this one (e.g. the runtime with one feature).
-  let { size, later } = await cost(entry, ...(entry.also ? [entry.also] : []))
+  const { size, later } = await cost(entry, ...(entry.also ? [entry.also] : []))
   if (entry.beyond) {
     const base = await cost(entry.beyond)
     const both = await cost(entry, ...(entry.also ? [entry.also] : []), entry.beyond)
@@ -136,29 +159,63 @@ for (const entry of budgets) {
     }
   }
   // "excludes": strings whose presence would show a feature the app did not pass was bundled anyway.
-  const code = entry.excludes ? (await bundle(source(entry, ...(entry.also ? [entry.also] : [])))).eager.map((bytes) => Buffer.from(bytes).toString()).join('') : ''
+  const code = entry.excludes
+    ? (await bundle(source(entry, ...(entry.also ? [entry.also] : [])))).eager
+        .map((bytes) => Buffer.from(bytes).toString())
+        .join('')
+    : ''
   const leaked = (entry.excludes ?? []).filter((text) => code.includes(text))
   const ok = size.brotli + later.brotli <= entry.brotli && !leaked.length
   if (!ok) failures++
-  rows.push({ entry: entry.name, ...size, lazy: later.brotli, budget: entry.brotli, status: leaked.length ? `CONTAINS ${leaked.join(', ')}` : ok ? 'ok' : 'OVER BUDGET' })
+  rows.push({
+    entry: entry.name,
+    ...size,
+    lazy: later.brotli,
+    budget: entry.brotli,
+    status: leaked.length ? `CONTAINS ${leaked.join(', ')}` : ok ? 'ok' : 'OVER BUDGET',
+  })
 }
 for (const { pkg } of publishablePackages().filter(({ pkg }) => !only || only.includes(pkg.name))) {
   const { eager } = await bundle(`import '${pkg.name}'`)
   const size = measure(eager)
   const ok = size.raw === 0 && size.files === 0
   if (!ok) failures++
-  rows.push({ entry: `${pkg.name}: import with nothing used`, ...size, lazy: 0, budget: 0, status: ok ? 'ok' : 'NOT TREE-SHAKEN' })
+  rows.push({
+    entry: `${pkg.name}: import with nothing used`,
+    ...size,
+    lazy: 0,
+    budget: 0,
+    status: ok ? 'ok' : 'NOT TREE-SHAKEN',
+  })
 }
 
 const widths = { entry: 0, files: 0, raw: 0, gzip: 0, brotli: 0, lazy: 0, budget: 0, status: 0 }
-const header = { entry: 'import', files: 'files', raw: 'raw B', gzip: 'gzip B', brotli: 'brotli B', lazy: '+lazy brotli B', budget: 'budget B', status: 'status' }
-for (const row of [header, ...rows]) for (const key in widths) widths[key] = Math.max(widths[key], String(row[key]).length)
+const header = {
+  entry: 'import',
+  files: 'files',
+  raw: 'raw B',
+  gzip: 'gzip B',
+  brotli: 'brotli B',
+  lazy: '+lazy brotli B',
+  budget: 'budget B',
+  status: 'status',
+}
+for (const row of [header, ...rows])
+  for (const key in widths) widths[key] = Math.max(widths[key], String(row[key]).length)
 const line = (row) =>
   Object.keys(widths)
-    .map((key) => (key === 'entry' || key === 'status' ? String(row[key]).padEnd(widths[key]) : String(row[key]).padStart(widths[key])))
+    .map((key) =>
+      key === 'entry' || key === 'status'
+        ? String(row[key]).padEnd(widths[key])
+        : String(row[key]).padStart(widths[key]),
+    )
     .join(' | ')
 console.log(line(header))
-console.log(Object.values(widths).map((w) => '-'.repeat(w)).join('-|-'))
+console.log(
+  Object.values(widths)
+    .map((w) => '-'.repeat(w))
+    .join('-|-'),
+)
 for (const row of rows) console.log(line(row))
 mkdirSync(`${root}.tmp`, { recursive: true })
 writeFileSync(`${root}.tmp/size.json`, JSON.stringify(rows, null, 2))

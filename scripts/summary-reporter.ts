@@ -19,7 +19,9 @@ export default class SummaryReporter implements Reporter {
           // What the failed attempt said, when vitest kept it: enough to find the cause later.
           const { task } = test as unknown as { task?: { result?: { errors?: { message: string }[] } } }
           const errors = (task?.result?.errors ?? []).map((error) => error.message).join(' | ')
-          process.stdout.write(`\nflaky (passed on retry): ${module.moduleId} > ${test.fullName}${errors ? ` — ${errors}` : ''}\n`)
+          process.stdout.write(
+            `\nflaky (passed on retry): ${module.moduleId} > ${test.fullName}${errors ? ` — ${errors}` : ''}\n`,
+          )
         }
         if (state === 'passed') passed++
         else if (state === 'failed') failedHere++

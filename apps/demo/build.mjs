@@ -53,7 +53,11 @@ wat.destroy()
 const wasmUrl = write(join(assets, `smooth-${contentHash(wasmBytes)}.wasm`), wasmBytes)
 
 // 2. The stylesheet.
-const css = await transform(readFileSync(join(here, 'src/app.css'), 'utf8'), { loader: 'css', minify: true, target: TARGET })
+const css = await transform(readFileSync(join(here, 'src/app.css'), 'utf8'), {
+  loader: 'css',
+  minify: true,
+  target: TARGET,
+})
 const cssUrl = write(join(assets, `app-${contentHash(css.code)}.css`), css.code)
 
 const common = {
@@ -119,7 +123,10 @@ write(join(dist, 'sw.js'), sw)
 
 // 7. The asset manifest, then precompressed copies of everything but the HTML.
 const files = {}
-const walk = (dir) => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]))
+const walk = (dir) =>
+  readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)],
+  )
 const COMPRESSIBLE = /\.(js|mjs|css|map|json|webmanifest|svg|wasm|txt)$/
 for (const file of walk(dist).sort()) {
   const bytes = readFileSync(file)
@@ -127,7 +134,24 @@ for (const file of walk(dist).sort()) {
 }
 writeFileSync(
   join(dist, 'asset-manifest.json'),
-  JSON.stringify({ release, version, entries: { html: '/index.html', main: mainUrl, worker: workerUrl, wasm: wasmUrl, css: cssUrl, serviceWorker: '/sw.js' }, precache, files }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      release,
+      version,
+      entries: {
+        html: '/index.html',
+        main: mainUrl,
+        worker: workerUrl,
+        wasm: wasmUrl,
+        css: cssUrl,
+        serviceWorker: '/sw.js',
+      },
+      precache,
+      files,
+    },
+    null,
+    2,
+  ) + '\n',
 )
 files['/asset-manifest.json'] = {}
 let raw = 0
@@ -135,7 +159,9 @@ let brotli = 0
 for (const file of walk(dist)) {
   if (!COMPRESSIBLE.test(file)) continue
   const bytes = readFileSync(file)
-  const br = brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } })
+  const br = brotliCompressSync(bytes, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  })
   writeFileSync(`${file}.br`, br)
   writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }))
   if (!file.endsWith('.map')) {
@@ -149,4 +175,6 @@ const size = (url) => {
   const bytes = readFileSync(join(dist, url))
   return `${kb(bytes.length)} (${kb(brotliCompressSync(bytes).length)} br)`
 }
-console.log(`apps/demo: built dist/ — main ${size(mainUrl)}, worker ${size(workerUrl)}, wasm ${size(wasmUrl)}, css ${size(cssUrl)}; ${kb(raw)} → ${kb(brotli)} brotli without maps`)
+console.log(
+  `apps/demo: built dist/ — main ${size(mainUrl)}, worker ${size(workerUrl)}, wasm ${size(wasmUrl)}, css ${size(cssUrl)}; ${kb(raw)} → ${kb(brotli)} brotli without maps`,
+)

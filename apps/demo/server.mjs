@@ -49,7 +49,17 @@ const MIME = {
 }
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 /** Connection hop-by-hop headers a proxy must not forward (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate'])
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+])
 const PROXY_TIMEOUT_MS = 30_000
 const CLOSE_GRACE_MS = 2_000
 
@@ -71,14 +81,21 @@ const SAFE_HOST = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i
  * Starts the demo server. Resolves once it listens; `close()` stops accepting, closes idle keep-alive
  * sockets at once and cuts the rest after a short grace.
  *
- * @param {{ port?: number, host?: string, dir?: string, collectorUrl?: string, log?: (line: string) => void }} [options]
+ * @param {{ port?: number, host?: string, dir?: string, collectorUrl?: string, log?: (line: string) => void }}
+ * [options]
  * @returns {Promise<{ url: string, port: number, close(): Promise<void> }>}
  * @example
  * const demo = await startDemoServer({ port: 0, collectorUrl: collector.url })
  * await page.goto(demo.url)
  * await demo.close()
  */
-export async function startDemoServer({ port = 0, host = '127.0.0.1', dir = join(here, 'dist'), collectorUrl, log } = {}) {
+export async function startDemoServer({
+  port = 0,
+  host = '127.0.0.1',
+  dir = join(here, 'dist'),
+  collectorUrl,
+  log,
+} = {}) {
   const root = normalize(dir + sep)
   const collector = collectorUrl ? new URL(collectorUrl) : undefined
 
@@ -103,7 +120,12 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', dir = join
     const template = await readFile(file, 'utf8')
     const body = Buffer.from(template.replaceAll(CSP_NONCE_PLACEHOLDER, nonce))
     // No ETag: the body differs per response (its nonce), and a 304 would pair an old body with a new header.
-    res.writeHead(200, { ...headers, 'Content-Type': MIME['.html'], 'Content-Length': body.length, 'Cache-Control': 'no-cache' })
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': MIME['.html'],
+      'Content-Length': body.length,
+      'Cache-Control': 'no-cache',
+    })
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
@@ -124,7 +146,10 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', dir = join
     const type = MIME[extname(file)] ?? 'application/octet-stream'
     const accepted = acceptedEncodings(req.headers['accept-encoding'])
     let chosen = { file, info, encoding: undefined }
-    for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']]) {
+    for (const [encoding, suffix] of [
+      ['br', '.br'],
+      ['gzip', '.gz'],
+    ]) {
       if (!accepted.has(encoding)) continue
       const compressed = await stat(file + suffix).catch(() => undefined)
       if (compressed?.isFile()) {
@@ -132,7 +157,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', dir = join
         break
       }
     }
-    const compressible = chosen.encoding !== undefined || (await stat(file + '.br').catch(() => undefined)) !== undefined
+    const compressible =
+      chosen.encoding !== undefined || (await stat(file + '.br').catch(() => undefined)) !== undefined
     const etag = `"${createHash('sha1').update(`${chosen.file}:${chosen.info.size}:${chosen.info.mtimeMs}`).digest('base64url').slice(0, 20)}"`
     const { headers } = headersFor(req)
     const out = {
@@ -159,7 +185,13 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', dir = join
   const sendText = (req, res, status, text, extra = {}) => {
     const { headers } = headersFor(req)
     const body = Buffer.from(text + '\n')
-    res.writeHead(status, { ...headers, 'Content-Type': MIME['.txt'], 'Content-Length': body.length, 'Cache-Control': 'no-store', ...extra })
+    res.writeHead(status, {
+      ...headers,
+      'Content-Type': MIME['.txt'],
+      'Content-Length': body.length,
+      'Cache-Control': 'no-store',
+      ...extra,
+    })
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
@@ -172,16 +204,23 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', dir = join
       if (!HOP_BY_HOP.has(name) && name !== 'host' && name !== 'origin' && name !== 'cookie') headers[name] = value
     }
     const remote = req.socket.remoteAddress ?? ''
-    headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${remote}` : remote
+    headers['x-forwarded-for'] = req.headers['x-forwarded-for']
+      ? `${req.headers['x-forwarded-for']}, ${remote}`
+      : remote
     headers['x-forwarded-proto'] = req.socket.encrypted ? 'https' : 'http'
     if (req.headers.host) headers['x-forwarded-host'] = req.headers.host
     const target = new URL(req.url, collector)
-    const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: req.method, headers, timeout: PROXY_TIMEOUT_MS }, (answer) => {
-      const back = {}
-      for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) back[name] = value
-      res.writeHead(answer.statusCode ?? 502, back)
-      answer.pipe(res)
-    })
+    const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+      target,
+      { method: req.method, headers, timeout: PROXY_TIMEOUT_MS },
+      (answer) => {
+        const back = {}
+        for (const [name, value] of Object.entries(answer.headers))
+          if (!HOP_BY_HOP.has(name) && value !== undefined) back[name] = value
+        res.writeHead(answer.statusCode ?? 502, back)
+        answer.pipe(res)
+      },
+    )
     upstream.on('timeout', () => upstream.destroy(new Error('collector timed out')))
     upstream.on('error', (error) => {
       log?.(`proxy ${req.method} ${req.url}: ${error.message}`)
@@ -197,7 +236,8 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', dir = join
     const started = Date.now()
     res.on('finish', () => log?.(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`))
     if (pathname.startsWith('/v1/')) return proxy(req, res)
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(req, res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendText(req, res, 405, 'Method not allowed', { Allow: 'GET, HEAD' })
     serveFile(req, res, pathname).catch((error) => {
       log?.(`${req.method} ${req.url}: ${error.stack ?? error}`)
       if (!res.headersSent) sendText(req, res, 500, 'Internal error')

@@ -43,7 +43,8 @@ export async function withChromium({ entry }, run) {
       const page = await context.newPage()
       page.on('pageerror', (error) => console.error(`[page] ${error.message}`))
       page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') console.error(`[page ${message.type()}] ${message.text()}`)
+        if (message.type() === 'error' || message.type() === 'warning')
+          console.error(`[page ${message.type()}] ${message.text()}`)
       })
       await page.goto(server.origin)
       await page.waitForFunction(() => globalThis.benchReady === true)
@@ -105,8 +106,10 @@ export const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-o
 export async function serve(script, route = () => false) {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname
-    if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...ISOLATION }).end(benchPage('/bench.js'))
-    else if (path === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', ...ISOLATION }).end(script)
+    if (path === '/')
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...ISOLATION }).end(benchPage('/bench.js'))
+    else if (path === '/bench.js')
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', ...ISOLATION }).end(script)
     else if (!route(req, res, path)) res.writeHead(404).end()
   })
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve))

@@ -8,7 +8,18 @@ export function createStrokeEvent(ts = Date.now()) {
     category: 'analytics',
     ts,
     sessionId: 's',
-    payload: { name: 'stroke', tool: 'pen', width: 2, color: '#222', points: 48, durationMs: 312, pressure: 0.7, layer: 3, zoom: 1.25, pan: false },
+    payload: {
+      name: 'stroke',
+      tool: 'pen',
+      width: 2,
+      color: '#222',
+      points: 48,
+      durationMs: 312,
+      pressure: 0.7,
+      layer: 3,
+      zoom: 1.25,
+      pan: false,
+    },
   }
 }
 

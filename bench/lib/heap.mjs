@@ -6,7 +6,10 @@ import { ROOT } from './chromium.mjs'
  * between measurements) and returns the JSON it prints.
  */
 export async function runNodeHeapChild(script) {
-  const child = spawn(process.execPath, ['--expose-gc', script, '--node-heap'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--expose-gc', script, '--node-heap'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let out = ''
   child.stdout.on('data', (chunk) => (out += chunk))
   const code = await new Promise((resolve, reject) => child.once('error', reject).once('close', resolve))

@@ -11,9 +11,15 @@ export function printTable({ title, columns, rows, notes = [] }) {
 /** The table as one string (what `printTable` prints). */
 export function formatTable({ title, columns, rows, notes = [] }) {
   const cells = rows.map((row) => row.map(formatCell))
-  const numeric = columns.map((_, i) => rows.every((row) => row[i] === undefined || row[i] === null || typeof row[i] === 'number' || isNumberLike(row[i])))
+  const numeric = columns.map((_, i) =>
+    rows.every((row) => row[i] === undefined || row[i] === null || typeof row[i] === 'number' || isNumberLike(row[i])),
+  )
   const widths = columns.map((column, i) => Math.max(width(column), ...cells.map((row) => width(row[i] ?? ''))))
-  const line = (row) => row.map((cell, i) => (numeric[i] ? pad(cell ?? '', widths[i], 'start') : pad(cell ?? '', widths[i], 'end'))).join('  ').trimEnd()
+  const line = (row) =>
+    row
+      .map((cell, i) => (numeric[i] ? pad(cell ?? '', widths[i], 'start') : pad(cell ?? '', widths[i], 'end')))
+      .join('  ')
+      .trimEnd()
   const out = []
   if (title) out.push(title)
   out.push(line(columns))

@@ -98,7 +98,11 @@ function withHeaders(response, map, extra = {}) {
  * @example
  * export default createEdgeWorker()
  */
-export function createEdgeWorker({ fetchOrigin = (request) => fetch(request), cache = () => globalThis.caches.default, nonce = createNonce } = {}) {
+export function createEdgeWorker({
+  fetchOrigin = (request) => fetch(request),
+  cache = () => globalThis.caches.default,
+  nonce = createNonce,
+} = {}) {
   return {
     /**
      * @param {Request} request
@@ -116,23 +120,41 @@ export function createEdgeWorker({ fetchOrigin = (request) => fetch(request), ca
       if (cacheable) {
         const edgeCache = cache()
         const hit = await edgeCache.match(request)
-        if (hit) return new Response(request.method === 'HEAD' ? null : hit.body, { status: hit.status, headers: withHeaders(hit, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'HIT' }) })
+        if (hit)
+          return new Response(request.method === 'HEAD' ? null : hit.body, {
+            status: hit.status,
+            headers: withHeaders(hit, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'HIT' }),
+          })
         const origin = await fetchOrigin(request)
         if (origin.status !== 200 || request.method === 'HEAD') {
-          return new Response(origin.body, { status: origin.status, statusText: origin.statusText, headers: withHeaders(origin, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'BYPASS' }) })
+          return new Response(origin.body, {
+            status: origin.status,
+            statusText: origin.statusText,
+            headers: withHeaders(origin, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'BYPASS' }),
+          })
         }
-        const stored = new Response(origin.body, { status: 200, headers: withHeaders(origin, {}, { 'cache-control': IMMUTABLE_CACHE_CONTROL }) })
+        const stored = new Response(origin.body, {
+          status: 200,
+          headers: withHeaders(origin, {}, { 'cache-control': IMMUTABLE_CACHE_CONTROL }),
+        })
         // One body for the cache, one for the client.
         const [forCache, forClient] = [stored.clone(), stored]
         ctx.waitUntil(edgeCache.put(request, forCache))
-        return new Response(forClient.body, { status: 200, headers: withHeaders(forClient, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'MISS' }) })
+        return new Response(forClient.body, {
+          status: 200,
+          headers: withHeaders(forClient, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'MISS' }),
+        })
       }
 
       // Everything else: from the origin, never stored at the edge.
       const origin = await fetchOrigin(request)
       const type = origin.headers.get('content-type') ?? ''
       if (!type.startsWith('text/html')) {
-        return new Response(origin.body, { status: origin.status, statusText: origin.statusText, headers: withHeaders(origin, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'BYPASS' }) })
+        return new Response(origin.body, {
+          status: origin.status,
+          statusText: origin.statusText,
+          headers: withHeaders(origin, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'BYPASS' }),
+        })
       }
       // Keep the origin's nonce when it set one (nginx: $request_id, already in the page); else make one.
       const originCsp = origin.headers.get('content-security-policy') ?? ''
@@ -141,8 +163,12 @@ export function createEdgeWorker({ fetchOrigin = (request) => fetch(request), ca
       // The body changes length; never let a cache between here and the browser keep a nonce'd page.
       headers.delete('content-length')
       headers.delete('etag')
-      if (!/no-cache|no-store|private/.test(headers.get('cache-control') ?? '')) headers.set('cache-control', 'no-cache')
-      const body = origin.body && request.method !== 'HEAD' ? origin.body.pipeThrough(replaceInStream(CSP_NONCE_PLACEHOLDER, pageNonce)) : null
+      if (!/no-cache|no-store|private/.test(headers.get('cache-control') ?? ''))
+        headers.set('cache-control', 'no-cache')
+      const body =
+        origin.body && request.method !== 'HEAD'
+          ? origin.body.pipeThrough(replaceInStream(CSP_NONCE_PLACEHOLDER, pageNonce))
+          : null
       return new Response(body, { status: origin.status, statusText: origin.statusText, headers })
     },
   }

@@ -38,7 +38,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   if (process.argv.includes('--check')) {
     const current = readFileSync(SECURITY_HEADERS_FILE, 'utf8')
     if (current !== run.stdout) {
-      process.stderr.write(`${SECURITY_HEADERS_FILE} is stale: run node deployment/nginx/generate-security-headers.mjs\n`)
+      process.stderr.write(
+        `${SECURITY_HEADERS_FILE} is stale: run node deployment/nginx/generate-security-headers.mjs\n`,
+      )
       process.exit(1)
     }
     process.stdout.write('security-headers.conf is up to date\n')

@@ -48,7 +48,8 @@ afterAll(async () => {
   console.table(rows)
 })
 
-const cspMessages = (watch: PageWatch) => watch.console.filter((text) => /Content Security Policy|Content-Security-Policy|Trusted Type|Refused to/i.test(text))
+const cspMessages = (watch: PageWatch) =>
+  watch.console.filter((text) => /Content Security Policy|Content-Security-Policy|Trusted Type|Refused to/i.test(text))
 
 interface Stack {
   nginx: RunningNginx
@@ -58,7 +59,10 @@ interface Stack {
 
 async function startStack(root: string): Promise<Stack> {
   const httpsPort = await freePort()
-  const [collector, signal] = await Promise.all([startCollectorProcess([`https://127.0.0.1:${httpsPort}`]), startSignalStub()])
+  const [collector, signal] = await Promise.all([
+    startCollectorProcess([`https://127.0.0.1:${httpsPort}`]),
+    startSignalStub(),
+  ])
   const nginx = await startNginx({ root, certDir, collectorPort: collector.port, signalPort: signal.port, httpsPort })
   return { nginx, collector, signal }
 }
@@ -70,7 +74,11 @@ async function stopStack(stack: Stack | undefined): Promise<void> {
 }
 
 /** Polls the collector until `predicate` holds for its stored events (the SDK batches, so give it time). */
-async function eventsUntil(collector: RunningCollector, predicate: (events: Awaited<ReturnType<RunningCollector['events']>>) => boolean, timeoutMs = 20_000) {
+async function eventsUntil(
+  collector: RunningCollector,
+  predicate: (events: Awaited<ReturnType<RunningCollector['events']>>) => boolean,
+  timeoutMs = 20_000,
+) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const events = await collector.events()
@@ -80,7 +88,11 @@ async function eventsUntil(collector: RunningCollector, predicate: (events: Awai
 }
 
 /** The checks both suites share: one context, first load, the proxy, the repeat load, one injected script. */
-function deploymentSuite(name: string, getRoot: () => Promise<string>, checkApp: (watch: PageWatch, stack: Stack) => Promise<void>) {
+function deploymentSuite(
+  name: string,
+  getRoot: () => Promise<string>,
+  checkApp: (watch: PageWatch, stack: Stack) => Promise<void>,
+) {
   let stack: Stack
   let context: BrowserContext
   let watch: PageWatch
@@ -105,8 +117,15 @@ function deploymentSuite(name: string, getRoot: () => Promise<string>, checkApp:
     expect(nonce).toBeDefined()
     // The nonce'd script in the DOM carries the header's nonce (the nonce attribute is hidden from the DOM
     // on purpose; the property keeps it).
-    expect(await watch.page.evaluate(() => [...document.querySelectorAll('script[nonce]')].map((script) => (script as HTMLScriptElement).nonce))).toContain(nonce)
-    loadTimes[name] = { dist: root.startsWith(ROOT) ? root.slice(ROOT.length) : '(generated fixture)', first: await loadTiming(watch.page) }
+    expect(
+      await watch.page.evaluate(() =>
+        [...document.querySelectorAll('script[nonce]')].map((script) => (script as HTMLScriptElement).nonce),
+      ),
+    ).toContain(nonce)
+    loadTimes[name] = {
+      dist: root.startsWith(ROOT) ? root.slice(ROOT.length) : '(generated fixture)',
+      first: await loadTiming(watch.page),
+    }
 
     await checkApp(watch, stack)
 
@@ -131,7 +150,9 @@ function deploymentSuite(name: string, getRoot: () => Promise<string>, checkApp:
     if (!events.length) events = await eventsUntil(stack.collector, (list) => list.length > 0, 20_000)
     expect(events.length).toBeGreaterThan(0)
     // Through nginx, not around it: the access log holds the ingest requests.
-    expect(readFileSync(join(stack.nginx.prefix, 'access.log'), 'utf8')).toMatch(/"POST \/v1\/(batch|csp-report)(\?encoding=gzip)? HTTP\/2\.0" 200 /)
+    expect(readFileSync(join(stack.nginx.prefix, 'access.log'), 'utf8')).toMatch(
+      /"POST \/v1\/(batch|csp-report)(\?encoding=gzip)? HTTP\/2\.0" 200 /,
+    )
   })
 
   it('loads again from the caches (repeat visit)', async () => {
@@ -157,7 +178,9 @@ function deploymentSuite(name: string, getRoot: () => Promise<string>, checkApp:
       await attackedWatch.page.goto(`${stack.nginx.origin}/`, { waitUntil: 'load' })
       await expect.poll(() => attackedWatch.violations.length).toBe(1)
       expect(attackedWatch.violations[0]).toMatchObject({ directive: 'script-src-elem', blockedUri: 'inline' })
-      expect(await attackedWatch.page.evaluate(() => (window as unknown as { injected?: boolean }).injected)).toBeUndefined()
+      expect(
+        await attackedWatch.page.evaluate(() => (window as unknown as { injected?: boolean }).injected),
+      ).toBeUndefined()
       expect(cspMessages(attackedWatch)).toHaveLength(1)
       // Chromium's wording: "Executing inline script violates …" (older: "Refused to execute inline script …").
       expect(cspMessages(attackedWatch)[0]).toMatch(/inline script/i)
@@ -167,7 +190,7 @@ function deploymentSuite(name: string, getRoot: () => Promise<string>, checkApp:
   })
 }
 
-describe('a fixture with the demo\'s layout, through nginx in Chromium', () => {
+describe("a fixture with the demo's layout, through nginx in Chromium", () => {
   let dir: string | undefined
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true })
@@ -176,8 +199,14 @@ describe('a fixture with the demo\'s layout, through nginx in Chromium', () => {
     'fixture',
     async () => (dir = (await writeFixtureDist()).dir),
     async (watch, stack) => {
-      await watch.page.waitForFunction(() => (window as unknown as { fixture?: { done: boolean } }).fixture?.done, undefined, { timeout: 30_000 })
-      const fixture = await watch.page.evaluate(() => (window as unknown as { fixture: { result: Record<string, unknown>; error: string | null } }).fixture)
+      await watch.page.waitForFunction(
+        () => (window as unknown as { fixture?: { done: boolean } }).fixture?.done,
+        undefined,
+        { timeout: 30_000 },
+      )
+      const fixture = await watch.page.evaluate(
+        () => (window as unknown as { fixture: { result: Record<string, unknown>; error: string | null } }).fixture,
+      )
       expect(fixture.error).toBeNull()
       expect(fixture.result).toMatchObject({
         wasm: 42,
@@ -199,7 +228,8 @@ describe('apps/demo/dist (the real demo), through nginx in Chromium', () => {
     'demo',
     async () => {
       // Deliberately not skipped: the root build makes apps/demo/dist, and this must run in CI.
-      if (!existsSync(join(DEMO_DIST, 'index.html'))) throw new Error(`${DEMO_DIST}/index.html is missing: run \`pnpm run build\` (it builds apps/demo)`)
+      if (!existsSync(join(DEMO_DIST, 'index.html')))
+        throw new Error(`${DEMO_DIST}/index.html is missing: run \`pnpm run build\` (it builds apps/demo)`)
       return DEMO_DIST
     },
     async (watch) => {
@@ -212,7 +242,8 @@ describe('apps/demo/dist (the real demo), through nginx in Chromium', () => {
       const box = (await page.locator('#board').boundingBox())!
       await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4)
       await page.mouse.down()
-      for (let step = 1; step <= 10; step++) await page.mouse.move(box.x + box.width * (0.3 + step * 0.03), box.y + box.height * (0.4 + step * 0.01))
+      for (let step = 1; step <= 10; step++)
+        await page.mouse.move(box.x + box.width * (0.3 + step * 0.03), box.y + box.height * (0.4 + step * 0.01))
       await page.mouse.up()
     },
   )

@@ -6,7 +6,11 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
 import { CSP_NONCE_PLACEHOLDER } from '@marco/security'
-import worker, { createEdgeWorker, IMMUTABLE_CACHE_CONTROL, replaceInStream } from '../../deployment/cdn/cloudflare-config.js'
+import worker, {
+  createEdgeWorker,
+  IMMUTABLE_CACHE_CONTROL,
+  replaceInStream,
+} from '../../deployment/cdn/cloudflare-config.js'
 import { ROOT, SECURITY_HEADERS_CONF } from './helpers/nginx'
 
 const WORKER_FILE = join(ROOT, 'deployment/cdn/cloudflare-config.js')
@@ -23,7 +27,11 @@ function memoryCache() {
       return entry ? new Response(entry.body.slice(0), { status: entry.status, headers: entry.headers }) : undefined
     },
     async put(request: Request, response: Response) {
-      entries.set(request.url, { body: await response.arrayBuffer(), status: response.status, headers: new Headers(response.headers) })
+      entries.set(request.url, {
+        body: await response.arrayBuffer(),
+        status: response.status,
+        headers: new Headers(response.headers),
+      })
     },
   }
 }
@@ -36,20 +44,46 @@ function stubOrigin(options: { nginxNonce?: string } = {}) {
     const { pathname } = new URL(request.url)
     const common = { server: 'nginx', 'x-powered-by': 'stub' }
     if (pathname === '/' || pathname === '/index.html') {
-      const headers: Record<string, string> = { ...common, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', etag: '"abc"', 'content-length': String(HTML.length) }
-      if (options.nginxNonce) headers['content-security-policy'] = `script-src 'nonce-${options.nginxNonce}' 'strict-dynamic'`
+      const headers: Record<string, string> = {
+        ...common,
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+        etag: '"abc"',
+        'content-length': String(HTML.length),
+      }
+      if (options.nginxNonce)
+        headers['content-security-policy'] = `script-src 'nonce-${options.nginxNonce}' 'strict-dynamic'`
       const body = options.nginxNonce ? HTML.replaceAll(CSP_NONCE_PLACEHOLDER, options.nginxNonce) : HTML
       // Two chunks, split inside the placeholder.
       const cut = body.indexOf(CSP_NONCE_PLACEHOLDER) + 5
-      const stream = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode(body.slice(0, cut))); controller.enqueue(new TextEncoder().encode(body.slice(cut))); controller.close() } })
+      const stream = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(body.slice(0, cut)))
+          controller.enqueue(new TextEncoder().encode(body.slice(cut)))
+          controller.close()
+        },
+      })
       return new Response(stream, { headers })
     }
-    if (pathname === '/assets/main-AAAA1111.js') return new Response('export const x = 1\n', { headers: { ...common, 'content-type': 'text/javascript', 'cache-control': IMMUTABLE_CACHE_CONTROL } })
-    if (pathname === '/assets/smooth-BBBB2222.wasm') return new Response(WASM, { headers: { ...common, 'content-type': 'application/wasm' } })
-    if (pathname === '/sw.js') return new Response('self.addEventListener("fetch", () => {})\n', { headers: { ...common, 'content-type': 'text/javascript', 'cache-control': 'no-cache' } })
+    if (pathname === '/assets/main-AAAA1111.js')
+      return new Response('export const x = 1\n', {
+        headers: { ...common, 'content-type': 'text/javascript', 'cache-control': IMMUTABLE_CACHE_CONTROL },
+      })
+    if (pathname === '/assets/smooth-BBBB2222.wasm')
+      return new Response(WASM, { headers: { ...common, 'content-type': 'application/wasm' } })
+    if (pathname === '/sw.js')
+      return new Response('self.addEventListener("fetch", () => {})\n', {
+        headers: { ...common, 'content-type': 'text/javascript', 'cache-control': 'no-cache' },
+      })
     if (pathname === '/v1/batch') {
-      if (request.headers.get('x-test-limit')) return new Response('{"error":"rate_limited"}', { status: 429, headers: { 'retry-after': '1', 'content-type': 'application/json' } })
-      return new Response(JSON.stringify({ accepted: 1, received: await request.text() }), { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } })
+      if (request.headers.get('x-test-limit'))
+        return new Response('{"error":"rate_limited"}', {
+          status: 429,
+          headers: { 'retry-after': '1', 'content-type': 'application/json' },
+        })
+      return new Response(JSON.stringify({ accepted: 1, received: await request.text() }), {
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      })
     }
     return new Response('not found', { status: 404, headers: { ...common, 'content-type': 'text/plain' } })
   }
@@ -70,23 +104,31 @@ function setup(options: { nginxNonce?: string } = {}) {
   return { origin, cache, call }
 }
 
-const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1]
+const nonceOf = (response: Response) =>
+  /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy') ?? '')?.[1]
 
 describe('deployment/cdn/cloudflare-config.js', () => {
   it('is a module worker that takes its headers from @marco/security', () => {
     const source = readFileSync(WORKER_FILE, 'utf8')
-    expect(source).toMatch(/import \{[^}]*\bsecurityHeaders\b[^}]*\btoCloudflareHeaderMap\b[^}]*\} from '@marco\/security'/)
+    expect(source).toMatch(
+      /import \{[^}]*\bsecurityHeaders\b[^}]*\btoCloudflareHeaderMap\b[^}]*\} from '@marco\/security'/,
+    )
     expect(typeof worker.fetch).toBe('function')
   })
 
-  it('sends exactly the header set of nginx\'s generated security-headers.conf', async () => {
+  it("sends exactly the header set of nginx's generated security-headers.conf", async () => {
     const { call } = setup()
     const response = await call('/assets/main-AAAA1111.js')
     const nonce = nonceOf(response)!
-    const nginx = [...readFileSync(SECURITY_HEADERS_CONF, 'utf8').matchAll(/^add_header (\S+) "((?:[^"\\]|\\.)*)" always;$/gm)]
+    const nginx = [
+      ...readFileSync(SECURITY_HEADERS_CONF, 'utf8').matchAll(/^add_header (\S+) "((?:[^"\\]|\\.)*)" always;$/gm),
+    ]
     expect(nginx.length).toBeGreaterThan(5)
     for (const [, name, quoted] of nginx) {
-      const value = quoted!.replace(/\\(.)/g, '$1').replaceAll('$request_id', nonce).replaceAll('$host', 'marco.example.com')
+      const value = quoted!
+        .replace(/\\(.)/g, '$1')
+        .replaceAll('$request_id', nonce)
+        .replaceAll('$host', 'marco.example.com')
       expect(response.headers.get(name!), name).toBe(value)
     }
     expect(response.headers.get('server')).toBeNull()
@@ -128,17 +170,19 @@ describe('deployment/cdn/cloudflare-config.js', () => {
     const pages = [await call('/'), await call('/')]
     expect(origin.requests.filter((request) => new URL(request.url).pathname === '/')).toHaveLength(2)
     expect(cache.entries.size).toBe(0)
-    const nonces = await Promise.all(pages.map(async (page) => {
-      const nonce = nonceOf(page)!
-      const body = await page.text()
-      expect(body).not.toContain(CSP_NONCE_PLACEHOLDER)
-      expect(body).toContain(`nonce="${nonce}"`)
-      expect(page.headers.get('cache-control')).toBe('no-cache')
-      expect(page.headers.get('etag')).toBeNull()
-      expect(page.headers.get('content-length')).toBeNull()
-      expect(page.headers.get('x-frame-options')).toBe('DENY')
-      return nonce
-    }))
+    const nonces = await Promise.all(
+      pages.map(async (page) => {
+        const nonce = nonceOf(page)!
+        const body = await page.text()
+        expect(body).not.toContain(CSP_NONCE_PLACEHOLDER)
+        expect(body).toContain(`nonce="${nonce}"`)
+        expect(page.headers.get('cache-control')).toBe('no-cache')
+        expect(page.headers.get('etag')).toBeNull()
+        expect(page.headers.get('content-length')).toBeNull()
+        expect(page.headers.get('x-frame-options')).toBe('DENY')
+        return nonce
+      }),
+    )
     expect(nonces[0]).not.toBe(nonces[1])
     // sw.js is not HTML, and not cached either.
     const sw = await call('/sw.js')
@@ -157,7 +201,11 @@ describe('deployment/cdn/cloudflare-config.js', () => {
   it('routes /v1/ ingest to the origin untouched: same request, body streamed unread, response as is, never cached', async () => {
     const { call, origin, cache } = setup()
     const body = JSON.stringify({ v: 1, events: [] })
-    const response = await call('/v1/batch', { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'https://marco.example.com' }, body })
+    const response = await call('/v1/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'https://marco.example.com' },
+      body,
+    })
     const forwarded = origin.requests.at(-1)!
     expect(forwarded.method).toBe('POST')
     expect(forwarded.headers.get('origin')).toBe('https://marco.example.com')
@@ -171,9 +219,21 @@ describe('deployment/cdn/cloudflare-config.js', () => {
 
     // The very Request object the worker got, its body not read by the worker (a stream, not a buffer).
     let seen: Request | undefined
-    const passthrough = createEdgeWorker({ fetchOrigin: async (request: Request) => ((seen = request), new Response(null, { status: 204 })), cache: () => memoryCache() })
-    const stream = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode(body)); controller.close() } })
-    const original = new Request('https://marco.example.com/v1/batch', { method: 'POST', body: stream, duplex: 'half' } as RequestInit)
+    const passthrough = createEdgeWorker({
+      fetchOrigin: async (request: Request) => ((seen = request), new Response(null, { status: 204 })),
+      cache: () => memoryCache(),
+    })
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(body))
+        controller.close()
+      },
+    })
+    const original = new Request('https://marco.example.com/v1/batch', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit)
     await passthrough.fetch(original, {}, { waitUntil() {} })
     expect(seen).toBe(original)
     expect(seen!.bodyUsed).toBe(false)
@@ -182,7 +242,13 @@ describe('deployment/cdn/cloudflare-config.js', () => {
   it('replaces the nonce placeholder split across any two chunks', async () => {
     const text = `a${CSP_NONCE_PLACEHOLDER}b${CSP_NONCE_PLACEHOLDER}__CSP_c_`
     for (let cut = 0; cut <= text.length; cut++) {
-      const source = new ReadableStream({ start(controller) { controller.enqueue(new TextEncoder().encode(text.slice(0, cut))); controller.enqueue(new TextEncoder().encode(text.slice(cut))); controller.close() } })
+      const source = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(text.slice(0, cut)))
+          controller.enqueue(new TextEncoder().encode(text.slice(cut)))
+          controller.close()
+        },
+      })
       const out = await new Response(source.pipeThrough(replaceInStream(CSP_NONCE_PLACEHOLDER, 'N0NCE'))).text()
       expect(out, `cut at ${cut}`).toBe('aN0NCEbN0NCE__CSP_c_')
     }
@@ -201,7 +267,9 @@ describe('deployment/cdn/cloudflare-config.js', () => {
     times.sort((a, b) => a - b)
     const p50 = times[Math.floor(times.length * 0.5)]!
     const p99 = times[Math.floor(times.length * 0.99)]!
-    console.log(`edge worker, cache hit in Node: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms (target on Cloudflare: p99 < 100 ms)`)
+    console.log(
+      `edge worker, cache hit in Node: p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms (target on Cloudflare: p99 < 100 ms)`,
+    )
     expect(p99).toBeGreaterThan(0)
   })
 })

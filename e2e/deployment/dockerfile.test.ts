@@ -23,7 +23,11 @@ interface Stage {
 
 /** Dockerfile instructions (continuations joined, comments dropped) grouped into stages. */
 function parseDockerfile(text: string): Stage[] {
-  const joined = text.split('\n').filter((line) => !line.trimStart().startsWith('#')).join('\n').replace(/\\\n/g, ' ')
+  const joined = text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n')
+    .replace(/\\\n/g, ' ')
   const stages: Stage[] = []
   for (const line of joined.split('\n')) {
     const match = /^\s*([A-Z]+)\s+(.*)$/.exec(line)
@@ -43,7 +47,8 @@ const stage = (name: string) => {
   if (!found) throw new Error(`no stage ${name}`)
   return found
 }
-const ops = (s: Stage, op: string) => s.instructions.filter((instruction) => instruction.op === op).map((instruction) => instruction.args)
+const ops = (s: Stage, op: string) =>
+  s.instructions.filter((instruction) => instruction.op === op).map((instruction) => instruction.args)
 /** COPY arguments without flags: sources then the destination. */
 const copyArgs = (args: string) => args.split(/\s+/).filter((part) => !part.startsWith('--'))
 const copyFrom = (args: string) => /--from=(\S+)/.exec(args)?.[1]
@@ -58,9 +63,12 @@ describe('deployment/docker/Dockerfile.production', () => {
   })
 
   it('pins every base image to an exact version', () => {
-    for (const s of stages) expect(s.image, s.name).toMatch(/^[a-z0-9./-]+:\d+\.\d+\.\d+(-[a-z0-9.-]+)?(@sha256:[0-9a-f]{64})?$/)
+    for (const s of stages)
+      expect(s.image, s.name).toMatch(/^[a-z0-9./-]+:\d+\.\d+\.\d+(-[a-z0-9.-]+)?(@sha256:[0-9a-f]{64})?$/)
     const run = ops(stage('build'), 'RUN').join('\n')
-    expect(run).toContain(`pnpm@${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).packageManager.split('@')[1]}`)
+    expect(run).toContain(
+      `pnpm@${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).packageManager.split('@')[1]}`,
+    )
     expect(ops(stage('brotli-modules'), 'ARG').join('\n')).toMatch(/NGX_BROTLI_COMMIT=[0-9a-f]{40}/)
   })
 
@@ -90,14 +98,20 @@ describe('deployment/docker/Dockerfile.production', () => {
     for (const s of stages) {
       for (const args of ops(s, 'COPY').filter((a) => copyFrom(a) === 'build')) {
         const [source] = copyArgs(args)
-        if (source!.startsWith('/src/')) expect(existsSync(join(ROOT, source!.slice('/src/'.length))), `${s.name}: COPY --from=build ${source}`).toBe(true)
+        if (source!.startsWith('/src/'))
+          expect(existsSync(join(ROOT, source!.slice('/src/'.length))), `${s.name}: COPY --from=build ${source}`).toBe(
+            true,
+          )
         // /out/collector is `pnpm deploy`'s output: the collector's package plus its built dist.
         else expect(source, s.name).toBe('/out/collector')
       }
     }
     expect(existsSync(join(ROOT, 'apps/demo/dist/index.html')), 'apps/demo/dist/index.html (pnpm run build)').toBe(true)
     expect(readdirSync(join(ROOT, 'apps/demo/dist/assets')).some((file) => file.endsWith('.wasm'))).toBe(true)
-    expect(existsSync(join(ROOT, 'apps/collector/dist/main.mjs')), 'apps/collector/dist/main.mjs (pnpm run build)').toBe(true)
+    expect(
+      existsSync(join(ROOT, 'apps/collector/dist/main.mjs')),
+      'apps/collector/dist/main.mjs (pnpm run build)',
+    ).toBe(true)
     expect(JSON.parse(readFileSync(join(ROOT, 'apps/collector/package.json'), 'utf8')).name).toBe('@marco/collector')
     // The collector's CMD runs the built entry that was just checked.
     expect(ops(stage('collector'), 'CMD').join()).toContain('dist/main.mjs')
@@ -140,12 +154,16 @@ describe('deployment/docker/Dockerfile.production', () => {
   it('puts no secret into a layer', () => {
     for (const s of stages) {
       for (const { op, args } of s.instructions) {
-        if (op === 'ENV' || op === 'ARG') expect(args, `${s.name}: ${op}`).not.toMatch(/(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE)/i)
+        if (op === 'ENV' || op === 'ARG')
+          expect(args, `${s.name}: ${op}`).not.toMatch(/(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE)/i)
         if (op === 'COPY' && !copyFrom(args)) expect(args, `${s.name}: COPY`).not.toMatch(/\.(pem|key|env)\b|\.env/)
       }
     }
-    const ignore = readFileSync(DOCKERIGNORE, 'utf8').split('\n').map((line) => line.trim())
-    for (const pattern of ['.git', '**/node_modules', '**/dist', '**/.env', '**/*.pem', '**/*.key']) expect(ignore, pattern).toContain(pattern)
+    const ignore = readFileSync(DOCKERIGNORE, 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+    for (const pattern of ['.git', '**/node_modules', '**/dist', '**/.env', '**/*.pem', '**/*.key'])
+      expect(ignore, pattern).toContain(pattern)
     // The build-context COPY . . must not carry the lockfile away: it is not ignored.
     expect(ignore).not.toContain('pnpm-lock.yaml')
   })
@@ -155,7 +173,10 @@ describe('deployment/docker/Dockerfile.production', () => {
     const result = spawnSync('shellcheck', [hook], { encoding: 'utf8' })
     expect(`${result.stdout}${result.stderr}`).toBe('')
     expect(result.status).toBe(0)
-    expect(ops(stage('web'), 'COPY').map(copyArgs)).toContainEqual(['deployment/docker/10-marco-bootstrap-cert.sh', '/docker-entrypoint.d/10-marco-bootstrap-cert.sh'])
+    expect(ops(stage('web'), 'COPY').map(copyArgs)).toContainEqual([
+      'deployment/docker/10-marco-bootstrap-cert.sh',
+      '/docker-entrypoint.d/10-marco-bootstrap-cert.sh',
+    ])
   })
 })
 

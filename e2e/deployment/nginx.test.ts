@@ -13,8 +13,25 @@ import { main as marcoSecurity } from '../../packages/security/src/main'
 import { SECURITY_HEADERS_ARGS } from '../../deployment/nginx/generate-security-headers.mjs'
 import { writeFixtureDist, type FixtureDist } from './helpers/fixtureDist'
 import { closeSession, h2Request, h2Session } from './helpers/http2'
-import { freePort, makeSelfSignedCert, nginxTest, renderNginxConfig, ROOT, SECURITY_HEADERS_CONF, startNginx, tempDir, type RunningNginx } from './helpers/nginx'
-import { encodeFrame, readFrame, startCollectorProcess, startSignalStub, type RunningCollector, type SignalStub } from './helpers/servers'
+import {
+  freePort,
+  makeSelfSignedCert,
+  nginxTest,
+  renderNginxConfig,
+  ROOT,
+  SECURITY_HEADERS_CONF,
+  startNginx,
+  tempDir,
+  type RunningNginx,
+} from './helpers/nginx'
+import {
+  encodeFrame,
+  readFrame,
+  startCollectorProcess,
+  startSignalStub,
+  type RunningCollector,
+  type SignalStub,
+} from './helpers/servers'
 
 let certDir: string
 let acmeRoot: string
@@ -33,8 +50,18 @@ beforeAll(async () => {
   dist = await writeFixtureDist()
   plantLeaks(dist.dir)
   const httpsPort = await freePort()
-  ;[collector, signal] = await Promise.all([startCollectorProcess([`https://127.0.0.1:${httpsPort}`]), startSignalStub()])
-  nginx = await startNginx({ root: dist.dir, certDir, acmeRoot, collectorPort: collector.port, signalPort: signal.port, httpsPort })
+  ;[collector, signal] = await Promise.all([
+    startCollectorProcess([`https://127.0.0.1:${httpsPort}`]),
+    startSignalStub(),
+  ])
+  nginx = await startNginx({
+    root: dist.dir,
+    certDir,
+    acmeRoot,
+    collectorPort: collector.port,
+    signalPort: signal.port,
+    httpsPort,
+  })
   session = h2Session(nginx.origin, certDir)
 })
 
@@ -47,7 +74,16 @@ afterAll(async () => {
 
 /** What must never leave the server although a careless deploy copied it into the web root. */
 const LEAK_MARKER = 'leaked-secret-7f3a'
-const LEAKED_FILES = ['.git/config', '.git/HEAD', '.env', '.htpasswd', 'assets/.env.production', 'app.js.map', 'app.js.map.br', 'app.js.map.gz']
+const LEAKED_FILES = [
+  '.git/config',
+  '.git/HEAD',
+  '.env',
+  '.htpasswd',
+  'assets/.env.production',
+  'app.js.map',
+  'app.js.map.br',
+  'app.js.map.gz',
+]
 /** The same files by every spelling nginx normalizes ($uri is decoded, dot segments and double slashes merged). */
 const LEAKED_PATHS = [
   ...LEAKED_FILES.map((file) => `/${file}`),
@@ -65,7 +101,10 @@ const LEAKED_PATHS = [
   '/app.js.map?download=1',
 ]
 /** And what /.well-known/ (RFC 8615) is for, which stays public. */
-const WELL_KNOWN = { '.well-known/acme-challenge/x': 'x.key-authorization', '.well-known/security.txt': 'Contact: mailto:security@marco.example\n' }
+const WELL_KNOWN = {
+  '.well-known/acme-challenge/x': 'x.key-authorization',
+  '.well-known/security.txt': 'Contact: mailto:security@marco.example\n',
+}
 
 function plantLeaks(dir: string): void {
   for (const file of [...LEAKED_FILES, '.well-known/.env']) {
@@ -93,10 +132,15 @@ describe('deployment/nginx/security-headers.conf', () => {
     expect(readFileSync(SECURITY_HEADERS_CONF, 'utf8')).toBe(printed)
   })
 
-  it('passes the generator\'s --check with the built CLI', () => {
+  it("passes the generator's --check with the built CLI", () => {
     // The root test command builds first; the built bin is what the Dockerfile runs.
-    expect(existsSync(join(ROOT, 'packages/security/dist/cli.mjs')), 'packages/security/dist/cli.mjs (run pnpm run build)').toBe(true)
-    const run = spawnSync(process.execPath, [join(ROOT, 'deployment/nginx/generate-security-headers.mjs'), '--check'], { encoding: 'utf8' })
+    expect(
+      existsSync(join(ROOT, 'packages/security/dist/cli.mjs')),
+      'packages/security/dist/cli.mjs (run pnpm run build)',
+    ).toBe(true)
+    const run = spawnSync(process.execPath, [join(ROOT, 'deployment/nginx/generate-security-headers.mjs'), '--check'], {
+      encoding: 'utf8',
+    })
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
   })
@@ -107,7 +151,19 @@ describe('deployment/nginx/nginx.conf', () => {
     const prefix = tempDir('nginx-t')
     try {
       const conf = join(prefix, 'nginx.conf')
-      writeFileSync(conf, renderNginxConfig({ prefix, httpsPort: 8443, httpPort: 8080, certDir, root: dist.dir, acmeRoot, collector: '127.0.0.1:4318', signal: '127.0.0.1:8787' }))
+      writeFileSync(
+        conf,
+        renderNginxConfig({
+          prefix,
+          httpsPort: 8443,
+          httpPort: 8080,
+          certDir,
+          root: dist.dir,
+          acmeRoot,
+          collector: '127.0.0.1:4318',
+          signal: '127.0.0.1:8787',
+        }),
+      )
       const { status, output } = nginxTest(prefix, conf)
       expect(output).toContain('syntax is ok')
       expect(output).toContain('test is successful')
@@ -118,7 +174,7 @@ describe('deployment/nginx/nginx.conf', () => {
     }
   })
 
-  it('serves index.html over HTTP/2, Brotli-compressed, with every security header and the header\'s nonce in the HTML', async () => {
+  it("serves index.html over HTTP/2, Brotli-compressed, with every security header and the header's nonce in the HTML", async () => {
     const response = await h2Request(session, '/')
     expect(response.protocol).toBe('h2')
     expect(response.status).toBe(200)
@@ -126,7 +182,8 @@ describe('deployment/nginx/nginx.conf', () => {
     expect(response.headers['content-encoding']).toBe('br')
     const nonce = nonceOf(response.headers['content-security-policy'])
     expect(nonce).toMatch(/^[0-9a-f]{32}$/)
-    for (const [name, value] of Object.entries(expectedHeaders(nonce!))) expect(response.headers[name.toLowerCase()], name).toBe(value)
+    for (const [name, value] of Object.entries(expectedHeaders(nonce!)))
+      expect(response.headers[name.toLowerCase()], name).toBe(value)
     const html = response.body.toString('utf8')
     expect(html).not.toContain(CSP_NONCE_PLACEHOLDER)
     expect([...html.matchAll(/nonce="([^"]+)"/g)].map((match) => match[1])).toEqual([nonce])
@@ -138,7 +195,11 @@ describe('deployment/nginx/nginx.conf', () => {
   })
 
   it('puts a different nonce into the header and the HTML of every response', async () => {
-    const responses = await Promise.all([h2Request(session, '/'), h2Request(session, '/index.html'), h2Request(session, '/some/client/route')])
+    const responses = await Promise.all([
+      h2Request(session, '/'),
+      h2Request(session, '/index.html'),
+      h2Request(session, '/some/client/route'),
+    ])
     const nonces = responses.map((response) => {
       const nonce = nonceOf(response.headers['content-security-policy'])
       expect(response.body.toString('utf8')).toContain(`nonce="${nonce}"`)
@@ -157,9 +218,12 @@ describe('deployment/nginx/nginx.conf', () => {
     expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     expect(response.headers.etag).toMatch(/^(W\/)?"/)
     expect(response.headers.vary).toMatch(/accept-encoding/i)
-    for (const name of Object.keys(expectedHeaders('x'))) expect(response.headers[name.toLowerCase()], name).toBeDefined()
+    for (const name of Object.keys(expectedHeaders('x')))
+      expect(response.headers[name.toLowerCase()], name).toBeDefined()
 
-    const revalidated = await h2Request(session, dist.app, { headers: { 'if-none-match': String(response.headers.etag) } })
+    const revalidated = await h2Request(session, dist.app, {
+      headers: { 'if-none-match': String(response.headers.etag) },
+    })
     expect(revalidated.status).toBe(304)
   })
 
@@ -193,7 +257,11 @@ describe('deployment/nginx/nginx.conf', () => {
   })
 
   it('revalidates the service worker, the manifest and the icon (no-cache, with ETags)', async () => {
-    for (const [path, type] of [['/sw.js', /javascript/], ['/manifest.webmanifest', /^application\/manifest\+json/], ['/icon.svg', /^image\/svg\+xml/]] as const) {
+    for (const [path, type] of [
+      ['/sw.js', /javascript/],
+      ['/manifest.webmanifest', /^application\/manifest\+json/],
+      ['/icon.svg', /^image\/svg\+xml/],
+    ] as const) {
       const response = await h2Request(session, path)
       expect(response.status, path).toBe(200)
       expect(response.headers['content-type'], path).toMatch(type)
@@ -232,7 +300,25 @@ describe('deployment/nginx/nginx.conf', () => {
   })
 
   it('answers over curl --http2 with HTTP/2 and br (curl as a second, independent client)', () => {
-    const run = spawnSync('curl', ['-sS', '--http2', '--cacert', join(certDir, 'fullchain.pem'), '-H', 'accept-encoding: br', '-o', '/dev/null', '-D', '-', '-w', 'http_version=%{http_version}\n', `${nginx.origin}${dist.wasm}`], { encoding: 'utf8' })
+    const run = spawnSync(
+      'curl',
+      [
+        '-sS',
+        '--http2',
+        '--cacert',
+        join(certDir, 'fullchain.pem'),
+        '-H',
+        'accept-encoding: br',
+        '-o',
+        '/dev/null',
+        '-D',
+        '-',
+        '-w',
+        'http_version=%{http_version}\n',
+        `${nginx.origin}${dist.wasm}`,
+      ],
+      { encoding: 'utf8' },
+    )
     expect(run.stderr).toBe('')
     expect(run.stdout).toMatch(/^HTTP\/2 200/)
     expect(run.stdout).toMatch(/^content-encoding: br\r?$/m)
@@ -247,37 +333,80 @@ describe('deployment/nginx/nginx.conf', () => {
           let body = ''
           res.on('data', (chunk) => (body += chunk))
           res.on('end', () => resolve({ status: res.statusCode!, location: res.headers.location, body }))
-        }).on('error', reject).end()
+        })
+          .on('error', reject)
+          .end()
       })
     expect(await get('/canvas?room=1')).toMatchObject({ status: 301, location: 'https://marco.example/canvas?room=1' })
     expect(await get('/')).toMatchObject({ status: 301, location: 'https://marco.example/' })
-    expect(await get('/.well-known/acme-challenge/test-token')).toMatchObject({ status: 200, body: 'test-token.key-authorization' })
+    expect(await get('/.well-known/acme-challenge/test-token')).toMatchObject({
+      status: 200,
+      body: 'test-token.key-authorization',
+    })
     expect((await get('/.well-known/acme-challenge/other')).status).toBe(404)
   })
 
   it('speaks TLS 1.2 and 1.3 with modern ciphers only, and issues no session tickets', async () => {
     const handshake = (options: ConnectionOptions) =>
-      new Promise<{ ok: boolean; protocol?: string | null; cipher?: string; ticket?: boolean; error?: string }>((resolve) => {
-        const socket = tlsConnect({ host: '127.0.0.1', port: nginx.httpsPort, servername: 'localhost', rejectUnauthorized: false, ...options }, () => {
-          // A TLS 1.2 ticket arrives with the handshake; give it a moment all the same.
-          setTimeout(() => {
-            resolve({ ok: true, protocol: socket.getProtocol(), cipher: socket.getCipher().name, ticket: socket.getTLSTicket() !== undefined })
-            socket.destroy()
-          }, 100)
-        })
-        socket.on('error', (error) => resolve({ ok: false, error: error.message }))
-      })
-    expect(await handshake({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' })).toMatchObject({ ok: true, protocol: 'TLSv1.3' })
-    expect(await handshake({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' })).toMatchObject({ ok: true, protocol: 'TLSv1.2', cipher: expect.stringMatching(/^ECDHE-ECDSA-(AES\d+-GCM-SHA\d+|CHACHA20-POLY1305)$/), ticket: false })
-    expect(await handshake({ minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' })).toMatchObject({ ok: false })
-    expect(await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:AES128-SHA:AES256-SHA256' })).toMatchObject({ ok: false })
+      new Promise<{ ok: boolean; protocol?: string | null; cipher?: string; ticket?: boolean; error?: string }>(
+        (resolve) => {
+          const socket = tlsConnect(
+            {
+              host: '127.0.0.1',
+              port: nginx.httpsPort,
+              servername: 'localhost',
+              rejectUnauthorized: false,
+              ...options,
+            },
+            () => {
+              // A TLS 1.2 ticket arrives with the handshake; give it a moment all the same.
+              setTimeout(() => {
+                resolve({
+                  ok: true,
+                  protocol: socket.getProtocol(),
+                  cipher: socket.getCipher().name,
+                  ticket: socket.getTLSTicket() !== undefined,
+                })
+                socket.destroy()
+              }, 100)
+            },
+          )
+          socket.on('error', (error) => resolve({ ok: false, error: error.message }))
+        },
+      )
+    expect(await handshake({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' })).toMatchObject({
+      ok: true,
+      protocol: 'TLSv1.3',
+    })
+    expect(await handshake({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' })).toMatchObject({
+      ok: true,
+      protocol: 'TLSv1.2',
+      cipher: expect.stringMatching(/^ECDHE-ECDSA-(AES\d+-GCM-SHA\d+|CHACHA20-POLY1305)$/),
+      ticket: false,
+    })
+    expect(
+      await handshake({ minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }),
+    ).toMatchObject({ ok: false })
+    expect(
+      await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:AES128-SHA:AES256-SHA256' }),
+    ).toMatchObject({ ok: false })
   })
 
   it('proxies /v1/ ingest to the collector (POST only) and limits the body size', async () => {
     const now = Date.now()
     const id = `nginx-test-${now}`
-    const batch = { v: 1, sentAt: now, sdk: { name: 'marco-e2e', version: '0.0.0' }, dropped: [], events: [{ id, type: 'page', category: 'analytics', ts: now, sessionId: 's1', payload: {} }] }
-    const response = await h2Request(session, '/v1/batch', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(batch) })
+    const batch = {
+      v: 1,
+      sentAt: now,
+      sdk: { name: 'marco-e2e', version: '0.0.0' },
+      dropped: [],
+      events: [{ id, type: 'page', category: 'analytics', ts: now, sessionId: 's1', payload: {} }],
+    }
+    const response = await h2Request(session, '/v1/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(batch),
+    })
     expect(response.status).toBe(200)
     expect(JSON.parse(response.body.toString('utf8'))).toMatchObject({ accepted: 1, stored: 1 })
     // One copy of each header nginx owns, not the collector's differing one as well.
@@ -290,31 +419,64 @@ describe('deployment/nginx/nginx.conf', () => {
     expect((await h2Request(session, '/v1/events')).status).toBe(403)
     // Experiment definitions are the one public read, GET only.
     expect((await h2Request(session, '/v1/experiments')).status).toBe(200)
-    expect((await h2Request(session, '/v1/experiments', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(403)
+    expect(
+      (
+        await h2Request(session, '/v1/experiments', {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(403)
     expect((await h2Request(session, '/v1/experiments/results')).status).toBe(403)
     // Over the 1 MiB limit: nginx answers before the collector sees it.
-    const big = await h2Request(session, '/v1/batch', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: Buffer.alloc(1024 * 1024 + 1, 0x20) })
+    const big = await h2Request(session, '/v1/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: Buffer.alloc(1024 * 1024 + 1, 0x20),
+    })
     expect(big.status).toBe(413)
     // And static paths take no body at all beyond 16 KiB.
-    expect((await h2Request(session, '/', { method: 'POST', headers: { 'content-length': '20000' }, body: Buffer.alloc(20_000, 0x20) })).status).toBe(413)
+    expect(
+      (
+        await h2Request(session, '/', {
+          method: 'POST',
+          headers: { 'content-length': '20000' },
+          body: Buffer.alloc(20_000, 0x20),
+        })
+      ).status,
+    ).toBe(413)
   })
 
   it('proxies /signal as a WebSocket to the signalling upstream', async () => {
-    const { socket, head } = await new Promise<{ socket: import('node:tls').TLSSocket; head: string }>((resolve, reject) => {
-      const socket = tlsConnect({ host: '127.0.0.1', port: nginx.httpsPort, servername: 'localhost', ALPNProtocols: ['http/1.1'], ca: readFileSync(join(certDir, 'fullchain.pem')) }, () => {
-        socket.write(`GET /signal?room=42 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`)
-      })
-      let data = ''
-      const onData = (chunk: Buffer) => {
-        data += chunk.toString('latin1')
-        const end = data.indexOf('\r\n\r\n')
-        if (end < 0) return
-        socket.off('data', onData)
-        resolve({ socket, head: data.slice(0, end) })
-      }
-      socket.on('data', onData)
-      socket.on('error', reject)
-    })
+    const { socket, head } = await new Promise<{ socket: import('node:tls').TLSSocket; head: string }>(
+      (resolve, reject) => {
+        const socket = tlsConnect(
+          {
+            host: '127.0.0.1',
+            port: nginx.httpsPort,
+            servername: 'localhost',
+            ALPNProtocols: ['http/1.1'],
+            ca: readFileSync(join(certDir, 'fullchain.pem')),
+          },
+          () => {
+            socket.write(
+              `GET /signal?room=42 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+            )
+          },
+        )
+        let data = ''
+        const onData = (chunk: Buffer) => {
+          data += chunk.toString('latin1')
+          const end = data.indexOf('\r\n\r\n')
+          if (end < 0) return
+          socket.off('data', onData)
+          resolve({ socket, head: data.slice(0, end) })
+        }
+        socket.on('data', onData)
+        socket.on('error', reject)
+      },
+    )
     try {
       expect(head).toMatch(/^HTTP\/1\.1 101 /)
       expect(head).toMatch(/^sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=$/im)
@@ -341,7 +503,13 @@ describe('deployment/nginx/nginx.conf', () => {
   // Last: it spends this client's request budget.
   it('rate-limits the ingest path per client with 429 and Retry-After', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 60 }, () => h2Request(session, '/v1/csp-report', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })),
+      Array.from({ length: 60 }, () =>
+        h2Request(session, '/v1/csp-report', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      ),
     )
     const limited = responses.filter((response) => response.status === 429)
     expect(limited.length).toBeGreaterThan(0)

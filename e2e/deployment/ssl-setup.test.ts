@@ -72,7 +72,8 @@ describe('deployment/ssl/ssl-setup.sh', () => {
   it('prints its usage with --help', () => {
     const result = run(['--help'])
     expect(result.status).toBe(0)
-    for (const option of ['--domain', '--email', '--staging', '--self-signed', '--reload-cmd', '--renewal']) expect(result.stdout).toContain(option)
+    for (const option of ['--domain', '--email', '--staging', '--self-signed', '--reload-cmd', '--renewal'])
+      expect(result.stdout).toContain(option)
   })
 
   it('refuses to run without a domain or an email, saying which is missing', () => {
@@ -111,7 +112,19 @@ describe('deployment/ssl/ssl-setup.sh', () => {
     const prefix = tempDir('nginx-t')
     try {
       const conf = join(prefix, 'nginx.conf')
-      writeFileSync(conf, renderNginxConfig({ prefix, httpsPort: 8443, httpPort: 8080, certDir, root: dist.dir, acmeRoot: work, collector: '127.0.0.1:4318', signal: '127.0.0.1:8787' }))
+      writeFileSync(
+        conf,
+        renderNginxConfig({
+          prefix,
+          httpsPort: 8443,
+          httpPort: 8080,
+          certDir,
+          root: dist.dir,
+          acmeRoot: work,
+          collector: '127.0.0.1:4318',
+          signal: '127.0.0.1:8787',
+        }),
+      )
       const test = nginxTest(prefix, conf)
       expect(test.output).toContain('test is successful')
     } finally {
@@ -122,10 +135,18 @@ describe('deployment/ssl/ssl-setup.sh', () => {
     const nginx = await startNginx({ root: dist.dir, certDir, collectorPort: 9, signalPort: 9 })
     try {
       const verified = await new Promise<boolean>((resolve, reject) => {
-        const socket = tlsConnect({ host: '127.0.0.1', port: nginx.httpsPort, servername: 'localhost', ca: readFileSync(join(certDir, 'fullchain.pem')) }, () => {
-          resolve(socket.authorized)
-          socket.destroy()
-        })
+        const socket = tlsConnect(
+          {
+            host: '127.0.0.1',
+            port: nginx.httpsPort,
+            servername: 'localhost',
+            ca: readFileSync(join(certDir, 'fullchain.pem')),
+          },
+          () => {
+            resolve(socket.authorized)
+            socket.destroy()
+          },
+        )
         socket.on('error', reject)
       })
       expect(verified).toBe(true)
@@ -139,12 +160,37 @@ describe('deployment/ssl/ssl-setup.sh', () => {
     spawnSync('mkdir', ['-p', bin])
     writeFileSync(join(bin, 'certbot'), FAKE_CERTBOT)
     chmodSync(join(bin, 'certbot'), 0o755)
-    const dirs = { le: join(work, 'letsencrypt'), certs: join(work, 'nginx-ssl'), webroot: join(work, 'webroot'), cron: join(work, 'cron.d'), systemd: join(work, 'systemd') }
+    const dirs = {
+      le: join(work, 'letsencrypt'),
+      certs: join(work, 'nginx-ssl'),
+      webroot: join(work, 'webroot'),
+      cron: join(work, 'cron.d'),
+      systemd: join(work, 'systemd'),
+    }
     const log = join(work, 'certbot.log')
     const reloads = join(work, 'reloads')
     const env = { PATH: `${bin}:${process.env.PATH}`, CERTBOT_LOG: log }
-    const argsFor = (renewal: string) => ['--domain', 'marco.example.com', '--email', 'ops@example.com', '--staging', '--cert-dir', dirs.certs, '--webroot', dirs.webroot,
-      '--letsencrypt-dir', dirs.le, '--cron-dir', dirs.cron, '--systemd-dir', dirs.systemd, '--renewal', renewal, '--reload-cmd', `echo reload >> ${reloads}`]
+    const argsFor = (renewal: string) => [
+      '--domain',
+      'marco.example.com',
+      '--email',
+      'ops@example.com',
+      '--staging',
+      '--cert-dir',
+      dirs.certs,
+      '--webroot',
+      dirs.webroot,
+      '--letsencrypt-dir',
+      dirs.le,
+      '--cron-dir',
+      dirs.cron,
+      '--systemd-dir',
+      dirs.systemd,
+      '--renewal',
+      renewal,
+      '--reload-cmd',
+      `echo reload >> ${reloads}`,
+    ]
     const args = argsFor('cron')
 
     const first = run(args, env)
@@ -152,7 +198,9 @@ describe('deployment/ssl/ssl-setup.sh', () => {
     expect(first.status).toBe(0)
     const call = readFileSync(log, 'utf8').trim().split('\n')
     expect(call).toHaveLength(1)
-    expect(call[0]).toContain(`certonly --webroot -w ${dirs.webroot} -d marco.example.com --email ops@example.com --agree-tos`)
+    expect(call[0]).toContain(
+      `certonly --webroot -w ${dirs.webroot} -d marco.example.com --email ops@example.com --agree-tos`,
+    )
     expect(call[0]).toContain(`--deploy-hook ${dirs.le}/marco-deploy-hook.sh`)
     expect(call[0]).toContain('--keep-until-expiring')
     expect(call[0]).toContain('--staging')
@@ -160,16 +208,27 @@ describe('deployment/ssl/ssl-setup.sh', () => {
     expect(existsSync(join(dirs.webroot, '.well-known/acme-challenge'))).toBe(true)
     // Installed: the issued certificate (not the bootstrap one), its key, and the issuer chain that verifies it.
     const live = join(dirs.le, 'live/marco.example.com')
-    expect(readFileSync(join(dirs.certs, 'fullchain.pem'), 'utf8')).toBe(readFileSync(join(live, 'fullchain.pem'), 'utf8'))
+    expect(readFileSync(join(dirs.certs, 'fullchain.pem'), 'utf8')).toBe(
+      readFileSync(join(live, 'fullchain.pem'), 'utf8'),
+    )
     expect(readFileSync(join(dirs.certs, 'privkey.pem'), 'utf8')).toBe(readFileSync(join(live, 'privkey.pem'), 'utf8'))
     expect(statSync(join(dirs.certs, 'privkey.pem')).mode & 0o777).toBe(0o600)
-    const verify = spawnSync('openssl', ['verify', '-CAfile', join(dirs.certs, 'chain.pem'), join(dirs.certs, 'fullchain.pem')], { encoding: 'utf8' })
+    const verify = spawnSync(
+      'openssl',
+      ['verify', '-CAfile', join(dirs.certs, 'chain.pem'), join(dirs.certs, 'fullchain.pem')],
+      { encoding: 'utf8' },
+    )
     expect(verify.stdout).toContain(': OK')
     // Reloaded by the bootstrap, by certbot's deploy hook and by the final install.
     expect(readFileSync(reloads, 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(2)
     // Renewal: twice a day, with the deploy hook that installs and reloads.
     const cron = readFileSync(join(dirs.cron, 'marco-certbot'), 'utf8')
-    expect(cron).toMatch(new RegExp(`^17 3,15 \\* \\* \\* root \\S*certbot renew --quiet --config-dir ${dirs.le} --deploy-hook ${dirs.le}/marco-deploy-hook.sh$`, 'm'))
+    expect(cron).toMatch(
+      new RegExp(
+        `^17 3,15 \\* \\* \\* root \\S*certbot renew --quiet --config-dir ${dirs.le} --deploy-hook ${dirs.le}/marco-deploy-hook.sh$`,
+        'm',
+      ),
+    )
     const hook = readFileSync(join(dirs.le, 'marco-deploy-hook.sh'), 'utf8')
     expect(hook).toContain('RENEWED_LINEAGE')
     expect(spawnSync('shellcheck', ['-s', 'bash', join(dirs.le, 'marco-deploy-hook.sh')]).status).toBe(0)
@@ -184,7 +243,11 @@ describe('deployment/ssl/ssl-setup.sh', () => {
     // The systemd variant writes a timer and its service.
     const systemd = run(argsFor('systemd'), env)
     expect(systemd.status).toBe(0)
-    expect(readFileSync(join(dirs.systemd, 'marco-certbot-renew.timer'), 'utf8')).toContain('OnCalendar=*-*-* 03,15:17:00')
-    expect(readFileSync(join(dirs.systemd, 'marco-certbot-renew.service'), 'utf8')).toMatch(/ExecStart=\S*certbot renew --quiet .* --deploy-hook /)
+    expect(readFileSync(join(dirs.systemd, 'marco-certbot-renew.timer'), 'utf8')).toContain(
+      'OnCalendar=*-*-* 03,15:17:00',
+    )
+    expect(readFileSync(join(dirs.systemd, 'marco-certbot-renew.service'), 'utf8')).toMatch(
+      /ExecStart=\S*certbot renew --quiet .* --deploy-hook /,
+    )
   })
 })

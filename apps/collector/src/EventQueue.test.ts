@@ -18,7 +18,12 @@ describe('collector with the real EventQueue', () => {
   })
 
   it("stores what @marco/core's EventQueue sends, drop counts included", async () => {
-    const queue = new EventQueue({ endpoint: `${collector.url}/v1/batch`, storage: false, sdk: { name: '@marco/core', version: '0.1.0' }, context: () => ({ locale: 'en-GB' }) })
+    const queue = new EventQueue({
+      endpoint: `${collector.url}/v1/batch`,
+      storage: false,
+      sdk: { name: '@marco/core', version: '0.1.0' },
+      context: () => ({ locale: 'en-GB' }),
+    })
     const sent = Array.from({ length: 150 }, (_, i) => ({
       id: createId(),
       type: i % 3 ? 'track' : 'web_vital',
@@ -37,7 +42,11 @@ describe('collector with the real EventQueue', () => {
     const { events } = await getJson(`${collector.url}/v1/events?limit=1000`)
     expect(events).toHaveLength(150)
     expect(new Set(events.map((e: { id: string }) => e.id))).toEqual(new Set(sent.map((e) => e.id)))
-    expect(events.find((e: { id: string }) => e.id === sent[1]!.id)).toMatchObject({ type: 'track', sdk: '@marco/core 0.1.0', payload: { name: 'stroke', index: 1 } })
+    expect(events.find((e: { id: string }) => e.id === sent[1]!.id)).toMatchObject({
+      type: 'track',
+      sdk: '@marco/core 0.1.0',
+      payload: { name: 'stroke', index: 1 },
+    })
     const stats = await getJson(`${collector.url}/v1/stats`)
     expect(stats.drops).toEqual([{ category: 'analytics', reason: 'invalid', status: null, count: 1 }])
     expect(stats.webVitals.LCP.count).toBe(50)

@@ -33,14 +33,26 @@ describe('collector: access to the read API', () => {
     tmp.cleanup()
   })
 
-  const start = async (options: CollectorOptions = {}) => (collector = await startCollector({ port: 0, dbPath: tmp.db, rateLimit: false, ...options }))
+  const start = async (options: CollectorOptions = {}) =>
+    (collector = await startCollector({ port: 0, dbPath: tmp.db, rateLimit: false, ...options }))
 
   it('answers 400 naming the parameter for a limit that is not an integer in range', async () => {
     const { url } = await start()
-    for (const query of ['/v1/alerts?limit=abc', '/v1/alerts?limit=1.5', '/v1/alerts?limit=-1', '/v1/alerts?limit=1e3', '/v1/events?limit=0', '/v1/events?limit=0x10', '/v1/events?limit=%201']) {
+    for (const query of [
+      '/v1/alerts?limit=abc',
+      '/v1/alerts?limit=1.5',
+      '/v1/alerts?limit=-1',
+      '/v1/alerts?limit=1e3',
+      '/v1/events?limit=0',
+      '/v1/events?limit=0x10',
+      '/v1/events?limit=%201',
+    ]) {
       const response = await fetch(`${url}${query}`)
       expect(response.status, query).toBe(400)
-      expect(await response.json()).toMatchObject({ error: 'invalid_query', message: expect.stringMatching(/^limit must be an integer of at least 1, got/) })
+      expect(await response.json()).toMatchObject({
+        error: 'invalid_query',
+        message: expect.stringMatching(/^limit must be an integer of at least 1, got/),
+      })
     }
     expect((await fetch(`${url}/v1/events?sessionId=${'x'.repeat(65)}`)).status).toBe(400)
     await post(`${url}/v1/batch`, batch([event(), event()]))
@@ -57,7 +69,8 @@ describe('collector: access to the read API', () => {
       expect(response.status, host).toBe(421)
       expect(JSON.parse(response.body)).toMatchObject({ error: 'host_not_allowed' })
     }
-    for (const host of ['localhost', 'LOCALHOST:4318', `127.0.0.1:${collector!.port}`, 'localhost.']) expect((await getWithHost(`${url}/v1/events`, host)).status, host).toBe(200)
+    for (const host of ['localhost', 'LOCALHOST:4318', `127.0.0.1:${collector!.port}`, 'localhost.'])
+      expect((await getWithHost(`${url}/v1/events`, host)).status, host).toBe(200)
     await collector!.close()
     const named = await start({ allowedHosts: ['collector.example'] })
     expect((await getWithHost(`${named.url}/healthz`, 'collector.example:443')).status).toBe(200)
@@ -70,7 +83,9 @@ describe('collector: access to the read API', () => {
       const response = await fetch(`${url}${path}`)
       expect(response.status, path).toBe(401)
       expect(response.headers.get('www-authenticate')).toContain('Bearer')
-      expect((await fetch(`${url}${path}`, { headers: { authorization: 'Bearer wrong-token' } })).status, path).toBe(401)
+      expect((await fetch(`${url}${path}`, { headers: { authorization: 'Bearer wrong-token' } })).status, path).toBe(
+        401,
+      )
     }
     expect((await post(`${url}/v1/batch`, batch([event()]))).status).toBe(200)
     expect((await fetch(`${url}/healthz`)).status).toBe(200)
@@ -92,7 +107,10 @@ describe('collector: access to the read API', () => {
   it('holds at most maxStreams event streams and answers 503 beyond', async () => {
     const { url } = await start({ maxStreams: 2 })
     const controller = new AbortController()
-    const open = await Promise.all([fetch(`${url}/v1/stream`, { signal: controller.signal }), fetch(`${url}/v1/stream`, { signal: controller.signal })])
+    const open = await Promise.all([
+      fetch(`${url}/v1/stream`, { signal: controller.signal }),
+      fetch(`${url}/v1/stream`, { signal: controller.signal }),
+    ])
     expect(open.map((response) => response.status)).toEqual([200, 200])
     const refused = await fetch(`${url}/v1/stream`)
     expect(refused.status).toBe(503)

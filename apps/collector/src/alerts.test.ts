@@ -2,11 +2,24 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_EVENTS_PER_BATCH } from './handleBatch'
 import { startCollector } from './startCollector'
-import { batch, event, fakeClock, getJson, post, startWebhookReceiver, tempDir, waitFor } from './testServer.test-helper'
+import {
+  batch,
+  event,
+  fakeClock,
+  getJson,
+  post,
+  startWebhookReceiver,
+  tempDir,
+  waitFor,
+} from './testServer.test-helper'
 import type { Collector, CollectorOptions } from './types'
 
 const exception = (fingerprint: string, count = 1) =>
-  event({ type: 'exception', category: 'crash', payload: { exceptions: [{ type: 'TypeError', message: `broke ${fingerprint}`, frames: [] }], fingerprint, count } })
+  event({
+    type: 'exception',
+    category: 'crash',
+    payload: { exceptions: [{ type: 'TypeError', message: `broke ${fingerprint}`, frames: [] }], fingerprint, count },
+  })
 
 describe('collector alerts', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -25,21 +38,41 @@ describe('collector alerts', () => {
 
   // A long interval: these tests run the rules themselves with checkAlerts().
   const start = async (options: CollectorOptions = {}) =>
-    (collector = await startCollector({ port: 0, dbPath: tmp.db, clock, alertIntervalMs: 3_600_000, rateLimit: false, ...options }))
+    (collector = await startCollector({
+      port: 0,
+      dbPath: tmp.db,
+      clock,
+      alertIntervalMs: 3_600_000,
+      rateLimit: false,
+      ...options,
+    }))
 
   it('raises an error-rate alert and one alert for the new fingerprints of a run, then keeps quiet during the cooldown', async () => {
-    const { url } = await start({ alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false } })
+    const { url } = await start({
+      alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false },
+    })
     await post(`${url}/v1/batch`, batch([exception('fp-a', 6), exception('fp-b', 5)]))
     const raised = await collector!.checkAlerts()
     expect(raised.map((alert) => [alert.rule, alert.key])).toEqual([
       ['error_rate', 'error_rate'],
       ['new_fingerprint', 'fp-a'],
     ])
-    expect(raised[0]).toMatchObject({ value: 11, threshold: 10, message: '11 exceptions in the last minute (limit 10)', webhook: null })
+    expect(raised[0]).toMatchObject({
+      value: 11,
+      threshold: 10,
+      message: '11 exceptions in the last minute (limit 10)',
+      webhook: null,
+    })
     expect(raised[1]).toMatchObject({
       value: 2,
       message: '2 new errors, first: TypeError: broke fp-a',
-      details: { total: 2, groups: [{ fingerprint: 'fp-a', count: 6 }, { fingerprint: 'fp-b', count: 5 }] },
+      details: {
+        total: 2,
+        groups: [
+          { fingerprint: 'fp-a', count: 6 },
+          { fingerprint: 'fp-b', count: 5 },
+        ],
+      },
     })
 
     // Same errors again, within the cooldown: nothing new; a known fingerprint is not new.
@@ -60,9 +93,17 @@ describe('collector alerts', () => {
   })
 
   it('raises collaboration p95 and INP alerts over their budgets only', async () => {
-    const { url } = await start({ alerts: { errorRatePerMinute: false, newFingerprint: false, collabP95Ms: 150, inpMs: 200 } })
-    const summary = (p95: number) => event({ type: 'perf_summary', category: 'performance', payload: { collab: { latency: { count: 10, p50: 20, p95, p99: p95 + 10, max: p95 + 20, hist: [] } } } })
-    const inp = (value: number) => event({ type: 'web_vital', category: 'performance', payload: { name: 'INP', value, rating: 'good', id: 'x' } })
+    const { url } = await start({
+      alerts: { errorRatePerMinute: false, newFingerprint: false, collabP95Ms: 150, inpMs: 200 },
+    })
+    const summary = (p95: number) =>
+      event({
+        type: 'perf_summary',
+        category: 'performance',
+        payload: { collab: { latency: { count: 10, p50: 20, p95, p99: p95 + 10, max: p95 + 20, hist: [] } } },
+      })
+    const inp = (value: number) =>
+      event({ type: 'web_vital', category: 'performance', payload: { name: 'INP', value, rating: 'good', id: 'x' } })
     await post(`${url}/v1/batch`, batch([summary(90), inp(100), inp(150), inp(180), inp(190)]))
     expect(await collector!.checkAlerts()).toEqual([])
     await post(`${url}/v1/batch`, batch([summary(240), inp(600), inp(700), inp(800), inp(900)]))
@@ -75,13 +116,22 @@ describe('collector alerts', () => {
   it('POSTs each alert to the webhook from the timed rule run, and records its status', async () => {
     const hook = await startWebhookReceiver()
     try {
-      const { url } = await start({ webhookUrl: hook.url, alertIntervalMs: 20, alerts: { errorRatePerMinute: false, newFingerprint: true, collabP95Ms: false, inpMs: false } })
+      const { url } = await start({
+        webhookUrl: hook.url,
+        alertIntervalMs: 20,
+        alerts: { errorRatePerMinute: false, newFingerprint: true, collabP95Ms: false, inpMs: false },
+      })
       const controller = new AbortController()
-      const stream = (await fetch(`${url}/v1/stream`, { signal: controller.signal })).body!.pipeThrough(new TextDecoderStream()).getReader()
+      const stream = (await fetch(`${url}/v1/stream`, { signal: controller.signal }))
+        .body!.pipeThrough(new TextDecoderStream())
+        .getReader()
       await post(`${url}/v1/batch`, batch([exception('fp-hook')]))
       const call = await waitFor(() => hook.received[0])
       expect(call.headers['content-type']).toBe('application/json')
-      expect(call.body).toMatchObject({ source: 'marco-collector', alert: { rule: 'new_fingerprint', key: 'fp-hook', message: 'new error: TypeError: broke fp-hook' } })
+      expect(call.body).toMatchObject({
+        source: 'marco-collector',
+        alert: { rule: 'new_fingerprint', key: 'fp-hook', message: 'new error: TypeError: broke fp-hook' },
+      })
       const stored = await waitFor(async () => {
         const [alert] = (await getJson(`${url}/v1/alerts`)).alerts
         return alert?.webhook ? alert : undefined
@@ -89,7 +139,9 @@ describe('collector alerts', () => {
       expect(stored.webhook).toBe('200')
       // The dashboard stream announced it.
       let text = ''
-      await waitFor(async () => ((text += (await stream.read()).value ?? ''), text.includes('event: alert') || undefined))
+      await waitFor(
+        async () => ((text += (await stream.read()).value ?? ''), text.includes('event: alert') || undefined),
+      )
       controller.abort()
       expect(hook.received).toHaveLength(1)
     } finally {
@@ -100,7 +152,10 @@ describe('collector alerts', () => {
   })
 
   it('records a failing webhook without losing the alert', async () => {
-    const { url } = await start({ webhookUrl: 'http://127.0.0.1:9/unreachable', alerts: { errorRatePerMinute: false, newFingerprint: true, collabP95Ms: false, inpMs: false } })
+    const { url } = await start({
+      webhookUrl: 'http://127.0.0.1:9/unreachable',
+      alerts: { errorRatePerMinute: false, newFingerprint: true, collabP95Ms: false, inpMs: false },
+    })
     await post(`${url}/v1/batch`, batch([exception('fp-x')]))
     const [alert] = await collector!.checkAlerts()
     expect(alert!.webhook).toMatch(/^error: /)
@@ -108,15 +163,29 @@ describe('collector alerts', () => {
   })
 
   it('still alerts on 50 new errors after a poisoned event: the deep one is refused, an old deep row is never parsed', async () => {
-    const { url } = await start({ alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false } })
-    const poisoned = JSON.stringify(batch([exception('fp-poison')])).replace('"frames":[]', `"frames":${'['.repeat(1_100)}${']'.repeat(1_100)}`)
+    const { url } = await start({
+      alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false },
+    })
+    const poisoned = JSON.stringify(batch([exception('fp-poison')])).replace(
+      '"frames":[]',
+      `"frames":${'['.repeat(1_100)}${']'.repeat(1_100)}`,
+    )
     const refused = await post(`${url}/v1/batch`, poisoned)
     expect(refused.status).toBe(400)
     expect(await refused.json()).toMatchObject({ error: 'too_deep' })
     // A row as deep, stored by an earlier collector, sits in the window.
     const db = new Database(tmp.db)
-    db.prepare('INSERT INTO events (id, type, category, ts, received_at, session_id, sdk, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      'old-poisoned-row', 'exception', 'crash', 1, clock.now(), 's', 'old', `{"count":${'['.repeat(1_100)}${']'.repeat(1_100)}}`,
+    db.prepare(
+      'INSERT INTO events (id, type, category, ts, received_at, session_id, sdk, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      'old-poisoned-row',
+      'exception',
+      'crash',
+      1,
+      clock.now(),
+      's',
+      'old',
+      `{"count":${'['.repeat(1_100)}${']'.repeat(1_100)}}`,
     )
     db.close()
     const errors = Array.from({ length: 50 }, (_, i) => exception(`fp-${i}`))
@@ -128,8 +197,15 @@ describe('collector alerts', () => {
   })
 
   it('keeps alerting with 140,000 perf_summary rows in the window: the new fingerprint that arrived meanwhile is alerted', async () => {
-    const { url } = await start({ alerts: { errorRatePerMinute: false, newFingerprint: true, collabP95Ms: 150, inpMs: false } })
-    const summary = (i: number) => event({ type: 'perf_summary', category: 'performance', payload: { collab: { latency: { count: 10, p50: 20, p95: 100 + (i % 100), p99: 300 } } } })
+    const { url } = await start({
+      alerts: { errorRatePerMinute: false, newFingerprint: true, collabP95Ms: 150, inpMs: false },
+    })
+    const summary = (i: number) =>
+      event({
+        type: 'perf_summary',
+        category: 'performance',
+        payload: { collab: { latency: { count: 10, p50: 20, p95: 100 + (i % 100), p99: 300 } } },
+      })
     for (let sent = 0; sent < 140_000; ) {
       const bodies = Array.from({ length: 4 }, () => {
         const events = Array.from({ length: MAX_EVENTS_PER_BATCH }, () => summary(sent++))
@@ -150,14 +226,21 @@ describe('collector alerts', () => {
   it('turns 3,000 new exceptions into one grouped alert and two webhook POSTs, never more than 4 at once', async () => {
     const hook = await startWebhookReceiver({ holdMs: 20 })
     try {
-      const { url } = await start({ webhookUrl: hook.url, alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false } })
+      const { url } = await start({
+        webhookUrl: hook.url,
+        alerts: { errorRatePerMinute: 10, newFingerprint: true, collabP95Ms: false, inpMs: false },
+      })
       for (let part = 0; part < 3; part++) {
         const errors = Array.from({ length: 1_000 }, (_, i) => exception(`fp-${part}-${i}`))
         expect((await post(`${url}/v1/batch`, batch(errors))).status).toBe(200)
       }
       const raised = await collector!.checkAlerts()
       expect(raised.map((alert) => alert.rule)).toEqual(['error_rate', 'new_fingerprint'])
-      expect(raised[1]).toMatchObject({ value: 3_000, message: expect.stringMatching(/^3000 new errors, first: TypeError: broke fp-0-0/), details: { total: 3_000, listed: 100 } })
+      expect(raised[1]).toMatchObject({
+        value: 3_000,
+        message: expect.stringMatching(/^3000 new errors, first: TypeError: broke fp-0-0/),
+        details: { total: 3_000, listed: 100 },
+      })
       expect((raised[1]!.details.groups as unknown[]).length).toBe(100)
       expect(hook.received.map((call) => call.body.alert.rule).sort()).toEqual(['error_rate', 'new_fingerprint'])
       expect(raised.every((alert) => alert.webhook === '200')).toBe(true)

@@ -34,7 +34,12 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, allowed: re
   if (req.method !== 'OPTIONS') return false
   if (!ok) {
     res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' })
-    res.end(JSON.stringify({ error: 'origin_not_allowed', message: `origin ${origin ?? '(none)'} is not in the collector's allowed origins` }))
+    res.end(
+      JSON.stringify({
+        error: 'origin_not_allowed',
+        message: `origin ${origin ?? '(none)'} is not in the collector's allowed origins`,
+      }),
+    )
     return true
   }
   res.writeHead(204, {

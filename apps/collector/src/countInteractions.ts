@@ -1,7 +1,8 @@
 /** Largest count one event may add (a summary window cannot hold more actions than this). */
 const MAX_PER_EVENT = 1_000_000
 
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(Math.floor(value), MAX_PER_EVENT) : 0)
+const count = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(Math.floor(value), MAX_PER_EVENT) : 0
 
 /**
  * The user interactions one analytics event stands for: a `track` call is one; a `canvas_summary` window is
@@ -9,7 +10,8 @@ const count = (value: unknown): number => (typeof value === 'number' && Number.i
  * events (pages, sessions, identify, crashes) are none. Lenient: a field of an unexpected shape counts 0.
  *
  * @example
- * countInteractions('canvas_summary', { canvas: { draw: { count: 40 } }, gestures: { pinch: { count: 2, success: 2 } } }) // 42
+ * countInteractions('canvas_summary', { canvas: { draw: { count: 40 } }, gestures: { pinch: { count: 2, success: 2 } }
+ * }) // 42
  */
 export function countInteractions(type: string, payload: unknown): number {
   if (type === 'track') return 1

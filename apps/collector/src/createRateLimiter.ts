@@ -42,6 +42,7 @@ export function createRateLimiter(limit: RateLimit, clock: Clock): RateLimiter {
       if (bucket.tokens + (now - bucket.at) * perMs >= limit.requests) buckets.delete(client)
     }
     // Everyone is active: forget the oldest half rather than grow without bound.
-    if (buckets.size >= MAX_CLIENTS) for (const client of [...buckets.keys()].slice(0, MAX_CLIENTS / 2)) buckets.delete(client)
+    if (buckets.size >= MAX_CLIENTS)
+      for (const client of [...buckets.keys()].slice(0, MAX_CLIENTS / 2)) buckets.delete(client)
   }
 }

@@ -49,11 +49,21 @@ export function createReleaseHealth(db: Database) {
     `INSERT INTO session_releases (session_id, release, last_seen) VALUES (?, ?, ?)
      ON CONFLICT (session_id) DO UPDATE SET release = excluded.release, last_seen = max(last_seen, excluded.last_seen)`,
   )
-  const noteReleaseIfUnknown = db.prepare('INSERT INTO session_releases (session_id, release, last_seen) VALUES (?, ?, ?) ON CONFLICT (session_id) DO NOTHING')
+  const noteReleaseIfUnknown = db.prepare(
+    'INSERT INTO session_releases (session_id, release, last_seen) VALUES (?, ?, ?) ON CONFLICT (session_id) DO NOTHING',
+  )
   const readCursor = db.prepare<{ last_rowid: number }>('SELECT last_rowid FROM health_scan WHERE id = 1')
-  const writeCursor = db.prepare('INSERT INTO health_scan (id, last_rowid) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last_rowid = excluded.last_rowid')
+  const writeCursor = db.prepare(
+    'INSERT INTO health_scan (id, last_rowid) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last_rowid = excluded.last_rowid',
+  )
   const maxRowid = db.prepare<{ n: number | null }>('SELECT max(rowid) AS n FROM events')
-  const nextEvents = db.prepare<{ rowid: number; session_id: string; type: string; received_at: number; payload: string | null }>(
+  const nextEvents = db.prepare<{
+    rowid: number
+    session_id: string
+    type: string
+    received_at: number
+    payload: string | null
+  }>(
     `SELECT rowid, session_id, type, received_at, CASE WHEN type IN (${[...READ_PAYLOAD].map((type) => `'${type}'`).join(', ')}) THEN payload END AS payload
      FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
   )
@@ -62,7 +72,15 @@ export function createReleaseHealth(db: Database) {
      ON CONFLICT (session_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
        events = events + excluded.events, interactions = interactions + excluded.interactions, exceptions = exceptions + excluded.exceptions`,
   )
-  const perRelease = db.prepare<{ release: string | null; sessions: number; crashed: number; errors: number; interactions: number; first_seen: number; last_seen: number }>(
+  const perRelease = db.prepare<{
+    release: string | null
+    sessions: number
+    crashed: number
+    errors: number
+    interactions: number
+    first_seen: number
+    last_seen: number
+  }>(
     `SELECT r.release, count(*) AS sessions, total(h.exceptions > 0) AS crashed, total(h.exceptions) AS errors, total(h.interactions) AS interactions,
        min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen
      FROM session_health h LEFT JOIN session_releases r ON r.session_id = h.session_id
@@ -74,12 +92,19 @@ export function createReleaseHealth(db: Database) {
     // Retention deleted every event (rowids start again at 1): what is there now is all new.
     if (cursor > (maxRowid.get()?.n ?? 0)) cursor = 0
     const rows = nextEvents.all(cursor, SCAN_CHUNK)
-    const sessions = new Map<string, { first: number; last: number; events: number; interactions: number; exceptions: number }>()
+    const sessions = new Map<
+      string,
+      { first: number; last: number; events: number; interactions: number; exceptions: number }
+    >()
     for (const row of rows) {
       cursor = row.rowid
       if (!row.session_id) continue
       let session = sessions.get(row.session_id)
-      if (!session) sessions.set(row.session_id, (session = { first: row.received_at, last: row.received_at, events: 0, interactions: 0, exceptions: 0 }))
+      if (!session)
+        sessions.set(
+          row.session_id,
+          (session = { first: row.received_at, last: row.received_at, events: 0, interactions: 0, exceptions: 0 }),
+        )
       session.first = Math.min(session.first, row.received_at)
       session.last = Math.max(session.last, row.received_at)
       session.events++
@@ -93,7 +118,8 @@ export function createReleaseHealth(db: Database) {
       session.interactions += countInteractions(row.type, payload)
       if (row.type === 'exception') {
         const count = payload.count
-        session.exceptions += typeof count === 'number' && Number.isFinite(count) && count >= 1 ? Math.min(Math.floor(count), 1e9) : 1
+        session.exceptions +=
+          typeof count === 'number' && Number.isFinite(count) && count >= 1 ? Math.min(Math.floor(count), 1e9) : 1
         if (validRelease(payload.release)) noteReleaseIfUnknown.run(row.session_id, payload.release, row.received_at)
       }
     }
@@ -103,7 +129,10 @@ export function createReleaseHealth(db: Database) {
   })
 
   return {
-    /** Records the release a batch's context names for each session in it (ignored when absent or not a short printable text). */
+    /**
+     * Records the release a batch's context names for each session in it (ignored when absent or not a short printable
+     * text).
+     */
     noteSessions(context: unknown, events: readonly { sessionId: string }[], receivedAt: number): void {
       const release = context && typeof context === 'object' ? (context as { release?: unknown }).release : undefined
       if (!validRelease(release)) return

@@ -36,7 +36,8 @@ const RELEASE = /^[\x21-\x7e][\x20-\x7e]{0,199}$/
  *
  * @example
  * assetName('https://app.example/assets/main-023OTBM6.js?v=2') // 'main-023OTBM6.js'
- * assetName('../../etc/passwd')                                // undefined for uploads (see `upload`), 'passwd' never reaches the disk unchecked
+ * assetName('../../etc/passwd')                                // undefined for uploads (see `upload`), 'passwd' never
+ * reaches the disk unchecked
  */
 export function assetName(file: string): string | undefined {
   const path = file.replace(/[?#].*$/s, '')
@@ -127,8 +128,16 @@ export function createSourceMaps(db: Database, options: SourceMapsOptions) {
     if (!Array.isArray(exceptions)) return exceptions
     const find = lookup(release)
     return exceptions.map((entry: unknown, index) => {
-      if (index >= MAX_EXCEPTIONS || !entry || typeof entry !== 'object' || !Array.isArray((entry as { frames?: unknown }).frames)) return entry
-      const frames = (entry as { frames: unknown[] }).frames.map((frame) => (frame && typeof frame === 'object' ? (frame as LooseFrame) : {}))
+      if (
+        index >= MAX_EXCEPTIONS ||
+        !entry ||
+        typeof entry !== 'object' ||
+        !Array.isArray((entry as { frames?: unknown }).frames)
+      )
+        return entry
+      const frames = (entry as { frames: unknown[] }).frames.map((frame) =>
+        frame && typeof frame === 'object' ? (frame as LooseFrame) : {},
+      )
       return { ...entry, frames: symbolicateFrames(frames, find) }
     })
   }
@@ -140,11 +149,20 @@ export function createSourceMaps(db: Database, options: SourceMapsOptions) {
      */
     upload(release: string | null, file: string | null, text: string, now: number): UploadRefusal | undefined {
       if (!release || !RELEASE.test(release)) {
-        return { status: 400, error: 'invalid_release', message: 'pass ?release= (1 to 200 printable ASCII characters, the release the SDK is configured with)' }
+        return {
+          status: 400,
+          error: 'invalid_release',
+          message: 'pass ?release= (1 to 200 printable ASCII characters, the release the SDK is configured with)',
+        }
       }
       const name = file && !/\.\.|\\|\0/.test(file) ? assetName(file) : undefined
       if (!file || !name) {
-        return { status: 400, error: 'invalid_file', message: 'pass ?file= the URL or path of the built asset, ending in a plain file name (letters, digits, ".", "_", "-", "~", "@", "+"; no "..", no "\\")' }
+        return {
+          status: 400,
+          error: 'invalid_file',
+          message:
+            'pass ?file= the URL or path of the built asset, ending in a plain file name (letters, digits, ".", "_", "-", "~", "@", "+"; no "..", no "\\")',
+        }
       }
       const { map, error } = validateSourceMap(text)
       if (!map) return { status: 400, error: 'invalid_source_map', message: error }
@@ -157,7 +175,10 @@ export function createSourceMaps(db: Database, options: SourceMapsOptions) {
     symbolicateEvent(event: StoredEvent): StoredEvent {
       if (event.type !== 'exception' || !Array.isArray(event.payload.exceptions)) return event
       const release = releaseOf(event.payload.release, event.sessionId)
-      return { ...event, payload: { ...event.payload, exceptions: symbolicateExceptions(event.payload.exceptions, release) } }
+      return {
+        ...event,
+        payload: { ...event.payload, exceptions: symbolicateExceptions(event.payload.exceptions, release) },
+      }
     },
 
     /** A top-errors entry (its latest event's frames) with `original` positions added and its `release`. */
@@ -165,7 +186,11 @@ export function createSourceMaps(db: Database, options: SourceMapsOptions) {
       const row = latestOfGroup.get(group.fingerprint)
       if (!row) return group
       const release = releaseOf(row.release, row.session_id)
-      return { ...group, release, frames: symbolicateFrames(group.frames as LooseFrame[], lookup(release)) as unknown as T['frames'] }
+      return {
+        ...group,
+        release,
+        frames: symbolicateFrames(group.frames as LooseFrame[], lookup(release)) as unknown as T['frames'],
+      }
     },
   }
 }

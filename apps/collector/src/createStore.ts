@@ -61,21 +61,32 @@ const MAX_EVENTS_PER_QUERY = 1_000
  *
  * @example
  * const store = createStore(openDatabase(path))
- * store.insertBatch({ events, dropped: [], sdk: '@marco/core 0.1.0', receivedAt: Date.now() }) // { stored: 100, duplicates: 0 }
+ * store.insertBatch({ events, dropped: [], sdk: '@marco/core 0.1.0', receivedAt: Date.now() }) // { stored: 100,
+ * duplicates: 0 }
  */
 export function createStore(db: Database) {
-  const insertEvent = db.prepare('INSERT OR IGNORE INTO events (id, type, category, ts, received_at, session_id, sdk, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+  const insertEvent = db.prepare(
+    'INSERT OR IGNORE INTO events (id, type, category, ts, received_at, session_id, sdk, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  )
   const insertSample = db.prepare('INSERT INTO samples (received_at, metric, value, rating) VALUES (?, ?, ?, ?)')
   const upsertError = db.prepare(
     `INSERT INTO errors (fingerprint, kind, type, message, first_seen, last_seen, count, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (fingerprint) DO UPDATE SET last_seen = excluded.last_seen, count = count + excluded.count, event_id = excluded.event_id`,
   )
-  const insertDrop = db.prepare('INSERT INTO drops (received_at, category, reason, status, count) VALUES (?, ?, ?, ?, ?)')
-  const insertAlertRow = db.prepare('INSERT INTO alerts (ts, rule, key, message, value, threshold, details) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const insertDrop = db.prepare(
+    'INSERT INTO drops (received_at, category, reason, status, count) VALUES (?, ?, ?, ?, ?)',
+  )
+  const insertAlertRow = db.prepare(
+    'INSERT INTO alerts (ts, rule, key, message, value, threshold, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
   const updateWebhook = db.prepare('UPDATE alerts SET webhook = ? WHERE id = ?')
   const selectAlerts = db.prepare<AlertRow>('SELECT * FROM alerts ORDER BY id DESC LIMIT ?')
-  const countByType = db.prepare<{ type: string; category: string; n: number }>('SELECT type, category, count(*) AS n FROM events GROUP BY type, category')
-  const perSecond = db.prepare<{ s: number; n: number }>('SELECT received_at / 1000 AS s, count(*) AS n FROM events WHERE received_at >= ? GROUP BY s')
+  const countByType = db.prepare<{ type: string; category: string; n: number }>(
+    'SELECT type, category, count(*) AS n FROM events GROUP BY type, category',
+  )
+  const perSecond = db.prepare<{ s: number; n: number }>(
+    'SELECT received_at / 1000 AS s, count(*) AS n FROM events WHERE received_at >= ? GROUP BY s',
+  )
   const dropTotals = db.prepare<{ category: string; reason: string; status: number | null; n: number }>(
     'SELECT category, reason, status, sum(count) AS n FROM drops GROUP BY category, reason, status ORDER BY n DESC',
   )
@@ -83,33 +94,60 @@ export function createStore(db: Database) {
     `SELECT e.fingerprint, e.kind, e.type, e.message, e.first_seen, e.last_seen, e.count, v.payload
      FROM errors e LEFT JOIN events v ON v.id = e.event_id ORDER BY e.count DESC, e.last_seen DESC LIMIT ?`,
   )
-  const sampleValues = db.prepare<{ value: number; rating: string | null }>('SELECT value, rating FROM samples WHERE metric = ? ORDER BY received_at DESC LIMIT ?')
+  const sampleValues = db.prepare<{ value: number; rating: string | null }>(
+    'SELECT value, rating FROM samples WHERE metric = ? ORDER BY received_at DESC LIMIT ?',
+  )
   // Readings received within the same 5 s are one point (their worst value): the chart stays readable.
   const collabPoints = db.prepare<{ t: number; worst: number; n: number }>(
     'SELECT (received_at / 5000) * 5000 AS t, max(value) AS worst, count(*) AS n FROM samples WHERE metric = ? AND received_at >= ? GROUP BY t',
   )
   // Aggregates run in SQL over the samples table: no stored payload is parsed again, and no array of
   // unbounded length reaches JavaScript.
-  const sumSince = db.prepare<{ n: number }>('SELECT total(value) AS n FROM samples WHERE metric = ? AND received_at >= ?')
-  const maxSince = db.prepare<{ worst: number | null; n: number }>('SELECT max(value) AS worst, count(*) AS n FROM samples WHERE metric = ? AND received_at >= ?')
-  const countSince = db.prepare<{ n: number }>('SELECT count(*) AS n FROM samples WHERE metric = ? AND received_at >= ?')
-  const rankedSince = db.prepare<{ value: number }>('SELECT value FROM samples WHERE metric = ? AND received_at >= ? ORDER BY value LIMIT 2 OFFSET ?')
+  const sumSince = db.prepare<{ n: number }>(
+    'SELECT total(value) AS n FROM samples WHERE metric = ? AND received_at >= ?',
+  )
+  const maxSince = db.prepare<{ worst: number | null; n: number }>(
+    'SELECT max(value) AS worst, count(*) AS n FROM samples WHERE metric = ? AND received_at >= ?',
+  )
+  const countSince = db.prepare<{ n: number }>(
+    'SELECT count(*) AS n FROM samples WHERE metric = ? AND received_at >= ?',
+  )
+  const rankedSince = db.prepare<{ value: number }>(
+    'SELECT value FROM samples WHERE metric = ? AND received_at >= ? ORDER BY value LIMIT 2 OFFSET ?',
+  )
   const unannouncedSpan = db.prepare<{ last: number | null; n: number }>(
     "SELECT max(rowid) AS last, count(CASE WHEN kind = 'exception' THEN 1 END) AS n FROM errors WHERE announced = 0",
   )
-  const unannounced = db.prepare<ErrorRow>("SELECT * FROM errors WHERE announced = 0 AND kind = 'exception' AND rowid <= ? ORDER BY first_seen, rowid LIMIT ?")
+  const unannounced = db.prepare<ErrorRow>(
+    "SELECT * FROM errors WHERE announced = 0 AND kind = 'exception' AND rowid <= ? ORDER BY first_seen, rowid LIMIT ?",
+  )
   const announce = db.prepare('UPDATE errors SET announced = 1 WHERE announced = 0 AND rowid <= ?')
-  const writeHealth = db.prepare('INSERT INTO health (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at')
+  const writeHealth = db.prepare(
+    'INSERT INTO health (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at',
+  )
   const findCspWindow = db.prepare<{ event_id: string; count: number }>(
     'SELECT event_id, count FROM csp_windows WHERE window_start = ? AND directive = ? AND blocked_uri = ? AND document_url = ?',
   )
-  const insertCspWindow = db.prepare('INSERT INTO csp_windows (window_start, directive, blocked_uri, document_url, event_id, count) VALUES (?, ?, ?, ?, ?, 1)')
-  const bumpCspWindow = db.prepare('UPDATE csp_windows SET count = count + 1 WHERE window_start = ? AND directive = ? AND blocked_uri = ? AND document_url = ?')
+  const insertCspWindow = db.prepare(
+    'INSERT INTO csp_windows (window_start, directive, blocked_uri, document_url, event_id, count) VALUES (?, ?, ?, ?, ?, 1)',
+  )
+  const bumpCspWindow = db.prepare(
+    'UPDATE csp_windows SET count = count + 1 WHERE window_start = ? AND directive = ? AND blocked_uri = ? AND document_url = ?',
+  )
   const updatePayload = db.prepare('UPDATE events SET payload = ? WHERE id = ?')
 
   /** Stores one event and its facts; false when its id is known. */
   function insertOne(event: IncomingEvent, sdk: string, receivedAt: number): boolean {
-    const { changes } = insertEvent.run(event.id, event.type, event.category, event.ts, receivedAt, event.sessionId, sdk, JSON.stringify(event.payload))
+    const { changes } = insertEvent.run(
+      event.id,
+      event.type,
+      event.category,
+      event.ts,
+      receivedAt,
+      event.sessionId,
+      sdk,
+      JSON.stringify(event.payload),
+    )
     if (!changes) return false
     let facts: Facts
     try {
@@ -120,29 +158,57 @@ export function createStore(db: Database) {
     }
     for (const sample of facts.samples) insertSample.run(receivedAt, sample.metric, sample.value, sample.rating)
     const error = facts.error
-    if (error) upsertError.run(error.fingerprint, error.kind, error.type, error.message, receivedAt, receivedAt, error.count, event.id)
+    if (error)
+      upsertError.run(
+        error.fingerprint,
+        error.kind,
+        error.type,
+        error.message,
+        receivedAt,
+        receivedAt,
+        error.count,
+        event.id,
+      )
     return true
   }
 
-  const insertAll = db.transaction((events: readonly IncomingEvent[], dropped: readonly IncomingDrop[], sdk: string, receivedAt: number) => {
-    let stored = 0
-    for (const event of events) if (insertOne(event, sdk, receivedAt)) stored++
-    for (const drop of dropped) insertDrop.run(receivedAt, drop.category, drop.reason, drop.status ?? null, drop.count)
-    return stored
-  })
+  const insertAll = db.transaction(
+    (events: readonly IncomingEvent[], dropped: readonly IncomingDrop[], sdk: string, receivedAt: number) => {
+      let stored = 0
+      for (const event of events) if (insertOne(event, sdk, receivedAt)) stored++
+      for (const drop of dropped)
+        insertDrop.run(receivedAt, drop.category, drop.reason, drop.status ?? null, drop.count)
+      return stored
+    },
+  )
 
   const countCsp = db.transaction((events: readonly IncomingEvent[], windowMs: number, receivedAt: number) => {
     const windowStart = Math.floor(receivedAt / windowMs) * windowMs
     let stored = 0
     let counted = 0
     for (const event of events) {
-      const key = [windowStart, String(event.payload.directive ?? ''), String(event.payload.blockedUri ?? ''), String(event.payload.documentUrl ?? '')]
+      const key = [
+        windowStart,
+        String(event.payload.directive ?? ''),
+        String(event.payload.blockedUri ?? ''),
+        String(event.payload.documentUrl ?? ''),
+      ]
       const known = findCspWindow.get(...key)
       if (known) {
         bumpCspWindow.run(...key)
         updatePayload.run(JSON.stringify({ ...event.payload, count: known.count + 1 }), known.event_id)
         const error = extractFacts(event.type, event.payload).error
-        if (error) upsertError.run(error.fingerprint, error.kind, error.type, error.message, receivedAt, receivedAt, 1, known.event_id)
+        if (error)
+          upsertError.run(
+            error.fingerprint,
+            error.kind,
+            error.type,
+            error.message,
+            receivedAt,
+            receivedAt,
+            1,
+            known.event_id,
+          )
         counted++
       } else if (insertOne({ ...event, payload: { ...event.payload, count: 1 } }, 'browser csp-report', receivedAt)) {
         insertCspWindow.run(...key, event.id)
@@ -154,7 +220,12 @@ export function createStore(db: Database) {
 
   return {
     /** Stores a batch in one transaction; duplicates (known ids) are skipped and counted. */
-    insertBatch(batch: { events: readonly IncomingEvent[]; dropped?: readonly IncomingDrop[]; sdk: string; receivedAt: number }): { stored: number; duplicates: number } {
+    insertBatch(batch: {
+      events: readonly IncomingEvent[]
+      dropped?: readonly IncomingDrop[]
+      sdk: string
+      receivedAt: number
+    }): { stored: number; duplicates: number } {
       const stored = insertAll(batch.events, batch.dropped ?? [], batch.sdk, batch.receivedAt)
       return { stored, duplicates: batch.events.length - stored }
     },
@@ -163,7 +234,11 @@ export function createStore(db: Database) {
      * Stores CSP violation events counted per (directive, blocked URI, document) and `windowMs` window: the
      * first of a window is an event with `count: 1`, each repeat raises that event's `count`.
      */
-    insertCspReports(events: readonly IncomingEvent[], windowMs: number, receivedAt: number): { stored: number; counted: number } {
+    insertCspReports(
+      events: readonly IncomingEvent[],
+      windowMs: number,
+      receivedAt: number,
+    ): { stored: number; counted: number } {
       return countCsp(events, windowMs, receivedAt)
     },
 
@@ -175,7 +250,9 @@ export function createStore(db: Database) {
     /** Deletes up to `limit` rows of `table` older than `cutoff` (ms); returns how many. */
     deleteOlderThan(table: RetainedTable, cutoff: number, limit: number): number {
       const column = RETAINED_TABLES[table]
-      return db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`).run(cutoff, limit).changes
+      return db
+        .prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${column} < ? LIMIT ?)`)
+        .run(cutoff, limit).changes
     },
 
     /** Newest first, payloads parsed. */
@@ -187,7 +264,10 @@ export function createStore(db: Database) {
       if (query.sessionId) where.push('session_id = ?'), params.push(query.sessionId)
       const limit = Math.min(MAX_EVENTS_PER_QUERY, Math.max(1, Math.floor(query.limit ?? 100) || 100))
       const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_at DESC, rowid DESC LIMIT ${limit}`
-      return db.prepare<EventRow>(sql).all(...params).map(toStoredEvent)
+      return db
+        .prepare<EventRow>(sql)
+        .all(...params)
+        .map(toStoredEvent)
     },
 
     /** Everything the dashboard shows, computed at `now`. */
@@ -207,7 +287,9 @@ export function createStore(db: Database) {
         const second = since / 1000 + i
         return { t: second * 1000, count: counts.get(second) ?? 0 }
       })
-      const drops = dropTotals.all().map((row) => ({ category: row.category, reason: row.reason, status: row.status, count: row.n }))
+      const drops = dropTotals
+        .all()
+        .map((row) => ({ category: row.category, reason: row.reason, status: row.status, count: row.n }))
       const webVitals = Object.fromEntries(Object.keys(VITAL_THRESHOLDS).map((name) => [name, vitalStats(name)]))
       const fpsValues = sampleValues.all('fps', VITAL_VALUES).map((row) => row.value)
       const fpsHist = new Array<number>(FPS_BOUNDS.length + 1).fill(0)
@@ -226,7 +308,13 @@ export function createStore(db: Database) {
         drops,
         topErrors: topErrors.all(10).map(toErrorSummary),
         webVitals,
-        fps: { bounds: FPS_BOUNDS, hist: fpsHist, count: fpsValues.length, p50: percentile(sortedFps, 0.5), p5: percentile(sortedFps, 0.05) },
+        fps: {
+          bounds: FPS_BOUNDS,
+          hist: fpsHist,
+          count: fpsValues.length,
+          p50: percentile(sortedFps, 0.5),
+          p5: percentile(sortedFps, 0.05),
+        },
         collaboration: collabSeries(now - 30 * 60_000),
         alerts: this.listAlerts(10),
       }
@@ -261,9 +349,13 @@ export function createStore(db: Database) {
     newErrorGroups(limit: number) {
       const span = unannouncedSpan.get()
       const upTo = span?.last ?? 0
-      const groups = unannounced
-        .all(upTo, limit)
-        .map((row) => ({ fingerprint: row.fingerprint, type: row.type, message: row.message, firstSeen: row.first_seen, count: row.count }))
+      const groups = unannounced.all(upTo, limit).map((row) => ({
+        fingerprint: row.fingerprint,
+        type: row.type,
+        message: row.message,
+        firstSeen: row.first_seen,
+        count: row.count,
+      }))
       return { total: span?.n ?? 0, upTo, groups }
     },
 
@@ -273,7 +365,15 @@ export function createStore(db: Database) {
     },
 
     insertAlert(alert: AlertDraft): Alert {
-      const { lastInsertRowid } = insertAlertRow.run(alert.ts, alert.rule, alert.key, alert.message, alert.value, alert.threshold, JSON.stringify(alert.details))
+      const { lastInsertRowid } = insertAlertRow.run(
+        alert.ts,
+        alert.rule,
+        alert.key,
+        alert.message,
+        alert.value,
+        alert.threshold,
+        JSON.stringify(alert.details),
+      )
       return { ...alert, id: Number(lastInsertRowid), webhook: null }
     },
 
@@ -389,5 +489,15 @@ function toErrorSummary(row: ErrorRow) {
   } catch {
     // An unreadable payload still has its group row.
   }
-  return { fingerprint: row.fingerprint, kind: row.kind, type: row.type, message: row.message, count: row.count, firstSeen: row.first_seen, lastSeen: row.last_seen, level, frames }
+  return {
+    fingerprint: row.fingerprint,
+    kind: row.kind,
+    type: row.type,
+    message: row.message,
+    count: row.count,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    level,
+    frames,
+  }
 }

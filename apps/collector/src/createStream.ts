@@ -42,7 +42,15 @@ export function createStream(now: () => number, maxClients = Number.POSITIVE_INF
   return {
     handle(req, res) {
       if (clients.size >= maxClients) {
-        sendJson(res, 503, { error: 'too_many_streams', message: `this collector serves at most ${maxClients} streams at once; retry later` }, { 'retry-after': '10' })
+        sendJson(
+          res,
+          503,
+          {
+            error: 'too_many_streams',
+            message: `this collector serves at most ${maxClients} streams at once; retry later`,
+          },
+          { 'retry-after': '10' },
+        )
         return
       }
       res.writeHead(200, {

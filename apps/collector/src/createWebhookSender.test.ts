@@ -3,7 +3,17 @@ import { createWebhookSender } from './createWebhookSender'
 import { fakeClock, startWebhookReceiver } from './testServer.test-helper'
 import type { Alert } from './types'
 
-const alert = (id: number): Alert => ({ id, ts: 0, rule: 'new_fingerprint', key: `fp-${id}`, message: `new error ${id}`, value: 1, threshold: null, details: {}, webhook: null })
+const alert = (id: number): Alert => ({
+  id,
+  ts: 0,
+  rule: 'new_fingerprint',
+  key: `fp-${id}`,
+  message: `new error ${id}`,
+  value: 1,
+  threshold: null,
+  details: {},
+  webhook: null,
+})
 
 describe('createWebhookSender', () => {
   let hook: Awaited<ReturnType<typeof startWebhookReceiver>> | undefined
@@ -31,7 +41,12 @@ describe('createWebhookSender', () => {
   })
 
   it('resolves to the error, never rejects, when the webhook cannot be reached', async () => {
-    const sender = createWebhookSender({ url: 'http://127.0.0.1:9/unreachable', concurrency: 1, perMinute: 10, clock: fakeClock() })
+    const sender = createWebhookSender({
+      url: 'http://127.0.0.1:9/unreachable',
+      concurrency: 1,
+      perMinute: 10,
+      clock: fakeClock(),
+    })
     const results = await Promise.all([sender.send(alert(1)), sender.send(alert(2))])
     expect(results).toEqual([expect.stringMatching(/^error: /), expect.stringMatching(/^error: /)])
   })

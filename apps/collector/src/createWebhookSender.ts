@@ -11,7 +11,10 @@ export interface WebhookSenderOptions {
 }
 
 export interface WebhookSender {
-  /** Sends one alert when the rate allows: resolves to the HTTP status, `error: …`, or `skipped: rate limit …`. Never rejects. */
+  /**
+   * Sends one alert when the rate allows: resolves to the HTTP status, `error: …`, or `skipped: rate limit …`. Never
+   * rejects.
+   */
   send(alert: Alert): Promise<string>
   /** Waits for the POSTs queued or in flight. */
   drain(): Promise<void>
@@ -23,7 +26,8 @@ export interface WebhookSender {
  * burst cannot build a backlog).
  *
  * @example
- * const webhook = createWebhookSender({ url: 'https://hooks.example/marco', concurrency: 4, perMinute: 30, clock: Date })
+ * const webhook = createWebhookSender({ url: 'https://hooks.example/marco', concurrency: 4, perMinute: 30, clock: Date
+ * })
  * await webhook.send(alert) // '200'
  */
 export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {

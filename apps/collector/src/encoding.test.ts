@@ -6,7 +6,11 @@ import type { Collector } from './types'
 
 /** POSTs raw bytes as the SDK does (`text/plain`), to `path` of the collector. */
 function postBytes(url: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers }, body: new Uint8Array(body) })
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    body: new Uint8Array(body),
+  })
 }
 
 describe('collector: compressed batches', () => {
@@ -22,14 +26,25 @@ describe('collector: compressed batches', () => {
     tmp.cleanup()
   })
 
-  const stored = async () => (await getJson<{ events: { id: string }[] }>(`${collector.url}/v1/events?limit=1000`)).events.map((e) => e.id).sort()
+  const stored = async () =>
+    (await getJson<{ events: { id: string }[] }>(`${collector.url}/v1/events?limit=1000`)).events
+      .map((e) => e.id)
+      .sort()
 
   it('stores gzip batches named in the URL or in Content-Encoding, and plain ones, alike', async () => {
     const events = [event(), event(), event()]
     const gzipped = gzipSync(JSON.stringify(batch([events[0]!])))
     expect((await postBytes(`${collector.url}/v1/batch?encoding=gzip`, gzipped)).status).toBe(200)
-    expect((await postBytes(`${collector.url}/v1/batch`, gzipSync(JSON.stringify(batch([events[1]!]))), { 'content-encoding': 'gzip' })).status).toBe(200)
-    expect((await postBytes(`${collector.url}/v1/batch`, Buffer.from(JSON.stringify(batch([events[2]!]))))).status).toBe(200)
+    expect(
+      (
+        await postBytes(`${collector.url}/v1/batch`, gzipSync(JSON.stringify(batch([events[1]!]))), {
+          'content-encoding': 'gzip',
+        })
+      ).status,
+    ).toBe(200)
+    expect(
+      (await postBytes(`${collector.url}/v1/batch`, Buffer.from(JSON.stringify(batch([events[2]!]))))).status,
+    ).toBe(200)
     expect(await stored()).toEqual(events.map((e) => e.id).sort())
   })
 

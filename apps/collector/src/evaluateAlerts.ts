@@ -32,10 +32,22 @@ export type PendingAlert = AlertDraft & { afterStore?: () => void }
  * evaluateAlerts(store, DEFAULT_ALERT_RULES, Date.now())
  * // [{ rule: 'error_rate', key: 'error_rate', message: '14 exceptions in the last minute (limit 10)', … }]
  */
-export function evaluateAlerts(store: Store, rules: AlertRules, now: number, onRuleError: (rule: string, error: unknown) => void = () => {}): PendingAlert[] {
+export function evaluateAlerts(
+  store: Store,
+  rules: AlertRules,
+  now: number,
+  onRuleError: (rule: string, error: unknown) => void = () => {},
+): PendingAlert[] {
   const alerts: PendingAlert[] = []
-  const raise = (rule: string, key: string, message: string, value: number | null, threshold: number | null, details: Record<string, unknown> = {}, afterStore?: () => void) =>
-    alerts.push({ ts: now, rule, key, message, value, threshold, details, afterStore })
+  const raise = (
+    rule: string,
+    key: string,
+    message: string,
+    value: number | null,
+    threshold: number | null,
+    details: Record<string, unknown> = {},
+    afterStore?: () => void,
+  ) => alerts.push({ ts: now, rule, key, message, value, threshold, details, afterStore })
   const run = (rule: string, check: () => void) => {
     try {
       check()
@@ -48,7 +60,14 @@ export function evaluateAlerts(store: Store, rules: AlertRules, now: number, onR
   if (errorRate) {
     run('error_rate', () => {
       const count = store.exceptionsSince(now - MINUTE_MS)
-      if (count > errorRate) raise('error_rate', 'error_rate', `${count} exceptions in the last minute (limit ${errorRate})`, count, errorRate)
+      if (count > errorRate)
+        raise(
+          'error_rate',
+          'error_rate',
+          `${count} exceptions in the last minute (limit ${errorRate})`,
+          count,
+          errorRate,
+        )
     })
   }
   run('new_fingerprint', () => {
@@ -58,7 +77,15 @@ export function evaluateAlerts(store: Store, rules: AlertRules, now: number, onR
     if (!rules.newFingerprint || !total) return markAnnounced()
     const first = groups[0]!
     if (total === 1) {
-      raise('new_fingerprint', first.fingerprint, `new error: ${first.type}: ${first.message}`.slice(0, 500), first.count, null, { fingerprint: first.fingerprint, type: first.type, message: first.message }, markAnnounced)
+      raise(
+        'new_fingerprint',
+        first.fingerprint,
+        `new error: ${first.type}: ${first.message}`.slice(0, 500),
+        first.count,
+        null,
+        { fingerprint: first.fingerprint, type: first.type, message: first.message },
+        markAnnounced,
+      )
       return
     }
     raise(
@@ -67,7 +94,11 @@ export function evaluateAlerts(store: Store, rules: AlertRules, now: number, onR
       `${total} new errors, first: ${first.type}: ${first.message}`.slice(0, 500),
       total,
       null,
-      { total, listed: groups.length, groups: groups.map(({ fingerprint, type, message, count }) => ({ fingerprint, type, message, count })) },
+      {
+        total,
+        listed: groups.length,
+        groups: groups.map(({ fingerprint, type, message, count }) => ({ fingerprint, type, message, count })),
+      },
       markAnnounced,
     )
   })
@@ -76,7 +107,14 @@ export function evaluateAlerts(store: Store, rules: AlertRules, now: number, onR
     run('collab_p95', () => {
       const { worst, count } = store.worstSince('collab.p95', now - MINUTE_MS)
       if (worst !== null && worst > collabBudget) {
-        raise('collab_p95', 'collab_p95', `collaboration latency p95 ${Math.round(worst)} ms over the ${collabBudget} ms budget`, worst, collabBudget, { windows: count })
+        raise(
+          'collab_p95',
+          'collab_p95',
+          `collaboration latency p95 ${Math.round(worst)} ms over the ${collabBudget} ms budget`,
+          worst,
+          collabBudget,
+          { windows: count },
+        )
       }
     })
   }
@@ -85,7 +123,14 @@ export function evaluateAlerts(store: Store, rules: AlertRules, now: number, onR
     run('inp', () => {
       const { value: p75, count } = store.quantileSince('vital.INP', now - INP_WINDOW_MS, 0.75)
       if (p75 !== null && p75 > inpBudget) {
-        raise('inp', 'inp', `INP p75 ${Math.round(p75)} ms over the ${inpBudget} ms budget (${count} reports)`, p75, inpBudget, { reports: count })
+        raise(
+          'inp',
+          'inp',
+          `INP p75 ${Math.round(p75)} ms over the ${inpBudget} ms budget (${count} reports)`,
+          p75,
+          inpBudget,
+          { reports: count },
+        )
       }
     })
   }

@@ -19,7 +19,8 @@ const ACTIVE_MS = 24 * 3_600_000
  *
  * @example
  * evaluateReleaseAlerts(() => health.releases(), { percent: 99, minSessions: 10 }, Date.now())
- * // [{ rule: 'crash_free_sessions', key: '2.0.3', message: 'release 2.0.3: 97.5 % crash-free sessions (40 sessions), under 99 %', … }]
+ * // [{ rule: 'crash_free_sessions', key: '2.0.3', message: 'release 2.0.3: 97.5 % crash-free sessions (40 sessions),
+ * under 99 %', … }]
  */
 export function evaluateReleaseAlerts(
   releases: () => readonly ReleaseHealth[],
@@ -31,7 +32,12 @@ export function evaluateReleaseAlerts(
   if (typeof percent !== 'number' || percent <= 0) return []
   try {
     return releases()
-      .filter((release) => release.lastSeen >= now - ACTIVE_MS && release.sessions >= rule.minSessions && release.crashFreeRate * 100 < percent)
+      .filter(
+        (release) =>
+          release.lastSeen >= now - ACTIVE_MS &&
+          release.sessions >= rule.minSessions &&
+          release.crashFreeRate * 100 < percent,
+      )
       .map((release) => {
         const name = release.release ?? '(no release)'
         const rate = Math.floor(release.crashFreeRate * 1000) / 10
@@ -39,10 +45,19 @@ export function evaluateReleaseAlerts(
           ts: now,
           rule: 'crash_free_sessions',
           key: name,
-          message: `release ${name}: ${rate} % crash-free sessions (${release.sessions} sessions), under ${percent} %`.slice(0, 500),
+          message:
+            `release ${name}: ${rate} % crash-free sessions (${release.sessions} sessions), under ${percent} %`.slice(
+              0,
+              500,
+            ),
           value: release.crashFreeRate * 100,
           threshold: percent,
-          details: { release: release.release, sessions: release.sessions, crashedSessions: release.crashedSessions, errorsPer1000Interactions: release.errorsPer1000Interactions },
+          details: {
+            release: release.release,
+            sessions: release.sessions,
+            crashedSessions: release.crashedSessions,
+            errorsPer1000Interactions: release.errorsPer1000Interactions,
+          },
         }
       })
   } catch (error) {

@@ -59,7 +59,9 @@ export function extractFacts(type: string, payload: Loose): Facts {
       const name = text(payload.name, 20)
       const thresholds = Object.hasOwn(VITAL_THRESHOLDS, name) ? VITAL_THRESHOLDS[name] : undefined
       if (thresholds && finite(payload.value)) {
-        const rating = ['good', 'needs-improvement', 'poor'].includes(payload.rating) ? payload.rating : rate(payload.value, thresholds)
+        const rating = ['good', 'needs-improvement', 'poor'].includes(payload.rating)
+          ? payload.rating
+          : rate(payload.value, thresholds)
         add(`vital.${name}`, payload.value, rating)
       }
       break
@@ -75,8 +77,15 @@ export function extractFacts(type: string, payload: Loose): Facts {
       if (fps && finite(fps.sum) && finite(fps.count) && fps.count > 0) add('fps', fps.sum / fps.count)
       const latency = payload.collaboration?.latencyMs
       if (latency && Array.isArray(latency.hist)) {
-        const range = { min: finite(latency.min) ? latency.min : undefined, max: finite(latency.max) ? latency.max : undefined }
-        for (const [q, name] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']] as const) {
+        const range = {
+          min: finite(latency.min) ? latency.min : undefined,
+          max: finite(latency.max) ? latency.max : undefined,
+        }
+        for (const [q, name] of [
+          [0.5, 'p50'],
+          [0.95, 'p95'],
+          [0.99, 'p99'],
+        ] as const) {
           add(`collab.${name}`, histogramPercentile(latency.hist, ANALYTICS_LATENCY_BOUNDS_MS, q, range))
         }
       }

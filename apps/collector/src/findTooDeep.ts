@@ -21,14 +21,16 @@ export function findTooDeep(value: unknown, maxDepth: number): string | undefine
     if (entry.depth > maxDepth) return pointer(entry)
     const children = Array.isArray(entry.value) ? entry.value.entries() : Object.entries(entry.value)
     for (const [key, child] of children) {
-      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: entry.depth + 1, key: String(key), parent: entry })
+      if (child !== null && typeof child === 'object')
+        stack.push({ value: child, depth: entry.depth + 1, key: String(key), parent: entry })
     }
   }
   return undefined
 
   function pointer(entry: Entry): string {
     const keys: string[] = []
-    for (let at: Entry | undefined = entry; at?.parent; at = at.parent) keys.push(at.key.replace(/~/g, '~0').replace(/\//g, '~1'))
+    for (let at: Entry | undefined = entry; at?.parent; at = at.parent)
+      keys.push(at.key.replace(/~/g, '~0').replace(/\//g, '~1'))
     return `/${keys.reverse().join('/')}`
   }
 }

@@ -29,30 +29,53 @@ export async function guardIngest(
   precheck?: (text: string) => { status: number; body: Record<string, unknown> } | undefined,
 ): Promise<{ body: unknown } | undefined> {
   if (req.method !== 'POST') {
-    sendJson(res, 405, { error: 'method_not_allowed', message: `${req.method} is not allowed here; use POST` }, { allow: 'POST, OPTIONS' })
+    sendJson(
+      res,
+      405,
+      { error: 'method_not_allowed', message: `${req.method} is not allowed here; use POST` },
+      { allow: 'POST, OPTIONS' },
+    )
     return undefined
   }
   const origin = req.headers.origin
   if (!isOriginAllowed(origin, context.allowedOrigins)) {
-    sendJson(res, 403, { error: 'origin_not_allowed', message: `origin ${origin} is not in the collector's allowed origins` })
+    sendJson(res, 403, {
+      error: 'origin_not_allowed',
+      message: `origin ${origin} is not in the collector's allowed origins`,
+    })
     return undefined
   }
   const wait = context.limiter?.take(req.socket.remoteAddress ?? '?') ?? 0
   if (wait) {
     req.resume()
-    sendJson(res, 429, { error: 'rate_limited', message: `too many requests from this client; retry after ${wait} s` }, { 'retry-after': String(wait) })
+    sendJson(
+      res,
+      429,
+      { error: 'rate_limited', message: `too many requests from this client; retry after ${wait} s` },
+      { 'retry-after': String(wait) },
+    )
     return undefined
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
   if (!contentTypes.includes(type)) {
     req.resume()
-    sendJson(res, 415, { error: 'unsupported_media_type', message: `content-type ${type || '(none)'} is not accepted here; send ${contentTypes.join(' or ')}` })
+    sendJson(res, 415, {
+      error: 'unsupported_media_type',
+      message: `content-type ${type || '(none)'} is not accepted here; send ${contentTypes.join(' or ')}`,
+    })
     return undefined
   }
-  const encoding = (new URL(req.url ?? '/', 'http://collector').searchParams.get('encoding') ?? req.headers['content-encoding'] ?? 'identity').toLowerCase()
+  const encoding = (
+    new URL(req.url ?? '/', 'http://collector').searchParams.get('encoding') ??
+    req.headers['content-encoding'] ??
+    'identity'
+  ).toLowerCase()
   if (encoding !== 'gzip' && encoding !== 'identity') {
     req.resume()
-    sendJson(res, 415, { error: 'unsupported_encoding', message: `encoding ${encoding} is not accepted; send gzip or identity` })
+    sendJson(res, 415, {
+      error: 'unsupported_encoding',
+      message: `encoding ${encoding} is not accepted; send gzip or identity`,
+    })
     return undefined
   }
   let text: string
@@ -62,7 +85,16 @@ export async function guardIngest(
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       // The client may still be sending: close after answering rather than reading the rest on a kept-alive socket.
-      sendJson(res, 413, { error: 'payload_too_large', message: `the body exceeds the limit of ${error.limit} bytes`, limit: error.limit }, { connection: 'close' })
+      sendJson(
+        res,
+        413,
+        {
+          error: 'payload_too_large',
+          message: `the body exceeds the limit of ${error.limit} bytes`,
+          limit: error.limit,
+        },
+        { connection: 'close' },
+      )
     } else if (!res.headersSent) {
       sendJson(res, 400, { error: 'bad_request', message: String((error as Error).message) })
     }

@@ -10,7 +10,10 @@ import { writeOrRefuse } from './writeOrRefuse'
 /** The wire format version this collector reads (`@marco/core`'s `schema/batch.v1.json`). */
 export const SUPPORTED_WIRE_VERSION = 1
 
-/** Events one batch may carry (the SDK's default `maxBatchEvents` is 100); checked before the schema, so validation work is bounded. */
+/**
+ * Events one batch may carry (the SDK's default `maxBatchEvents` is 100); checked before the schema, so validation work
+ * is bounded.
+ */
 export const MAX_EVENTS_PER_BATCH = MAX_BATCH_EVENTS
 
 /**
@@ -24,7 +27,8 @@ const BATCH_CONTENT_TYPES = ['text/plain', 'application/json']
 
 /**
  * `POST /v1/batch`: one SDK batch. A batch is stored whole or not at all. Before the schema is checked, the
- * number of events (413 past `MAX_EVENTS_PER_BATCH`, counted in the text before parsing) and the nesting depth (400 past `MAX_PAYLOAD_DEPTH`
+ * number of events (413 past `MAX_EVENTS_PER_BATCH`, counted in the text before parsing) and the nesting depth (400
+ * past `MAX_PAYLOAD_DEPTH`
  * levels in a payload) are; then the schema (400, stopping at the first problem, naming the event). A valid
  * batch is stored in one transaction, each id once (a retry stores nothing new), and answered
  * `{ accepted, stored, duplicates }`. When the store cannot write, 503 with `Retry-After`.
@@ -37,21 +41,28 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
   let scan: BatchTextScan | undefined
   const parsed = await guardIngest(req, res, context, BATCH_CONTENT_TYPES, (text) => {
     scan = scanBatchText(text, MAX_EVENTS_PER_BATCH)
-    return scan.events !== undefined && scan.events > MAX_EVENTS_PER_BATCH ? { status: 413, body: tooManyEvents() } : undefined
+    return scan.events !== undefined && scan.events > MAX_EVENTS_PER_BATCH
+      ? { status: 413, body: tooManyEvents() }
+      : undefined
   })
   if (parsed === undefined) return
   const body = parsed.body
-  const record = body && typeof body === 'object' && !Array.isArray(body) ? (body as { v?: unknown; events?: unknown }) : {}
+  const record =
+    body && typeof body === 'object' && !Array.isArray(body) ? (body as { v?: unknown; events?: unknown }) : {}
   const version = record.v
   if (version !== undefined && version !== SUPPORTED_WIRE_VERSION) {
-    const shown = typeof version === 'number' || typeof version === 'string' ? JSON.stringify(version).slice(0, 40) : `of type ${typeof version}`
+    const shown =
+      typeof version === 'number' || typeof version === 'string'
+        ? JSON.stringify(version).slice(0, 40)
+        : `of type ${typeof version}`
     return sendJson(res, 400, {
       error: 'unsupported_version',
       message: `wire format version ${shown} is not supported; this collector reads version ${SUPPORTED_WIRE_VERSION}`,
       supported: [SUPPORTED_WIRE_VERSION],
     })
   }
-  if (Array.isArray(record.events) && record.events.length > MAX_EVENTS_PER_BATCH) return sendJson(res, 413, tooManyEvents())
+  if (Array.isArray(record.events) && record.events.length > MAX_EVENTS_PER_BATCH)
+    return sendJson(res, 413, tooManyEvents())
   // Payloads sit at level 4 of the body (batch → events → event → payload). The text scan measured the depth;
   // only a body past the limit is walked, to name where.
   const deep = scan && scan.depth <= MAX_PAYLOAD_DEPTH + 3 ? undefined : findTooDeep(body, MAX_PAYLOAD_DEPTH + 3)
@@ -70,13 +81,21 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
       error: 'schema_violation',
       message: `the batch does not match batch.v1.json: ${list}`,
       problems,
-      invalidEvents: invalidEvents(record.events, problems.map((problem) => problem.path)),
+      invalidEvents: invalidEvents(
+        record.events,
+        problems.map((problem) => problem.path),
+      ),
     })
   }
   const batch = body as WireBatch
   const result = writeOrRefuse(res, context, () => {
     context.releases?.noteSessions(batch.context, batch.events, context.clock.now())
-    return context.store.insertBatch({ events: batch.events, dropped: batch.dropped, sdk: `${batch.sdk.name} ${batch.sdk.version}`, receivedAt: context.clock.now() })
+    return context.store.insertBatch({
+      events: batch.events,
+      dropped: batch.dropped,
+      sdk: `${batch.sdk.name} ${batch.sdk.version}`,
+      receivedAt: context.clock.now(),
+    })
   })
   if (result === undefined) return
   sendJson(res, 200, { accepted: batch.events.length, stored: result.stored, duplicates: result.duplicates })

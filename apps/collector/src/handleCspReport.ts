@@ -23,7 +23,11 @@ export const CSP_WINDOW_MS = 60_000
  * // Content-Security-Policy: …; report-uri https://collector.example/v1/csp-report; report-to csp
  * await handleCspReport(req, res, context)
  */
-export async function handleCspReport(req: IncomingMessage, res: ServerResponse, context: CollectorContext): Promise<void> {
+export async function handleCspReport(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: CollectorContext,
+): Promise<void> {
   const ingest = await guardIngest(req, res, context, REPORT_CONTENT_TYPES)
   if (ingest === undefined) return
   const body = ingest.body
@@ -33,9 +37,15 @@ export async function handleCspReport(req: IncomingMessage, res: ServerResponse,
   } catch (error) {
     return sendJson(res, 400, { error: 'invalid_report', message: (error as Error).message })
   }
-  const result = writeOrRefuse(res, context, () => context.store.insertCspReports(parsed.events, CSP_WINDOW_MS, context.clock.now()))
+  const result = writeOrRefuse(res, context, () =>
+    context.store.insertCspReports(parsed.events, CSP_WINDOW_MS, context.clock.now()),
+  )
   if (result === undefined) return
-  res.writeHead(204, { 'x-marco-stored': String(result.stored), 'x-marco-counted': String(result.counted), 'x-marco-ignored': String(parsed.ignored) })
+  res.writeHead(204, {
+    'x-marco-stored': String(result.stored),
+    'x-marco-counted': String(result.counted),
+    'x-marco-ignored': String(parsed.ignored),
+  })
   res.end()
   if (result.stored || result.counted) context.stream.changed(result.stored)
 }

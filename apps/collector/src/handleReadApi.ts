@@ -20,25 +20,42 @@ const ALERTS_QUERY = { limit: { integer: [1, Number.MAX_SAFE_INTEGER], default: 
  * @example
  * if (handleReadApi(res, '/v1/events', url.searchParams, context)) return
  */
-export function handleReadApi(res: ServerResponse, path: string, query: URLSearchParams, context: CollectorContext): boolean {
+export function handleReadApi(
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+  context: CollectorContext,
+): boolean {
   const invalid = (message: string) => sendJson(res, 400, { error: 'invalid_query', message })
   switch (path) {
     case '/v1/events': {
       const parsed = parseQuery(query, EVENTS_QUERY)
       if (parsed.error !== undefined) invalid(parsed.error)
-      else sendJson(res, 200, { events: context.store.listEvents(parsed.values).map((event) => context.sourceMaps?.symbolicateEvent(event) ?? event) })
+      else
+        sendJson(res, 200, {
+          events: context.store
+            .listEvents(parsed.values)
+            .map((event) => context.sourceMaps?.symbolicateEvent(event) ?? event),
+        })
       return true
     }
     case '/v1/stats': {
       const rules = context.alertRules
       sendJson(res, 200, {
         ...withOriginalFrames(context.store.stats(context.clock.now()), context),
-        budgets: { collabP95Ms: rules.collabP95Ms ?? false, inpMs: rules.inpMs ?? false, errorRatePerMinute: rules.errorRatePerMinute ?? false },
+        budgets: {
+          collabP95Ms: rules.collabP95Ms ?? false,
+          inpMs: rules.inpMs ?? false,
+          errorRatePerMinute: rules.errorRatePerMinute ?? false,
+        },
       })
       return true
     }
     case '/v1/releases':
-      sendJson(res, 200, { releases: context.releases?.releases() ?? [], crashFreeSessionsPercent: context.alertRules.crashFreeSessionsPercent ?? false })
+      sendJson(res, 200, {
+        releases: context.releases?.releases() ?? [],
+        crashFreeSessionsPercent: context.alertRules.crashFreeSessionsPercent ?? false,
+      })
       return true
     case '/v1/alerts': {
       const parsed = parseQuery(query, ALERTS_QUERY)
@@ -51,7 +68,10 @@ export function handleReadApi(res: ServerResponse, path: string, query: URLSearc
 }
 
 /** The top errors with their release and the original positions of their frames (minified ones kept). */
-function withOriginalFrames<T extends { topErrors: { fingerprint: string; frames: object[] }[] }>(stats: T, context: CollectorContext): T {
+function withOriginalFrames<T extends { topErrors: { fingerprint: string; frames: object[] }[] }>(
+  stats: T,
+  context: CollectorContext,
+): T {
   const maps = context.sourceMaps
   return maps ? { ...stats, topErrors: stats.topErrors.map((group) => maps.symbolicateGroup(group)) } : stats
 }

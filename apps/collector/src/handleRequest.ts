@@ -11,13 +11,22 @@ import { isHostAllowed } from './isHostAllowed'
 import type { DashboardHandler } from './loadDashboard'
 import { sendJson } from './sendJson'
 
-const INGEST: Record<string, (req: IncomingMessage, res: ServerResponse, context: CollectorContext) => Promise<void>> = {
-  '/v1/batch': handleBatch,
-  '/v1/csp-report': handleCspReport,
-}
+const INGEST: Record<string, (req: IncomingMessage, res: ServerResponse, context: CollectorContext) => Promise<void>> =
+  {
+    '/v1/batch': handleBatch,
+    '/v1/csp-report': handleCspReport,
+  }
 
 /** What the read token guards: everything that shows stored data. The dashboard's script and style are code only. */
-const READ_PATHS = new Set(['/v1/events', '/v1/stats', '/v1/alerts', '/v1/stream', '/dashboard', '/v1/experiments/results', '/v1/releases'])
+const READ_PATHS = new Set([
+  '/v1/events',
+  '/v1/stats',
+  '/v1/alerts',
+  '/v1/stream',
+  '/dashboard',
+  '/v1/experiments/results',
+  '/v1/releases',
+])
 
 /**
  * Routes one request. First the `Host` header must name this collector (421 otherwise: DNS rebinding). Then
@@ -28,12 +37,20 @@ const READ_PATHS = new Set(['/v1/events', '/v1/stats', '/v1/alerts', '/v1/stream
  * @example
  * createServer((req, res) => void handleRequest(req, res, context, dashboard))
  */
-export async function handleRequest(req: IncomingMessage, res: ServerResponse, context: CollectorContext, dashboard: DashboardHandler): Promise<void> {
+export async function handleRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: CollectorContext,
+  dashboard: DashboardHandler,
+): Promise<void> {
   res.setHeader('x-content-type-options', 'nosniff')
   res.setHeader('referrer-policy', 'no-referrer')
   if (!isHostAllowed(req.headers.host, context.allowedHosts)) {
     req.resume()
-    return sendJson(res, 421, { error: 'host_not_allowed', message: `this collector does not answer for host ${String(req.headers.host ?? '(none)').slice(0, 100)}; add it to allowedHosts` })
+    return sendJson(res, 421, {
+      error: 'host_not_allowed',
+      message: `this collector does not answer for host ${String(req.headers.host ?? '(none)').slice(0, 100)}; add it to allowedHosts`,
+    })
   }
   const url = new URL(req.url ?? '/', 'http://collector')
   const path = url.pathname
@@ -45,11 +62,21 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
   if (path === '/v1/sourcemaps') return handleSourceMaps(req, res, url, context)
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     req.resume()
-    return sendJson(res, 405, { error: 'method_not_allowed', message: `${req.method} ${path} is not allowed` }, { allow: 'GET, HEAD' })
+    return sendJson(
+      res,
+      405,
+      { error: 'method_not_allowed', message: `${req.method} ${path} is not allowed` },
+      { allow: 'GET, HEAD' },
+    )
   }
   if (path === '/healthz') return answerHealth(res, context)
   if (READ_PATHS.has(path) && !hasReadToken(req, url, context.readToken)) {
-    return sendJson(res, 401, { error: 'unauthorized', message: 'send the read token: Authorization: Bearer <token>, or ?token=<token>' }, { 'www-authenticate': 'Bearer realm="marco-collector"' })
+    return sendJson(
+      res,
+      401,
+      { error: 'unauthorized', message: 'send the read token: Authorization: Bearer <token>, or ?token=<token>' },
+      { 'www-authenticate': 'Bearer realm="marco-collector"' },
+    )
   }
   if (path === '/v1/stream') return context.stream.handle(req, res)
   if (handleExperiments(req, res, url, context.experiments, context.allowedOrigins)) return

@@ -20,19 +20,37 @@ const DEFAULT_MAX_SOURCE_MAP_BYTES = 16 * 1024 * 1024
  * //   "http://127.0.0.1:4318/v1/sourcemaps?release=2.0.3&file=assets/main-1.js"
  * await handleSourceMaps(req, res, url, context)
  */
-export async function handleSourceMaps(req: IncomingMessage, res: ServerResponse, url: URL, context: CollectorContext): Promise<void> {
+export async function handleSourceMaps(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  context: CollectorContext,
+): Promise<void> {
   const maps = context.sourceMaps
   if (req.method !== 'POST') {
     req.resume()
-    return sendJson(res, 405, { error: 'method_not_allowed', message: `${req.method} /v1/sourcemaps is not allowed; POST a map` }, { allow: 'POST' })
+    return sendJson(
+      res,
+      405,
+      { error: 'method_not_allowed', message: `${req.method} /v1/sourcemaps is not allowed; POST a map` },
+      { allow: 'POST' },
+    )
   }
   if (!maps || !context.uploadToken) {
     req.resume()
-    return sendJson(res, 403, { error: 'uploads_disabled', message: 'this collector takes no source map uploads: start it with uploadToken (--upload-token)' })
+    return sendJson(res, 403, {
+      error: 'uploads_disabled',
+      message: 'this collector takes no source map uploads: start it with uploadToken (--upload-token)',
+    })
   }
   if (!hasBearer(req, context.uploadToken)) {
     req.resume()
-    return sendJson(res, 401, { error: 'unauthorized', message: 'send the upload token: Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer realm="marco-collector uploads"' })
+    return sendJson(
+      res,
+      401,
+      { error: 'unauthorized', message: 'send the upload token: Authorization: Bearer <token>' },
+      { 'www-authenticate': 'Bearer realm="marco-collector uploads"' },
+    )
   }
   const limit = context.maxSourceMapBytes ?? DEFAULT_MAX_SOURCE_MAP_BYTES
   let body: Buffer
@@ -40,16 +58,36 @@ export async function handleSourceMaps(req: IncomingMessage, res: ServerResponse
     body = await readBody(req, limit)
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      return sendJson(res, 413, { error: 'payload_too_large', message: `a source map may have at most ${limit} bytes (maxSourceMapBytes)`, limit }, { connection: 'close' })
+      return sendJson(
+        res,
+        413,
+        {
+          error: 'payload_too_large',
+          message: `a source map may have at most ${limit} bytes (maxSourceMapBytes)`,
+          limit,
+        },
+        { connection: 'close' },
+      )
     }
     throw error
   }
   const release = url.searchParams.get('release')
   const file = url.searchParams.get('file')
-  const refused = writeOrRefuse(res, context, () => maps.upload(release, file, body.toString('utf8'), context.clock.now()) ?? null)
+  const refused = writeOrRefuse(
+    res,
+    context,
+    () => maps.upload(release, file, body.toString('utf8'), context.clock.now()) ?? null,
+  )
   if (refused === undefined) return
   if (refused) return sendJson(res, refused.status, { error: refused.error, message: refused.message })
-  sendJson(res, 201, { release, file: file!.replace(/[?#].*$/s, '').split('/').pop(), bytes: body.length })
+  sendJson(res, 201, {
+    release,
+    file: file!
+      .replace(/[?#].*$/s, '')
+      .split('/')
+      .pop(),
+    bytes: body.length,
+  })
 }
 
 function hasBearer(req: IncomingMessage, token: string): boolean {

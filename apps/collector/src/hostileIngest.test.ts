@@ -20,7 +20,8 @@ describe('collector: hostile batches', () => {
     tmp.cleanup()
   })
 
-  const storedIds = async () => (await getJson<{ events: { id: string }[] }>(`${collector.url}/v1/events?limit=1000`)).events.map((e) => e.id)
+  const storedIds = async () =>
+    (await getJson<{ events: { id: string }[] }>(`${collector.url}/v1/events?limit=1000`)).events.map((e) => e.id)
 
   it('refuses 16 parallel batches of 330,000 empty events with a 413 naming the limit, while /healthz answers every poll', async () => {
     const hostile = JSON.stringify(batch(Array.from({ length: 330_000 }, () => ({}) as never)))
@@ -55,7 +56,10 @@ describe('collector: hostile batches', () => {
   })
 
   it('refuses too many events also when the events key is spelled with an escape', async () => {
-    const text = JSON.stringify(batch(Array.from({ length: MAX_EVENTS_PER_BATCH + 1 }, () => event()))).replace('"events"', '"\\u0065vents"')
+    const text = JSON.stringify(batch(Array.from({ length: MAX_EVENTS_PER_BATCH + 1 }, () => event()))).replace(
+      '"events"',
+      '"\\u0065vents"',
+    )
     const response = await post(`${collector.url}/v1/batch`, text)
     expect(response.status).toBe(413)
     expect(await response.json()).toMatchObject({ error: 'too_many_events' })
@@ -65,40 +69,71 @@ describe('collector: hostile batches', () => {
     const events = Array.from({ length: MAX_EVENTS_PER_BATCH }, () => event())
     const response = await post(`${collector.url}/v1/batch`, batch(events))
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ accepted: MAX_EVENTS_PER_BATCH, stored: MAX_EVENTS_PER_BATCH, duplicates: 0 })
+    expect(await response.json()).toEqual({
+      accepted: MAX_EVENTS_PER_BATCH,
+      stored: MAX_EVENTS_PER_BATCH,
+      duplicates: 0,
+    })
   })
 
   it('refuses a payload nested past the depth limit with a 400 naming the event, at 1,100, 5,000 and 50,000 levels', async () => {
     const good = event()
     for (const levels of [MAX_PAYLOAD_DEPTH + 1, 1_100, 5_000, 50_000]) {
       const deep = event({ type: 'exception', category: 'crash' })
-      const text = JSON.stringify(batch([good, { ...deep, payload: { nested: 'HERE' } }])).replace('"HERE"', nestedArrays(levels - 1))
+      const text = JSON.stringify(batch([good, { ...deep, payload: { nested: 'HERE' } }])).replace(
+        '"HERE"',
+        nestedArrays(levels - 1),
+      )
       const response = await post(`${collector.url}/v1/batch`, text)
       expect(response.status, `${levels} levels`).toBe(400)
       const body = await response.json()
-      expect(body).toMatchObject({ error: 'too_deep', limit: MAX_PAYLOAD_DEPTH, invalidEvents: [{ index: 1, id: deep.id }] })
+      expect(body).toMatchObject({
+        error: 'too_deep',
+        limit: MAX_PAYLOAD_DEPTH,
+        invalidEvents: [{ index: 1, id: deep.id }],
+      })
       expect(body.message).toMatch(/^\/events\/1\/payload\/nested\/0\//)
     }
     // Exactly at the limit is fine: the payload object is level 1.
-    const atLimit = JSON.stringify(batch([good, event({ payload: { nested: 'HERE' } })])).replace('"HERE"', nestedArrays(MAX_PAYLOAD_DEPTH - 2))
+    const atLimit = JSON.stringify(batch([good, event({ payload: { nested: 'HERE' } })])).replace(
+      '"HERE"',
+      nestedArrays(MAX_PAYLOAD_DEPTH - 2),
+    )
     expect((await post(`${collector.url}/v1/batch`, atLimit)).status).toBe(200)
     expect(await storedIds()).toHaveLength(2)
   })
 
   it('stores a batch whose performance_issue value is {"toString": 1}, with the 20 messages after it (never a 500)', async () => {
-    const poison = event({ type: 'performance_issue', category: 'crash', payload: { level: 'warning', metric: { name: 'wasm-load', value: { toString: 1 } } } })
-    const messages = Array.from({ length: 20 }, (_, i) => event({ type: 'message', category: 'crash', payload: { level: 'info', message: `message ${i}` } }))
-    const odd = event({ type: 'canvas_summary', payload: { performance: { fps: { sum: 10, count: { valueOf: 1 } } }, collaboration: { latencyMs: { hist: [{ toString: 1 }, 2] } } } })
+    const poison = event({
+      type: 'performance_issue',
+      category: 'crash',
+      payload: { level: 'warning', metric: { name: 'wasm-load', value: { toString: 1 } } },
+    })
+    const messages = Array.from({ length: 20 }, (_, i) =>
+      event({ type: 'message', category: 'crash', payload: { level: 'info', message: `message ${i}` } }),
+    )
+    const odd = event({
+      type: 'canvas_summary',
+      payload: {
+        performance: { fps: { sum: 10, count: { valueOf: 1 } } },
+        collaboration: { latencyMs: { hist: [{ toString: 1 }, 2] } },
+      },
+    })
     const vital = event({ type: 'web_vital', category: 'performance', payload: { name: '__proto__', value: 3 } })
     const response = await post(`${collector.url}/v1/batch`, batch([poison, ...messages, odd, vital]))
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ accepted: 23, stored: 23, duplicates: 0 })
     const stats = await getJson(`${collector.url}/v1/stats`)
-    expect(stats.topErrors).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'performance', message: 'wasm-load ? over ?' })]))
+    expect(stats.topErrors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'performance', message: 'wasm-load ? over ?' })]),
+    )
   })
 
   it('keeps /v1/stats whole when event types are __proto__ and constructor', async () => {
-    await post(`${collector.url}/v1/batch`, batch([event({ type: '__proto__' }), event({ type: 'constructor' }), event({ type: 'constructor' })]))
+    await post(
+      `${collector.url}/v1/batch`,
+      batch([event({ type: '__proto__' }), event({ type: 'constructor' }), event({ type: 'constructor' })]),
+    )
     const response = await fetch(`${collector.url}/v1/stats`)
     const text = await response.text()
     expect(text).toContain('"__proto__":1')

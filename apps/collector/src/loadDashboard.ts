@@ -28,7 +28,9 @@ export type DashboardHandler = (req: IncomingMessage, res: ServerResponse, path:
  */
 export function loadDashboard(dir = new URL('./dashboard/', import.meta.url)): DashboardHandler {
   const files = new Map(
-    Object.entries(FILES).map(([path, [file, type]]) => [path, { body: readFileSync(new URL(file, dir)), type }] as const),
+    Object.entries(FILES).map(
+      ([path, [file, type]]) => [path, { body: readFileSync(new URL(file, dir)), type }] as const,
+    ),
   )
   return (req, res, path) => {
     const file = files.get(path)

@@ -9,7 +9,10 @@ describe('migrate', () => {
     expect(migrate(db)).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length })
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     // A later migration runs on a database at the earlier version, and only it.
-    expect(migrate(db, [...MIGRATIONS, 'CREATE TABLE extra (x)'])).toEqual({ from: MIGRATIONS.length, to: MIGRATIONS.length + 1 })
+    expect(migrate(db, [...MIGRATIONS, 'CREATE TABLE extra (x)'])).toEqual({
+      from: MIGRATIONS.length,
+      to: MIGRATIONS.length + 1,
+    })
     db.close()
   })
 

@@ -125,7 +125,8 @@ export const MIGRATIONS: readonly string[] = [
  */
 export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number
-  if (from > migrations.length) throw new Error(`database schema version ${from} is newer than this collector (${migrations.length})`)
+  if (from > migrations.length)
+    throw new Error(`database schema version ${from} is newer than this collector (${migrations.length})`)
   for (let version = from; version < migrations.length; version++) {
     db.transaction(() => {
       db.exec(migrations[version]!)

@@ -11,7 +11,11 @@ export interface SignalTarget {
  * @example
  * onShutdownSignals(() => collector.close())
  */
-export function onShutdownSignals(close: () => Promise<void>, target: SignalTarget = process, log: (message: string) => void = () => {}): void {
+export function onShutdownSignals(
+  close: () => Promise<void>,
+  target: SignalTarget = process,
+  log: (message: string) => void = () => {},
+): void {
   let stopping = false
   const stop = (signal: string) => () => {
     if (stopping) return target.exit(1)

@@ -6,15 +6,18 @@ type Loose = Record<string, any>
 /** CSP violation reports read from one body; the rest are counted as ignored. */
 export const MAX_CSP_REPORTS_PER_BODY = 100
 
-const text = (value: unknown, max = 2048): string | undefined => (typeof value === 'string' && value ? value.slice(0, max) : undefined)
-const int = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined)
+const text = (value: unknown, max = 2048): string | undefined =>
+  typeof value === 'string' && value ? value.slice(0, max) : undefined
+const int = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined
 
 /**
  * Turns a CSP report body into `csp_violation` events shaped like the crash reporter's (directive,
  * blockedUri, sourceFile, line, column, disposition, sample), plus the document and the policy. Reads both
  * formats: `report-uri` (`{"csp-report": {...}}` with dashed keys) and the Reporting API (`report-to`: an
  * array of `{type: "csp-violation", age, url, body: {...}}` with camelCase keys). Reports of other types, and
- * those past `MAX_CSP_REPORTS_PER_BODY` in one body, are counted as ignored. Throws a `TypeError` naming the problem when the body is neither.
+ * those past `MAX_CSP_REPORTS_PER_BODY` in one body, are counted as ignored. Throws a `TypeError` naming the problem
+ * when the body is neither.
  *
  * @example
  * parseCspReports({ 'csp-report': { 'violated-directive': 'script-src', 'blocked-uri': 'inline' } }, Date.now())
@@ -37,7 +40,13 @@ export function parseCspReports(body: unknown, now: number): { events: IncomingE
         ignored++
         continue
       }
-      if (!report || typeof report !== 'object' || report.type !== 'csp-violation' || !report.body || typeof report.body !== 'object') {
+      if (
+        !report ||
+        typeof report !== 'object' ||
+        report.type !== 'csp-violation' ||
+        !report.body ||
+        typeof report.body !== 'object'
+      ) {
         ignored++
         continue
       }
@@ -67,7 +76,9 @@ export function parseCspReports(body: unknown, now: number): { events: IncomingE
   }
   const report = body && typeof body === 'object' ? (body as Loose)['csp-report'] : undefined
   if (!report || typeof report !== 'object') {
-    throw new TypeError('expected a report-uri body ({"csp-report": {...}}) or a Reporting API array ([{"type": "csp-violation", "body": {...}}])')
+    throw new TypeError(
+      'expected a report-uri body ({"csp-report": {...}}) or a Reporting API array ([{"type": "csp-violation", "body": {...}}])',
+    )
   }
   return {
     events: [

@@ -3,11 +3,22 @@ import { parseOptions } from './parseOptions'
 
 describe('parseOptions', () => {
   it('reads flags and MARCO_COLLECTOR_* variables, a flag winning', () => {
-    const options = parseOptions(['--port', '0', '--db=/tmp/x.db', '--allowed-origins', 'http://localhost:5173, https://app.example/', '--rate-limit', '600/1m'], {
-      MARCO_COLLECTOR_PORT: '9000',
-      MARCO_COLLECTOR_HOST: '0.0.0.0',
-      MARCO_COLLECTOR_WEBHOOK: 'https://hooks.example/marco',
-    })
+    const options = parseOptions(
+      [
+        '--port',
+        '0',
+        '--db=/tmp/x.db',
+        '--allowed-origins',
+        'http://localhost:5173, https://app.example/',
+        '--rate-limit',
+        '600/1m',
+      ],
+      {
+        MARCO_COLLECTOR_PORT: '9000',
+        MARCO_COLLECTOR_HOST: '0.0.0.0',
+        MARCO_COLLECTOR_WEBHOOK: 'https://hooks.example/marco',
+      },
+    )
     expect(options).toEqual({
       port: 0,
       host: '0.0.0.0',
@@ -19,7 +30,11 @@ describe('parseOptions', () => {
   })
 
   it('reads the experiments file, conversion and metric, from flags or the environment', () => {
-    expect(parseOptions(['--experiments', './experiments.json', '--experiment-metric=vital:INP'], { MARCO_COLLECTOR_EXPERIMENT_CONVERSION: 'stroke_drawn' })).toEqual({
+    expect(
+      parseOptions(['--experiments', './experiments.json', '--experiment-metric=vital:INP'], {
+        MARCO_COLLECTOR_EXPERIMENT_CONVERSION: 'stroke_drawn',
+      }),
+    ).toEqual({
       experiments: { file: './experiments.json', conversion: 'stroke_drawn', metric: 'vital:INP' },
     })
     expect(parseOptions([], {})).toEqual({})
@@ -29,14 +44,36 @@ describe('parseOptions', () => {
     expect(parseOptions(['--rate-limit', '100']).rateLimit).toEqual({ requests: 100, windowMs: 1_000 })
     expect(parseOptions(['--rate-limit', '50/10s']).rateLimit).toEqual({ requests: 50, windowMs: 10_000 })
     expect(parseOptions(['--rate-limit', 'off']).rateLimit).toBe(false)
-    expect(parseOptions(['--alert-error-rate', '0', '--alert-inp', '300', '--alert-new-fingerprint', 'false']).alerts).toEqual({ errorRatePerMinute: false, inpMs: 300, newFingerprint: false })
+    expect(
+      parseOptions(['--alert-error-rate', '0', '--alert-inp', '300', '--alert-new-fingerprint', 'false']).alerts,
+    ).toEqual({ errorRatePerMinute: false, inpMs: 300, newFingerprint: false })
   })
 
   it('reads the read token, allowed hosts, stream cap, retention and webhook limits', () => {
-    const options = parseOptions(['--allowed-hosts', 'marco.example, collector', '--max-streams', '20', '--retention-days', '0', '--webhook-concurrency', '2', '--webhook-per-minute=10'], {
-      MARCO_COLLECTOR_READ_TOKEN: 'a-long-enough-read-token',
+    const options = parseOptions(
+      [
+        '--allowed-hosts',
+        'marco.example, collector',
+        '--max-streams',
+        '20',
+        '--retention-days',
+        '0',
+        '--webhook-concurrency',
+        '2',
+        '--webhook-per-minute=10',
+      ],
+      {
+        MARCO_COLLECTOR_READ_TOKEN: 'a-long-enough-read-token',
+      },
+    )
+    expect(options).toEqual({
+      readToken: 'a-long-enough-read-token',
+      allowedHosts: ['marco.example', 'collector'],
+      maxStreams: 20,
+      retentionDays: 0,
+      webhookConcurrency: 2,
+      webhookPerMinute: 10,
     })
-    expect(options).toEqual({ readToken: 'a-long-enough-read-token', allowedHosts: ['marco.example', 'collector'], maxStreams: 20, retentionDays: 0, webhookConcurrency: 2, webhookPerMinute: 10 })
     expect(() => parseOptions(['--read-token', 'short'])).toThrow(/--read-token must be at least 16 characters/)
     expect(() => parseOptions(['--retention-days', '1.5'])).toThrow(/--retention-days must be an integer/)
   })

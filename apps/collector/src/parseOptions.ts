@@ -66,9 +66,13 @@ export const USAGE = `usage: node apps/collector/dist/main.mjs [options]
  * parseOptions(['--port', '0', '--allowed-origins', 'http://localhost:5173'], process.env)
  * // { port: 0, allowedOrigins: ['http://localhost:5173'] }
  */
-export function parseOptions(argv: readonly string[], env: Record<string, string | undefined> = {}): CollectorOptions & { help?: boolean } {
+export function parseOptions(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): CollectorOptions & { help?: boolean } {
   const values: Partial<Record<Setting, string>> = {}
-  for (const [flag, name] of Object.entries(SETTINGS)) if (env[name] !== undefined && env[name] !== '') values[flag as Setting] = env[name]
+  for (const [flag, name] of Object.entries(SETTINGS))
+    if (env[name] !== undefined && env[name] !== '') values[flag as Setting] = env[name]
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--help' || arg === '-h') return { help: true }
@@ -95,25 +99,45 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
   }
   if (values['rate-limit'] !== undefined) options.rateLimit = rateLimit(values['rate-limit'])
   if (values['allowed-origins'] !== undefined) {
-    options.allowedOrigins = values['allowed-origins'].split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean)
+    options.allowedOrigins = values['allowed-origins']
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/$/, ''))
+      .filter(Boolean)
   }
   const alerts: AlertRules = {}
-  if (values['alert-error-rate'] !== undefined) alerts.errorRatePerMinute = integer('alert-error-rate', values['alert-error-rate'], 0) || false
-  if (values['alert-new-fingerprint'] !== undefined) alerts.newFingerprint = !/^(false|0|no|off)$/i.test(values['alert-new-fingerprint'])
-  if (values['alert-collab-p95'] !== undefined) alerts.collabP95Ms = integer('alert-collab-p95', values['alert-collab-p95'], 0) || false
+  if (values['alert-error-rate'] !== undefined)
+    alerts.errorRatePerMinute = integer('alert-error-rate', values['alert-error-rate'], 0) || false
+  if (values['alert-new-fingerprint'] !== undefined)
+    alerts.newFingerprint = !/^(false|0|no|off)$/i.test(values['alert-new-fingerprint'])
+  if (values['alert-collab-p95'] !== undefined)
+    alerts.collabP95Ms = integer('alert-collab-p95', values['alert-collab-p95'], 0) || false
   if (values['alert-inp'] !== undefined) alerts.inpMs = integer('alert-inp', values['alert-inp'], 0) || false
   if (Object.keys(alerts).length) options.alerts = alerts
-  if (values['alert-interval'] !== undefined) options.alertIntervalMs = integer('alert-interval', values['alert-interval'], 100)
+  if (values['alert-interval'] !== undefined)
+    options.alertIntervalMs = integer('alert-interval', values['alert-interval'], 100)
   if (values['read-token'] !== undefined) {
-    if (values['read-token'].length < 16) throw new Error('--read-token must be at least 16 characters (e.g. `openssl rand -hex 32`)')
+    if (values['read-token'].length < 16)
+      throw new Error('--read-token must be at least 16 characters (e.g. `openssl rand -hex 32`)')
     options.readToken = values['read-token']
   }
-  if (values['allowed-hosts'] !== undefined) options.allowedHosts = values['allowed-hosts'].split(',').map((host) => host.trim()).filter(Boolean)
-  if (values['max-streams'] !== undefined) options.maxStreams = integer('max-streams', values['max-streams'], 1, 100_000)
-  if (values['retention-days'] !== undefined) options.retentionDays = integer('retention-days', values['retention-days'], 0, 36_500)
-  if (values['webhook-concurrency'] !== undefined) options.webhookConcurrency = integer('webhook-concurrency', values['webhook-concurrency'], 1, 64)
-  if (values['webhook-per-minute'] !== undefined) options.webhookPerMinute = integer('webhook-per-minute', values['webhook-per-minute'], 1, 10_000)
-  if (values.experiments !== undefined || values['experiment-conversion'] !== undefined || values['experiment-metric'] !== undefined) {
+  if (values['allowed-hosts'] !== undefined)
+    options.allowedHosts = values['allowed-hosts']
+      .split(',')
+      .map((host) => host.trim())
+      .filter(Boolean)
+  if (values['max-streams'] !== undefined)
+    options.maxStreams = integer('max-streams', values['max-streams'], 1, 100_000)
+  if (values['retention-days'] !== undefined)
+    options.retentionDays = integer('retention-days', values['retention-days'], 0, 36_500)
+  if (values['webhook-concurrency'] !== undefined)
+    options.webhookConcurrency = integer('webhook-concurrency', values['webhook-concurrency'], 1, 64)
+  if (values['webhook-per-minute'] !== undefined)
+    options.webhookPerMinute = integer('webhook-per-minute', values['webhook-per-minute'], 1, 10_000)
+  if (
+    values.experiments !== undefined ||
+    values['experiment-conversion'] !== undefined ||
+    values['experiment-metric'] !== undefined
+  ) {
     options.experiments = {
       ...(values.experiments !== undefined && { file: values.experiments }),
       ...(values['experiment-conversion'] !== undefined && { conversion: values['experiment-conversion'] }),
@@ -125,7 +149,8 @@ export function parseOptions(argv: readonly string[], env: Record<string, string
 
 function integer(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text)
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${flag} must be an integer from ${min} to ${max}, got ${text}`)
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`--${flag} must be an integer from ${min} to ${max}, got ${text}`)
   return value
 }
 

@@ -24,17 +24,37 @@ describe('collector dashboard: symbolicated top errors and release health (Chrom
     tmp?.cleanup()
   })
 
-  it('shows the original src file and line first, the minified position after, and each release\'s crash-free share', async () => {
-    const upload = await fetch(`${collector.url}/v1/sourcemaps?release=5.0.0&file=main-AB12.js`, { method: 'POST', headers: { authorization: `Bearer ${UPLOAD_TOKEN}` }, body: MAP })
+  it("shows the original src file and line first, the minified position after, and each release's crash-free share", async () => {
+    const upload = await fetch(`${collector.url}/v1/sourcemaps?release=5.0.0&file=main-AB12.js`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${UPLOAD_TOKEN}` },
+      body: MAP,
+    })
     expect(upload.status).toBe(201)
     const frame = { function: 'a', file: 'http://127.0.0.1:8080/assets/main-AB12.js', line: 1, column: 1, inApp: true }
-    const crash = event({ type: 'exception', category: 'crash', sessionId: 's-crash', payload: { exceptions: [{ type: 'Error', message: 'stroke too long', frames: [frame] }], fingerprint: 'fp-1', count: 1 } })
-    await post(`${collector.url}/v1/batch`, batch([crash, event({ sessionId: 's-ok' })], { context: { release: '5.0.0' } }))
+    const crash = event({
+      type: 'exception',
+      category: 'crash',
+      sessionId: 's-crash',
+      payload: {
+        exceptions: [{ type: 'Error', message: 'stroke too long', frames: [frame] }],
+        fingerprint: 'fp-1',
+        count: 1,
+      },
+    })
+    await post(
+      `${collector.url}/v1/batch`,
+      batch([crash, event({ sessionId: 's-ok' })], { context: { release: '5.0.0' } }),
+    )
 
     const page = await chromium.browser.newPage()
     await page.goto(`${collector.url}/dashboard`)
-    await expect.poll(() => page.locator('#top-errors .frames li').first().textContent(), { timeout: 15_000 }).toBe('at a src/draw.ts:3:3 (a http://127.0.0.1:8080/assets/main-AB12.js:1:1)')
-    await expect.poll(() => page.locator('#releases tr').nth(1).locator('td').allTextContents(), { timeout: 15_000 }).toEqual(['5.0.0', '2', '50.0 %', '1000.00', '1'])
+    await expect
+      .poll(() => page.locator('#top-errors .frames li').first().textContent(), { timeout: 15_000 })
+      .toBe('at a src/draw.ts:3:3 (a http://127.0.0.1:8080/assets/main-AB12.js:1:1)')
+    await expect
+      .poll(() => page.locator('#releases tr').nth(1).locator('td').allTextContents(), { timeout: 15_000 })
+      .toEqual(['5.0.0', '2', '50.0 %', '1000.00', '1'])
     await page.close()
   })
 })

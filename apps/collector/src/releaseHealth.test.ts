@@ -5,17 +5,45 @@ import { batch, event, fakeClock, getJson, post, tempDir, type TestEvent } from 
 import type { Collector, CollectorOptions } from './types'
 
 const crash = (sessionId: string, payload: Record<string, unknown> = {}): TestEvent =>
-  event({ type: 'exception', category: 'crash', sessionId, payload: { exceptions: [{ type: 'TypeError', message: `broke in ${sessionId}`, frames: [] }], fingerprint: `fp-${sessionId}`, count: 1, ...payload } })
+  event({
+    type: 'exception',
+    category: 'crash',
+    sessionId,
+    payload: {
+      exceptions: [{ type: 'TypeError', message: `broke in ${sessionId}`, frames: [] }],
+      fingerprint: `fp-${sessionId}`,
+      count: 1,
+      ...payload,
+    },
+  })
 const track = (sessionId: string): TestEvent => event({ sessionId, type: 'track', payload: { name: 'export' } })
-const page = (sessionId: string): TestEvent => event({ sessionId, type: 'page', payload: { url: 'https://app.example/' } })
+const page = (sessionId: string): TestEvent =>
+  event({ sessionId, type: 'page', payload: { url: 'https://app.example/' } })
 const summary = (sessionId: string, draws: number, pinches: number): TestEvent =>
-  event({ sessionId, type: 'canvas_summary', payload: { canvas: { draw: { count: draws, sum: 1, min: 1, max: 1, hist: [] } }, gestures: { pinch: { count: pinches, success: pinches } } } })
+  event({
+    sessionId,
+    type: 'canvas_summary',
+    payload: {
+      canvas: { draw: { count: draws, sum: 1, min: 1, max: 1, hist: [] } },
+      gestures: { pinch: { count: pinches, success: pinches } },
+    },
+  })
 
 describe('countInteractions', () => {
   it('counts a track call as one and a canvas summary as its actions plus gestures, anything else as none', () => {
     expect(countInteractions('track', {})).toBe(1)
-    expect(countInteractions('canvas_summary', { canvas: { draw: { count: 40 }, erase: { count: 2 } }, gestures: { pinch: { count: 3 } } })).toBe(45)
-    expect(countInteractions('canvas_summary', { canvas: { draw: { count: '40' }, x: null, y: { count: -5 }, z: { count: Infinity } }, gestures: 7 })).toBe(0)
+    expect(
+      countInteractions('canvas_summary', {
+        canvas: { draw: { count: 40 }, erase: { count: 2 } },
+        gestures: { pinch: { count: 3 } },
+      }),
+    ).toBe(45)
+    expect(
+      countInteractions('canvas_summary', {
+        canvas: { draw: { count: '40' }, x: null, y: { count: -5 }, z: { count: Infinity } },
+        gestures: 7,
+      }),
+    ).toBe(0)
     expect(countInteractions('page', { canvas: { draw: { count: 40 } } })).toBe(0)
   })
 })
@@ -36,12 +64,15 @@ describe('release health', () => {
     tmp.cleanup()
   })
 
-  const start = async (options: CollectorOptions = {}) => (collector = await startCollector({ port: 0, dbPath: tmp.db, clock, alertIntervalMs: 3_600_000, ...options }))
+  const start = async (options: CollectorOptions = {}) =>
+    (collector = await startCollector({ port: 0, dbPath: tmp.db, clock, alertIntervalMs: 3_600_000, ...options }))
   const releases = async (url: string) => (await getJson(`${url}/v1/releases`)).releases as any[]
 
   it('shows per release the sessions, crash-free rate and errors per 1,000 interactions, counting a retried batch once', async () => {
     const { url } = await start()
-    const first = batch([page('a'), track('a'), summary('a', 40, 9), crash('a', { count: 3 }), track('b'), page('c')], { context: { release: '2.0.0' } })
+    const first = batch([page('a'), track('a'), summary('a', 40, 9), crash('a', { count: 3 }), track('b'), page('c')], {
+      context: { release: '2.0.0' },
+    })
     await post(`${url}/v1/batch`, first)
     await post(`${url}/v1/batch`, first) // a retry: every id is known
     // The crash reporter's own release names the session when the batch context does not.
@@ -50,15 +81,42 @@ describe('release health', () => {
 
     expect(await releases(url)).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ release: '2.0.0', sessions: 3, crashedSessions: 1, crashFreeRate: 2 / 3, errors: 3, interactions: 51, errorsPer1000Interactions: (3 * 1000) / 51 }),
-        expect.objectContaining({ release: '2.1.0', sessions: 1, crashedSessions: 1, crashFreeRate: 0, errors: 1, interactions: 1 }),
-        expect.objectContaining({ release: null, sessions: 1, crashedSessions: 0, crashFreeRate: 1, errors: 0, interactions: 0, errorsPer1000Interactions: null }),
+        expect.objectContaining({
+          release: '2.0.0',
+          sessions: 3,
+          crashedSessions: 1,
+          crashFreeRate: 2 / 3,
+          errors: 3,
+          interactions: 51,
+          errorsPer1000Interactions: (3 * 1000) / 51,
+        }),
+        expect.objectContaining({
+          release: '2.1.0',
+          sessions: 1,
+          crashedSessions: 1,
+          crashFreeRate: 0,
+          errors: 1,
+          interactions: 1,
+        }),
+        expect.objectContaining({
+          release: null,
+          sessions: 1,
+          crashedSessions: 0,
+          crashFreeRate: 1,
+          errors: 0,
+          interactions: 0,
+          errorsPer1000Interactions: null,
+        }),
       ]),
     )
     expect(await releases(url)).toHaveLength(3)
     // Later events add to what was counted.
     await post(`${url}/v1/batch`, batch([crash('b')], { context: { release: '2.0.0' } }))
-    expect((await releases(url)).find((r) => r.release === '2.0.0')).toMatchObject({ sessions: 3, crashedSessions: 2, errors: 4 })
+    expect((await releases(url)).find((r) => r.release === '2.0.0')).toMatchObject({
+      sessions: 3,
+      crashedSessions: 2,
+      errors: 4,
+    })
   })
 
   it('ignores a release that is not a short printable text, and a hostile batch context changes nothing else', async () => {
@@ -70,7 +128,15 @@ describe('release health', () => {
   })
 
   it('alerts per release whose crash-free sessions fall below the threshold, only with enough sessions', async () => {
-    const { url } = await start({ alertCooldownMs: 0, alerts: { crashFreeSessionsPercent: 95, crashFreeMinSessions: 10, newFingerprint: false, errorRatePerMinute: false } })
+    const { url } = await start({
+      alertCooldownMs: 0,
+      alerts: {
+        crashFreeSessionsPercent: 95,
+        crashFreeMinSessions: 10,
+        newFingerprint: false,
+        errorRatePerMinute: false,
+      },
+    })
     const healthy = (from: number, n: number) => Array.from({ length: n }, (_, i) => track(`ok-${from + i}`))
     await post(`${url}/v1/batch`, batch([...healthy(0, 8), crash('bad-1')], { context: { release: '3.0.0' } }))
     await post(`${url}/v1/batch`, batch(healthy(100, 20), { context: { release: '2.9.0' } }))
@@ -92,13 +158,23 @@ describe('release health', () => {
     expect((await getJson(`${url}/v1/releases`)).crashFreeSessionsPercent).toBe(95)
   })
 
-  it('raises a new error\'s alerts within one alert interval of its first event (measured with a fake clock: 3,766 ms at a 1,234 ms phase, at most 5 s)', async () => {
+  it("raises a new error's alerts within one alert interval of its first event (measured with a fake clock: 3,766 ms at a 1,234 ms phase, at most 5 s)", async () => {
     // The collector's clock is the fake timers' own time, so an evaluation reads exactly when its tick fires.
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'], now: 1_800_000_000_000 })
     const interval = 5_000
-    const { url } = await start({ clock: { now: () => Date.now() }, alertIntervalMs: interval, alerts: { crashFreeSessionsPercent: 99, crashFreeMinSessions: 10, errorRatePerMinute: false } })
+    const { url } = await start({
+      clock: { now: () => Date.now() },
+      alertIntervalMs: interval,
+      alerts: { crashFreeSessionsPercent: 99, crashFreeMinSessions: 10, errorRatePerMinute: false },
+    })
     const started = Date.now()
-    await post(`${url}/v1/batch`, batch(Array.from({ length: 9 }, (_, i) => track(`ok-${i}`)), { context: { release: '4.0.0' } }))
+    await post(
+      `${url}/v1/batch`,
+      batch(
+        Array.from({ length: 9 }, (_, i) => track(`ok-${i}`)),
+        { context: { release: '4.0.0' } },
+      ),
+    )
     const tick = (ms: number) => vi.advanceTimersByTimeAsync(ms)
     await tick(interval) // one evaluation with nothing wrong
     expect((await getJson(`${url}/v1/alerts`)).alerts).toEqual([])

@@ -7,8 +7,22 @@ describe('scanBatchText', () => {
     const bodies = [
       { v: 1, events: [] },
       { v: 1, events: [{}] },
-      { events: [{ id: 'a,b]', payload: { list: [1, 2, [3, 4]], text: 'say "hi", \\ then ] and }' } }, 7, 'x', null, [1, 2]], v: 1 },
-      { sdk: { events: [1, 2, 3] }, dropped: [{ events: 1 }], events: [true, false], context: { a: { b: { c: [[{}]] } } } },
+      {
+        events: [
+          { id: 'a,b]', payload: { list: [1, 2, [3, 4]], text: 'say "hi", \\ then ] and }' } },
+          7,
+          'x',
+          null,
+          [1, 2],
+        ],
+        v: 1,
+      },
+      {
+        sdk: { events: [1, 2, 3] },
+        dropped: [{ events: 1 }],
+        events: [true, false],
+        context: { a: { b: { c: [[{}]] } } },
+      },
       { 'events\\': [1, 2], events: [1] },
     ]
     for (const body of bodies) {
@@ -28,6 +42,9 @@ describe('scanBatchText', () => {
     expect(scanBatchText('{"v":1}', 1000)).toEqual({ events: undefined, depth: 1 })
     expect(scanBatchText('[{"events":[1,2]}]', 1000).events).toBeUndefined()
     expect(scanBatchText('{"events":"[1,2]"}', 1000)).toEqual({ events: undefined, depth: 1 })
-    expect(scanBatchText(`{"events":[{"p":${'['.repeat(5000)}${']'.repeat(5000)}}]}`, 1000)).toEqual({ events: 1, depth: 5003 })
+    expect(scanBatchText(`{"events":[{"p":${'['.repeat(5000)}${']'.repeat(5000)}}]}`, 1000)).toEqual({
+      events: 1,
+      depth: 5003,
+    })
   })
 })

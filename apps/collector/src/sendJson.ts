@@ -6,7 +6,12 @@ import type { ServerResponse } from 'node:http'
  * @example
  * sendJson(res, 400, { error: 'invalid_json', message: 'Unexpected end of JSON input' })
  */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

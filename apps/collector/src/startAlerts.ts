@@ -29,11 +29,13 @@ export interface AlertLoop {
 
 /**
  * Runs the alert rules every `intervalMs`: each alert is stored, announced, and POSTed to the webhook (its
- * status stored with it; the sender caps concurrency and rate). The same rule and key is not raised again within `cooldownMs` (also across
+ * status stored with it; the sender caps concurrency and rate). The same rule and key is not raised again within
+ * `cooldownMs` (also across
  * restarts: the last alerts are read back at start).
  *
  * @example
- * const loop = startAlerts({ store, rules: DEFAULT_ALERT_RULES, clock: Date, intervalMs: 5000, cooldownMs: 300_000, webhook })
+ * const loop = startAlerts({ store, rules: DEFAULT_ALERT_RULES, clock: Date, intervalMs: 5000, cooldownMs: 300_000,
+ * webhook })
  * await loop.stop()
  */
 export function startAlerts(options: AlertLoopOptions): AlertLoop {
@@ -44,7 +46,8 @@ export function startAlerts(options: AlertLoopOptions): AlertLoop {
 
   async function run(): Promise<Alert[]> {
     const now = clock.now()
-    const onRuleError = (rule: string, error: unknown) => log?.(`alert rule ${rule} failed: ${(error as Error).message}`)
+    const onRuleError = (rule: string, error: unknown) =>
+      log?.(`alert rule ${rule} failed: ${(error as Error).message}`)
     const pending = evaluateAlerts(store, rules, now, onRuleError)
     if (options.releases) {
       const rule = { percent: rules.crashFreeSessionsPercent ?? false, minSessions: rules.crashFreeMinSessions ?? 10 }

@@ -19,13 +19,23 @@ describe('startCollector', () => {
     tmp.cleanup()
   })
 
-  const start = async (options: CollectorOptions = {}) => (collector = await startCollector({ port: 0, dbPath: tmp.db, ...options }))
-  const events = (url: string, query = '') => getJson<{ events: any[] }>(`${url}/v1/events${query}`).then((body) => body.events)
+  const start = async (options: CollectorOptions = {}) =>
+    (collector = await startCollector({ port: 0, dbPath: tmp.db, ...options }))
+  const events = (url: string, query = '') =>
+    getJson<{ events: any[] }>(`${url}/v1/events${query}`).then((body) => body.events)
 
   it('stores a valid batch and returns its events newest first, with parsed payloads', async () => {
     const { url } = await start()
     const first = event({ type: 'page', payload: { url: 'https://app.example/board', path: '/board' } })
-    const second = event({ type: 'exception', category: 'crash', payload: { exceptions: [{ type: 'TypeError', message: 'x is undefined', frames: [] }], fingerprint: 'fp-1', count: 1 } })
+    const second = event({
+      type: 'exception',
+      category: 'crash',
+      payload: {
+        exceptions: [{ type: 'TypeError', message: 'x is undefined', frames: [] }],
+        fingerprint: 'fp-1',
+        count: 1,
+      },
+    })
     const response = await post(`${url}/v1/batch`, batch([first, second]))
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ accepted: 2, stored: 2, duplicates: 0 })
@@ -35,7 +45,13 @@ describe('startCollector', () => {
 
     const all = await events(url)
     expect(all.map((e) => e.id)).toEqual([third.id, expect.any(String), expect.any(String)])
-    expect(all.find((e) => e.id === first.id)).toMatchObject({ type: 'page', category: 'analytics', sessionId: 'session-1', sdk: '@marco/test 0.0.0', payload: first.payload })
+    expect(all.find((e) => e.id === first.id)).toMatchObject({
+      type: 'page',
+      category: 'analytics',
+      sessionId: 'session-1',
+      sdk: '@marco/test 0.0.0',
+      payload: first.payload,
+    })
     expect((await events(url, '?category=crash')).map((e) => e.id)).toEqual([second.id])
     expect((await events(url, '?type=page')).map((e) => e.id)).toEqual([first.id])
     expect(await events(url, '?limit=1')).toHaveLength(1)
@@ -45,7 +61,9 @@ describe('startCollector', () => {
     const { url } = await start()
     const response = await post(`${url}/v1/batch`, batch([event()]), { 'content-type': 'application/json' })
     expect(response.status).toBe(200)
-    const refused = await post(`${url}/v1/batch`, batch([event()]), { 'content-type': 'application/x-www-form-urlencoded' })
+    const refused = await post(`${url}/v1/batch`, batch([event()]), {
+      'content-type': 'application/x-www-form-urlencoded',
+    })
     expect(refused.status).toBe(415)
     expect(await refused.json()).toMatchObject({ error: 'unsupported_media_type' })
     expect(await events(url)).toHaveLength(1)
@@ -73,7 +91,11 @@ describe('startCollector', () => {
     expect(body.invalidEvents).toEqual([{ index: 1, id: 'short' }])
     expect(body.message).toContain('/events/1/id')
     const extra = await post(`${url}/v1/batch`, batch([good], { extra: true }))
-    expect(await extra.json()).toMatchObject({ error: 'schema_violation', problems: [{ path: '/', message: "must NOT have additional properties ('extra')" }], invalidEvents: [] })
+    expect(await extra.json()).toMatchObject({
+      error: 'schema_violation',
+      problems: [{ path: '/', message: "must NOT have additional properties ('extra')" }],
+      invalidEvents: [],
+    })
     expect(await events(url)).toEqual([])
   })
 
@@ -81,7 +103,11 @@ describe('startCollector', () => {
     const { url } = await start()
     const response = await post(`${url}/v1/batch`, batch([event()], { v: 2 }))
     expect(response.status).toBe(400)
-    expect(await response.json()).toMatchObject({ error: 'unsupported_version', supported: [1], message: expect.stringContaining('version 2') })
+    expect(await response.json()).toMatchObject({
+      error: 'unsupported_version',
+      supported: [1],
+      message: expect.stringContaining('version 2'),
+    })
     expect(await events(url)).toEqual([])
   })
 
@@ -92,11 +118,15 @@ describe('startCollector', () => {
     expect(declared.status).toBe(413)
     expect(await declared.json()).toMatchObject({ error: 'payload_too_large', limit: 1024 * 1024 })
     // Chunked, without content-length: refused once the bytes received pass the limit.
-    const streamed = await rawRequest(`${url}/v1/batch`, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' }, (req) => {
-      const text = JSON.stringify(big)
-      for (let i = 0; i < text.length; i += 64 * 1024) req.write(text.slice(i, i + 64 * 1024))
-      req.end()
-    })
+    const streamed = await rawRequest(
+      `${url}/v1/batch`,
+      { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+      (req) => {
+        const text = JSON.stringify(big)
+        for (let i = 0; i < text.length; i += 64 * 1024) req.write(text.slice(i, i + 64 * 1024))
+        req.end()
+      },
+    )
     expect(streamed.status).toBe(413)
     expect(await events(url)).toEqual([])
     // The collector still serves.
@@ -149,7 +179,14 @@ describe('startCollector', () => {
     const [stored] = await events(url, '?type=csp_violation')
     expect(stored).toMatchObject({
       category: 'crash',
-      payload: { format: 'report-uri', directive: 'script-src-elem', blockedUri: 'https://evil.example/x.js', documentUrl: 'https://app.example/board', line: 12, disposition: 'enforce' },
+      payload: {
+        format: 'report-uri',
+        directive: 'script-src-elem',
+        blockedUri: 'https://evil.example/x.js',
+        documentUrl: 'https://app.example/board',
+        line: 12,
+        disposition: 'enforce',
+      },
     })
   })
 
@@ -163,7 +200,15 @@ describe('startCollector', () => {
           age: 10,
           url: 'https://app.example/board',
           user_agent: 'Chrome',
-          body: { documentURL: 'https://app.example/board', blockedURL: 'inline', effectiveDirective: 'style-src-attr', disposition: 'enforce', sample: 'color: red', statusCode: 200, originalPolicy: "style-src 'self'" },
+          body: {
+            documentURL: 'https://app.example/board',
+            blockedURL: 'inline',
+            effectiveDirective: 'style-src-attr',
+            disposition: 'enforce',
+            sample: 'color: red',
+            statusCode: 200,
+            originalPolicy: "style-src 'self'",
+          },
         },
         { type: 'deprecation', age: 0, url: 'https://app.example/', body: { id: 'x' } },
       ],
@@ -173,7 +218,12 @@ describe('startCollector', () => {
     expect(response.headers.get('x-marco-ignored')).toBe('1')
     const stored = await events(url, '?type=csp_violation')
     expect(stored).toHaveLength(1)
-    expect(stored[0].payload).toMatchObject({ format: 'reporting-api', directive: 'style-src-attr', blockedUri: 'inline', sample: 'color: red' })
+    expect(stored[0].payload).toMatchObject({
+      format: 'reporting-api',
+      directive: 'style-src-attr',
+      blockedUri: 'inline',
+      sample: 'color: red',
+    })
     const bad = await post(`${url}/v1/csp-report`, { hello: 1 }, { 'content-type': 'application/csp-report' })
     expect(bad.status).toBe(400)
     expect(await bad.json()).toMatchObject({ error: 'invalid_report' })
@@ -182,7 +232,10 @@ describe('startCollector', () => {
   it('answers CORS for allowed origins only, preflight and simple requests', async () => {
     const { url } = await start({ allowedOrigins: ['https://app.example'] })
     const preflight = (origin: string) =>
-      fetch(`${url}/v1/batch`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } })
+      fetch(`${url}/v1/batch`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      })
     const allowed = await preflight('https://app.example')
     expect(allowed.status).toBe(204)
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example')
@@ -245,28 +298,91 @@ describe('startCollector', () => {
 
   it('sums what the dashboard shows: counts, drops, web vitals, frame rate, collaboration, top errors', async () => {
     const { url } = await start()
-    const vitals = [120, 180, 240, 600].map((value) => event({ type: 'web_vital', category: 'performance', payload: { name: 'INP', value, rating: value <= 200 ? 'good' : value <= 500 ? 'needs-improvement' : 'poor', id: 'v1' } }))
-    const summary = event({ type: 'perf_summary', category: 'performance', payload: { frames: { fps: 58.2, frames: 600 }, collab: { latency: { count: 40, p50: 40, p95: 120, p99: 180, max: 200, hist: [] } } } })
+    const vitals = [120, 180, 240, 600].map((value) =>
+      event({
+        type: 'web_vital',
+        category: 'performance',
+        payload: {
+          name: 'INP',
+          value,
+          rating: value <= 200 ? 'good' : value <= 500 ? 'needs-improvement' : 'poor',
+          id: 'v1',
+        },
+      }),
+    )
+    const summary = event({
+      type: 'perf_summary',
+      category: 'performance',
+      payload: {
+        frames: { fps: 58.2, frames: 600 },
+        collab: { latency: { count: 40, p50: 40, p95: 120, p99: 180, max: 200, hist: [] } },
+      },
+    })
     const canvas = event({
       type: 'canvas_summary',
-      payload: { performance: { fps: { count: 10, sum: 240, min: 20, max: 30, hist: [] } }, collaboration: { latencyMs: { count: 10, sum: 500, min: 30, max: 70, hist: [0, 0, 5, 5, 0, 0, 0, 0, 0, 0, 0] } } },
+      payload: {
+        performance: { fps: { count: 10, sum: 240, min: 20, max: 30, hist: [] } },
+        collaboration: {
+          latencyMs: { count: 10, sum: 500, min: 30, max: 70, hist: [0, 0, 5, 5, 0, 0, 0, 0, 0, 0, 0] },
+        },
+      },
     })
     const frames = [{ function: 'draw', file: 'https://app.example/main.js', line: 3, column: 14, inApp: true }]
-    const crash = event({ type: 'exception', category: 'crash', payload: { exceptions: [{ type: 'TypeError', message: 'x is undefined', frames }], fingerprint: 'fp-1', count: 3 } })
+    const crash = event({
+      type: 'exception',
+      category: 'crash',
+      payload: {
+        exceptions: [{ type: 'TypeError', message: 'x is undefined', frames }],
+        fingerprint: 'fp-1',
+        count: 3,
+      },
+    })
     const unknown = event({ type: 'some_future_type', payload: { whatever: [1, 2] } })
-    await post(`${url}/v1/batch`, batch([...vitals, summary, canvas, crash, unknown], { dropped: [{ category: 'analytics', reason: 'queue_full', count: 7 }, { category: 'crash', reason: 'rejected', count: 2, status: 400 }] }))
+    await post(
+      `${url}/v1/batch`,
+      batch([...vitals, summary, canvas, crash, unknown], {
+        dropped: [
+          { category: 'analytics', reason: 'queue_full', count: 7 },
+          { category: 'crash', reason: 'rejected', count: 2, status: 400 },
+        ],
+      }),
+    )
     const stats = await getJson(`${url}/v1/stats`)
     expect(stats.total).toBe(8)
-    expect(stats.byType).toMatchObject({ web_vital: 4, perf_summary: 1, canvas_summary: 1, exception: 1, some_future_type: 1 })
+    expect(stats.byType).toMatchObject({
+      web_vital: 4,
+      perf_summary: 1,
+      canvas_summary: 1,
+      exception: 1,
+      some_future_type: 1,
+    })
     expect(stats.byCategory).toEqual({ analytics: 2, performance: 5, crash: 1 })
-    expect(stats.drops).toEqual(expect.arrayContaining([{ category: 'analytics', reason: 'queue_full', status: null, count: 7 }, { category: 'crash', reason: 'rejected', status: 400, count: 2 }]))
-    expect(stats.webVitals.INP).toMatchObject({ count: 4, p50: 210, ratings: { good: 2, 'needs-improvement': 1, poor: 1 }, thresholds: [200, 500] })
+    expect(stats.drops).toEqual(
+      expect.arrayContaining([
+        { category: 'analytics', reason: 'queue_full', status: null, count: 7 },
+        { category: 'crash', reason: 'rejected', status: 400, count: 2 },
+      ]),
+    )
+    expect(stats.webVitals.INP).toMatchObject({
+      count: 4,
+      p50: 210,
+      ratings: { good: 2, 'needs-improvement': 1, poor: 1 },
+      thresholds: [200, 500],
+    })
     expect(stats.webVitals.LCP.count).toBe(0)
     expect(stats.fps.count).toBe(2)
     expect(stats.fps.hist[2]).toBe(1) // 24 fps: [20, 30)
     expect(stats.fps.hist[6]).toBe(1) // 58.2 fps: [55, 59)
     expect(stats.collaboration.at(-1)).toMatchObject({ p95: 120, p99: 180 })
-    expect(stats.topErrors).toEqual([expect.objectContaining({ fingerprint: 'fp-1', type: 'TypeError', message: 'x is undefined', count: 3, frames: [expect.objectContaining({ function: 'draw', line: 3 })] })])
+    expect(stats.topErrors).toEqual([
+      expect.objectContaining({
+        fingerprint: 'fp-1',
+        type: 'TypeError',
+        message: 'x is undefined',
+        count: 3,
+        frames: [expect.objectContaining({ function: 'draw', line: 3 })],
+      }),
+    ])
     expect(stats.eventsPerSecond).toHaveLength(60)
     expect(stats.eventsPerSecond.reduce((sum: number, point: { count: number }) => sum + point.count, 0)).toBe(8)
     expect(stats.budgets).toEqual({ collabP95Ms: 150, inpMs: 200, errorRatePerMinute: 10 })
@@ -277,10 +393,14 @@ describe('startCollector', () => {
     const body = JSON.stringify(batch([event({ id: 'in-flight-event-1' })]))
     let release!: () => void
     const released = new Promise<void>((resolve) => (release = resolve))
-    const inFlight = rawRequest(`${url}/v1/batch`, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) }, (req) => {
-      req.write(body.slice(0, 20))
-      void released.then(() => req.end(body.slice(20)))
-    })
+    const inFlight = rawRequest(
+      `${url}/v1/batch`,
+      { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) },
+      (req) => {
+        req.write(body.slice(0, 20))
+        void released.then(() => req.end(body.slice(20)))
+      },
+    )
     // The server has the request (its first bytes) before shutdown starts.
     await new Promise((resolve) => setTimeout(resolve, 50))
     const closing = collector!.close()

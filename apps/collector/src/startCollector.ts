@@ -49,7 +49,8 @@ const SHUTDOWN_GRACE_MS = 10_000
  * dashboard streams, waits for webhook calls and closes the database.
  *
  * @example
- * const collector = await startCollector({ port: 0, dbPath: '/tmp/marco.db', allowedOrigins: ['http://localhost:5173'] })
+ * const collector = await startCollector({ port: 0, dbPath: '/tmp/marco.db', allowedOrigins: ['http://localhost:5173']
+ * })
  * console.log(`${collector.url}/dashboard`)
  * await collector.close()
  */
@@ -102,7 +103,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       const handled = handleRequest(req, res, context, dashboard)
         .catch((error: unknown) => {
           log?.(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`)
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal_error', message: 'the collector failed to handle this request' })
+          if (!res.headersSent)
+            sendJson(res, 500, { error: 'internal_error', message: 'the collector failed to handle this request' })
           else res.end()
         })
         .finally(() => inFlight.delete(handled))
@@ -133,7 +135,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       log,
       releases: () => releases.releases(),
     })
-    const retention = startRetention({ store, clock, days: options.retentionDays ?? COLLECTOR_DEFAULTS.retentionDays, intervalMs: RETENTION_INTERVAL_MS, log })
+    const retention = startRetention({
+      store,
+      clock,
+      days: options.retentionDays ?? COLLECTOR_DEFAULTS.retentionDays,
+      intervalMs: RETENTION_INTERVAL_MS,
+      log,
+    })
     const address = server.address() as AddressInfo
     const boundHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
     const listening = server

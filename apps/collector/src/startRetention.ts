@@ -62,7 +62,12 @@ export function startRetention(options: RetentionOptions): Retention {
     run()
       .then((deleted) => {
         const total = Object.values(deleted).reduce((sum, n) => sum + n, 0)
-        if (total) log?.(`retention (${days} days): deleted ${Object.entries(deleted).map(([table, n]) => `${n} ${table}`).join(', ')}`)
+        if (total)
+          log?.(
+            `retention (${days} days): deleted ${Object.entries(deleted)
+              .map(([table, n]) => `${n} ${table}`)
+              .join(', ')}`,
+          )
       })
       .catch((error: unknown) => log?.(`retention failed: ${(error as Error).message}`))
   }

@@ -13,7 +13,12 @@ describe('collector: storage faults', () => {
   beforeEach(async () => {
     tmp = tempDir()
     logs = []
-    collector = await startCollector({ port: 0, dbPath: tmp.db, rateLimit: false, log: (message) => logs.push(message) })
+    collector = await startCollector({
+      port: 0,
+      dbPath: tmp.db,
+      rateLimit: false,
+      log: (message) => logs.push(message),
+    })
   })
   afterEach(async () => {
     await collector?.close()
@@ -34,10 +39,20 @@ describe('collector: storage faults', () => {
     const refused = await post(`${url}/v1/batch`, batch([event()]))
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('30')
-    expect(await refused.json()).toMatchObject({ error: 'storage_unavailable', message: expect.stringContaining('was deleted') })
-    const csp = await post(`${url}/v1/csp-report`, { 'csp-report': { 'violated-directive': 'script-src', 'blocked-uri': 'inline' } }, { 'content-type': 'application/csp-report' })
+    expect(await refused.json()).toMatchObject({
+      error: 'storage_unavailable',
+      message: expect.stringContaining('was deleted'),
+    })
+    const csp = await post(
+      `${url}/v1/csp-report`,
+      { 'csp-report': { 'violated-directive': 'script-src', 'blocked-uri': 'inline' } },
+      { 'content-type': 'application/csp-report' },
+    )
     expect(csp.status).toBe(503)
-    expect(await health()).toMatchObject({ status: 503, body: { status: 'error', message: expect.stringContaining('was deleted') } })
+    expect(await health()).toMatchObject({
+      status: 503,
+      body: { status: 'error', message: expect.stringContaining('was deleted') },
+    })
     expect(logs.filter((line) => line.startsWith('ERROR the database file'))).toHaveLength(1)
   })
 
@@ -47,7 +62,10 @@ describe('collector: storage faults', () => {
     writeFileSync(tmp.db, '')
     const refused = await post(`${url}/v1/batch`, batch([event()]))
     expect(refused.status).toBe(503)
-    expect(await refused.json()).toMatchObject({ error: 'storage_unavailable', message: expect.stringContaining('was replaced') })
+    expect(await refused.json()).toMatchObject({
+      error: 'storage_unavailable',
+      message: expect.stringContaining('was replaced'),
+    })
     expect((await health()).status).toBe(503)
   })
 

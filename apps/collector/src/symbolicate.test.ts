@@ -33,7 +33,10 @@ interface Built {
   frames: { function: string; file: string; line: number; column: number; inApp: boolean }[]
 }
 
-/** Builds SOURCE with esbuild (minified, external map), runs it in a VM as if loaded from ASSET_URL, and reads the real stack. */
+/**
+ * Builds SOURCE with esbuild (minified, external map), runs it in a VM as if loaded from ASSET_URL, and reads the real
+ * stack.
+ */
 async function buildAndThrow(dir: string): Promise<Built> {
   mkdirSync(join(dir, 'src'), { recursive: true })
   writeFileSync(join(dir, 'src', 'draw.ts'), SOURCE)
@@ -59,15 +62,34 @@ async function buildAndThrow(dir: string): Promise<Built> {
   }
   const frames = [...stack.matchAll(/^\s+at (?:(.+?) \()?(\S+):(\d+):(\d+)\)?$/gm)]
     .filter((match) => match[2] === ASSET_URL)
-    .map((match) => ({ function: match[1] ?? '?', file: match[2]!, line: Number(match[3]), column: Number(match[4]), inApp: true }))
+    .map((match) => ({
+      function: match[1] ?? '?',
+      file: match[2]!,
+      line: Number(match[3]),
+      column: Number(match[4]),
+      inApp: true,
+    }))
   return { code, map, frames }
 }
 
 const exception = (frames: object[], payload: Record<string, unknown> = {}) =>
-  event({ type: 'exception', category: 'crash', payload: { exceptions: [{ type: 'Error', message: 'stroke too long: 3', frames }], fingerprint: 'fp-draw', count: 1, ...payload } })
+  event({
+    type: 'exception',
+    category: 'crash',
+    payload: {
+      exceptions: [{ type: 'Error', message: 'stroke too long: 3', frames }],
+      fingerprint: 'fp-draw',
+      count: 1,
+      ...payload,
+    },
+  })
 
 const upload = (url: string, query: string, body: string, token: string | null = UPLOAD_TOKEN) =>
-  fetch(`${url}/v1/sourcemaps?${query}`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body })
+  fetch(`${url}/v1/sourcemaps?${query}`, {
+    method: 'POST',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    body,
+  })
 
 describe('source-map symbolication', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -88,7 +110,8 @@ describe('source-map symbolication', () => {
     tmp.cleanup()
   })
 
-  const start = async (options: CollectorOptions = {}) => (collector = await startCollector({ port: 0, dbPath: tmp.db, uploadToken: UPLOAD_TOKEN, ...options }))
+  const start = async (options: CollectorOptions = {}) =>
+    (collector = await startCollector({ port: 0, dbPath: tmp.db, uploadToken: UPLOAD_TOKEN, ...options }))
   const storedMaps = () => {
     const db = new Database(tmp.db, { readonly: true })
     try {
@@ -104,28 +127,51 @@ describe('source-map symbolication', () => {
     expect(built.frames[0]!.line).toBe(1)
   })
 
-  it('shows an uploaded release map\'s original file, line and function beside the minified frame in /v1/events and the top errors', async () => {
+  it("shows an uploaded release map's original file, line and function beside the minified frame in /v1/events and the top errors", async () => {
     const { url } = await start()
     const stored = await upload(url, `release=2.0.3&file=${encodeURIComponent('assets/main-TEST1234.js')}`, built.map)
     expect(stored.status).toBe(201)
-    expect(await stored.json()).toEqual({ release: '2.0.3', file: 'main-TEST1234.js', bytes: Buffer.byteLength(built.map) })
+    expect(await stored.json()).toEqual({
+      release: '2.0.3',
+      file: 'main-TEST1234.js',
+      bytes: Buffer.byteLength(built.map),
+    })
     await post(`${url}/v1/batch`, batch([exception(built.frames, { release: '2.0.3' })]))
 
     const [stored0] = (await getJson(`${url}/v1/events?type=exception`)).events
     const frames = stored0.payload.exceptions[0].frames
-    expect(frames[0]).toMatchObject({ file: ASSET_URL, line: 1, column: built.frames[0]!.column, original: { file: 'src/draw.ts', line: 3, function: 'drawStroke' } })
-    expect(frames[1]).toMatchObject({ file: ASSET_URL, line: 1, original: { file: 'src/draw.ts', line: 9, function: 'renderFrame' } })
+    expect(frames[0]).toMatchObject({
+      file: ASSET_URL,
+      line: 1,
+      column: built.frames[0]!.column,
+      original: { file: 'src/draw.ts', line: 3, function: 'drawStroke' },
+    })
+    expect(frames[1]).toMatchObject({
+      file: ASSET_URL,
+      line: 1,
+      original: { file: 'src/draw.ts', line: 9, function: 'renderFrame' },
+    })
 
     const stats = await getJson(`${url}/v1/stats`)
     expect(stats.topErrors[0]).toMatchObject({ fingerprint: 'fp-draw', release: '2.0.3' })
-    expect(stats.topErrors[0].frames[0]).toMatchObject({ file: ASSET_URL, line: 1, original: { file: 'src/draw.ts', line: 3, function: 'drawStroke' } })
+    expect(stats.topErrors[0].frames[0]).toMatchObject({
+      file: ASSET_URL,
+      line: 1,
+      original: { file: 'src/draw.ts', line: 3, function: 'drawStroke' },
+    })
   })
 
   it('finds the release from the batch context when the exception does not carry one, and not for another release', async () => {
     const { url } = await start()
     await upload(url, 'release=2.0.3&file=main-TEST1234.js', built.map)
     await post(`${url}/v1/batch`, batch([exception(built.frames)], { context: { release: '2.0.3' } }))
-    await post(`${url}/v1/batch`, batch([exception(built.frames, { fingerprint: 'fp-old' })].map((e) => ({ ...e, sessionId: 'session-old' })), { context: { release: '1.0.0' } }))
+    await post(
+      `${url}/v1/batch`,
+      batch(
+        [exception(built.frames, { fingerprint: 'fp-old' })].map((e) => ({ ...e, sessionId: 'session-old' })),
+        { context: { release: '1.0.0' } },
+      ),
+    )
 
     const events = (await getJson(`${url}/v1/events?type=exception`)).events
     const bySession = new Map(events.map((e: any) => [e.sessionId, e.payload.exceptions[0].frames[0]]))
@@ -139,7 +185,16 @@ describe('source-map symbolication', () => {
     writeFileSync(join(maps, 'main-TEST1234.js.map'), built.map)
     writeFileSync(join(maps, 'main.wasm.map'), built.map)
     const { url } = await start({ sourceMapsDir: maps })
-    const wasm = { function: '<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop', file: 'http://127.0.0.1:8080/main.wasm', line: 1, column: 4660, inApp: true, module: 'main.wasm', functionIndex: 12, offset: '0x1234' }
+    const wasm = {
+      function: '<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop',
+      file: 'http://127.0.0.1:8080/main.wasm',
+      line: 1,
+      column: 4660,
+      inApp: true,
+      module: 'main.wasm',
+      functionIndex: 12,
+      offset: '0x1234',
+    }
     await post(`${url}/v1/batch`, batch([exception([wasm, ...built.frames])]))
 
     const frames = (await getJson(`${url}/v1/events?type=exception`)).events[0].payload.exceptions[0].frames
@@ -171,11 +226,35 @@ describe('source-map symbolication', () => {
     const cases: [string, string, number, string, RegExp][] = [
       ['malformed JSON', '{"version":3,"sources":[', 400, 'invalid_source_map', /not JSON/],
       ['not a map', '{"version":2,"sources":[],"mappings":""}', 400, 'invalid_source_map', /"version" must be 3/],
-      ['absurd mappings', '{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA,CZZZZ"}', 400, 'invalid_source_map', /out of range/],
-      ['huge VLQ', '{"version":3,"sources":["a.ts"],"names":[],"mappings":"A//////////////A"}', 400, 'invalid_source_map', /out of range/],
-      ['bad characters', '{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA!"}', 400, 'invalid_source_map', /not base64 VLQ/],
+      [
+        'absurd mappings',
+        '{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA,CZZZZ"}',
+        400,
+        'invalid_source_map',
+        /out of range/,
+      ],
+      [
+        'huge VLQ',
+        '{"version":3,"sources":["a.ts"],"names":[],"mappings":"A//////////////A"}',
+        400,
+        'invalid_source_map',
+        /out of range/,
+      ],
+      [
+        'bad characters',
+        '{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA!"}',
+        400,
+        'invalid_source_map',
+        /not base64 VLQ/,
+      ],
       ['index map', '{"version":3,"sections":[]}', 400, 'invalid_source_map', /index maps/],
-      ['huge', JSON.stringify({ version: 3, sources: ['a.ts'], names: [], mappings: 'AAAA;'.repeat(20_000) }), 413, 'payload_too_large', /at most 65536 bytes/],
+      [
+        'huge',
+        JSON.stringify({ version: 3, sources: ['a.ts'], names: [], mappings: 'AAAA;'.repeat(20_000) }),
+        413,
+        'payload_too_large',
+        /at most 65536 bytes/,
+      ],
     ]
     for (const [name, body, status, error, message] of cases) {
       const response = await upload(url, 'release=2.0.3&file=main-TEST1234.js', body)
@@ -206,7 +285,13 @@ describe('source-map symbolication', () => {
     // A valid map one level up: a frame naming ../ must not reach it.
     writeFileSync(join(tmp.dir, 'outside.js.map'), built.map)
     const { url } = await start({ sourceMapsDir: maps })
-    const hostile = ['http://x/../outside.js', 'http://x/..%2Foutside.js', '../outside.js', '..\\outside.js', 'outside.js/..'].map((file) => ({ ...built.frames[0]!, file }))
+    const hostile = [
+      'http://x/../outside.js',
+      'http://x/..%2Foutside.js',
+      '../outside.js',
+      '..\\outside.js',
+      'outside.js/..',
+    ].map((file) => ({ ...built.frames[0]!, file }))
     await post(`${url}/v1/batch`, batch([exception(hostile)]))
     const frames = (await getJson(`${url}/v1/events?type=exception`)).events[0].payload.exceptions[0].frames
     expect(frames).toEqual(hostile)

@@ -22,10 +22,15 @@ export const MAX_SYMBOLICATED_FRAMES = 100
  * `.wasm` file) and frames without a position are returned unchanged.
  *
  * @example
- * symbolicateFrames([{ function: 'a', file: 'https://app/main-1.js', line: 1, column: 120, inApp: true }], (file) => maps.get(file))
- * // [{ function: 'a', file: 'https://app/main-1.js', line: 1, column: 120, inApp: true, original: { file: 'src/draw.ts', line: 12, column: 11, function: 'drawStroke' } }]
+ * symbolicateFrames([{ function: 'a', file: 'https://app/main-1.js', line: 1, column: 120, inApp: true }], (file) =>
+ * maps.get(file))
+ * // [{ function: 'a', file: 'https://app/main-1.js', line: 1, column: 120, inApp: true, original: { file:
+ * 'src/draw.ts', line: 12, column: 11, function: 'drawStroke' } }]
  */
-export function symbolicateFrames(frames: readonly LooseFrame[], lookup: (file: string) => TraceMap | undefined): LooseFrame[] {
+export function symbolicateFrames(
+  frames: readonly LooseFrame[],
+  lookup: (file: string) => TraceMap | undefined,
+): LooseFrame[] {
   const positions = frames.slice(0, MAX_SYMBOLICATED_FRAMES).map((frame) => resolve(frame, lookup))
   return frames.map((frame, index) => {
     const position = positions[index]
@@ -43,16 +48,32 @@ export function symbolicateFrames(frames: readonly LooseFrame[], lookup: (file: 
 
 /** Whether a frame is WebAssembly: its symbol (name section) and module offset are already what a developer reads. */
 export function isWasmFrame(frame: LooseFrame): boolean {
-  return typeof frame.functionIndex === 'number' || typeof frame.offset === 'string' || (typeof frame.file === 'string' && /\.wasm(?:$|[?#:])|wasm-function\[/.test(frame.file))
+  return (
+    typeof frame.functionIndex === 'number' ||
+    typeof frame.offset === 'string' ||
+    (typeof frame.file === 'string' && /\.wasm(?:$|[?#:])|wasm-function\[/.test(frame.file))
+  )
 }
 
-function resolve(frame: LooseFrame, lookup: (file: string) => TraceMap | undefined): { file: string; line: number; column: number; name?: string } | undefined {
+function resolve(
+  frame: LooseFrame,
+  lookup: (file: string) => TraceMap | undefined,
+): { file: string; line: number; column: number; name?: string } | undefined {
   const { file, line, column } = frame
-  if (typeof file !== 'string' || !Number.isInteger(line) || !Number.isInteger(column) || (line as number) < 1 || (column as number) < 1 || isWasmFrame(frame)) return undefined
+  if (
+    typeof file !== 'string' ||
+    !Number.isInteger(line) ||
+    !Number.isInteger(column) ||
+    (line as number) < 1 ||
+    (column as number) < 1 ||
+    isWasmFrame(frame)
+  )
+    return undefined
   const map = lookup(file)
   if (!map) return undefined
   const found = originalPositionFor(map, { line: line as number, column: (column as number) - 1 })
-  if (found.source === null || found.source === undefined || found.line === null || found.column === null) return undefined
+  if (found.source === null || found.source === undefined || found.line === null || found.column === null)
+    return undefined
   return { file: readablePath(found.source), line: found.line, column: found.column + 1, name: found.name ?? undefined }
 }
 

@@ -22,11 +22,26 @@ export function tempDir(): { dir: string; db: string; cleanup: () => void } {
 }
 
 export function event(overrides: Partial<TestEvent> = {}): TestEvent {
-  return { id: randomUUID(), type: 'track', category: 'analytics', ts: 1_700_000_000_000, sessionId: 'session-1', payload: { name: 'export' }, ...overrides }
+  return {
+    id: randomUUID(),
+    type: 'track',
+    category: 'analytics',
+    ts: 1_700_000_000_000,
+    sessionId: 'session-1',
+    payload: { name: 'export' },
+    ...overrides,
+  }
 }
 
 export function batch(events: TestEvent[], overrides: Record<string, unknown> = {}) {
-  return { v: 1, sentAt: 1_700_000_000_500, sdk: { name: '@marco/test', version: '0.0.0' }, dropped: [], events, ...overrides }
+  return {
+    v: 1,
+    sentAt: 1_700_000_000_500,
+    sdk: { name: '@marco/test', version: '0.0.0' },
+    dropped: [],
+    events,
+    ...overrides,
+  }
 }
 
 /** POSTs a body (an object is sent as JSON) as the SDK does: `text/plain;charset=UTF-8`. */
@@ -56,7 +71,11 @@ export function fakeClock(start = 1_800_000_000_000) {
 }
 
 /** A raw HTTP request whose body is written by `write(req)` (for chunked and slow bodies). */
-export function rawRequest(url: string, headers: Record<string, string | number>, write: (req: ReturnType<typeof request>) => void): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+export function rawRequest(
+  url: string,
+  headers: Record<string, string | number>,
+  write: (req: ReturnType<typeof request>) => void,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers }, (res) => {
       let body = ''

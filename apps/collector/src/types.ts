@@ -109,10 +109,15 @@ export interface Collector {
   /** `http://HOST:PORT` */
   readonly url: string
   readonly port: number
-  /** Runs the alert rules now (also run every `alertIntervalMs`); resolves with the new alerts once the webhook answered. */
+  /**
+   * Runs the alert rules now (also run every `alertIntervalMs`); resolves with the new alerts once the webhook
+   * answered.
+   */
   checkAlerts(): Promise<Alert[]>
   /** Deletes what is older than `retentionDays` now (also run hourly); resolves with the rows deleted per table. */
   applyRetention(): Promise<Record<string, number>>
-  /** Stops accepting connections, lets in-flight requests finish, ends streams, closes the database. Safe to call twice. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish, ends streams, closes the database. Safe to call twice.
+   */
   close(): Promise<void>
 }

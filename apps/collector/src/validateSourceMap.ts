@@ -28,16 +28,24 @@ export function validateSourceMap(text: string): SourceMapCheck {
   }
   if (!json || typeof json !== 'object' || Array.isArray(json)) return { error: 'a source map is a JSON object' }
   const raw = json as Record<string, unknown>
-  if ('sections' in raw) return { error: 'index maps (with "sections") are not supported: upload the flattened map of each file' }
+  if ('sections' in raw)
+    return { error: 'index maps (with "sections") are not supported: upload the flattened map of each file' }
   if (raw.version !== 3) return { error: `"version" must be 3 (got ${JSON.stringify(raw.version)?.slice(0, 20)})` }
-  if (!Array.isArray(raw.sources) || !raw.sources.every((source) => source === null || isText(source))) return { error: '"sources" must be an array of strings' }
-  if (raw.names !== undefined && (!Array.isArray(raw.names) || !raw.names.every(isText))) return { error: '"names" must be an array of strings' }
-  if (raw.sourcesContent !== undefined && (!Array.isArray(raw.sourcesContent) || !raw.sourcesContent.every((source) => source === null || isText(source)))) {
+  if (!Array.isArray(raw.sources) || !raw.sources.every((source) => source === null || isText(source)))
+    return { error: '"sources" must be an array of strings' }
+  if (raw.names !== undefined && (!Array.isArray(raw.names) || !raw.names.every(isText)))
+    return { error: '"names" must be an array of strings' }
+  if (
+    raw.sourcesContent !== undefined &&
+    (!Array.isArray(raw.sourcesContent) || !raw.sourcesContent.every((source) => source === null || isText(source)))
+  ) {
     return { error: '"sourcesContent" must be an array of strings or nulls' }
   }
-  if (raw.sourceRoot !== undefined && raw.sourceRoot !== null && !isText(raw.sourceRoot)) return { error: '"sourceRoot" must be a string' }
+  if (raw.sourceRoot !== undefined && raw.sourceRoot !== null && !isText(raw.sourceRoot))
+    return { error: '"sourceRoot" must be a string' }
   if (!isText(raw.mappings)) return { error: '"mappings" must be a string' }
-  if (!MAPPINGS_CHARS.test(raw.mappings)) return { error: '"mappings" holds characters that are not base64 VLQ, "," or ";"' }
+  if (!MAPPINGS_CHARS.test(raw.mappings))
+    return { error: '"mappings" holds characters that are not base64 VLQ, "," or ";"' }
   let map: TraceMap
   try {
     map = new TraceMap(raw as unknown as ConstructorParameters<typeof TraceMap>[0])
@@ -62,7 +70,8 @@ function checkSegment(segment: readonly number[], sources: number, names: number
   if (segment.length === 1) return undefined
   if (segment.length !== 4 && segment.length !== 5) return `a segment has ${segment.length} fields`
   if (!inRange(source!, sources)) return `source index ${source} is out of range (${sources} sources)`
-  if (!inRange(line!, MAX_POSITION) || !inRange(sourceColumn!, MAX_POSITION)) return `original position ${line}:${sourceColumn} is out of range`
+  if (!inRange(line!, MAX_POSITION) || !inRange(sourceColumn!, MAX_POSITION))
+    return `original position ${line}:${sourceColumn} is out of range`
   if (segment.length === 5 && !inRange(name!, names)) return `name index ${name} is out of range (${names} names)`
   return undefined
 }

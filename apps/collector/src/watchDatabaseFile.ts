@@ -4,7 +4,9 @@ import { statSync } from 'node:fs'
 export const DATABASE_CHECK_MS = 5_000
 
 export interface DatabaseFileWatch {
-  /** Why the database cannot be trusted with writes (its file deleted or replaced), or `undefined`. Checks the file now. */
+  /**
+   * Why the database cannot be trusted with writes (its file deleted or replaced), or `undefined`. Checks the file now.
+   */
   fault(): string | undefined
   stop(): void
 }
@@ -28,7 +30,8 @@ export function watchDatabaseFile(path: string, log?: (message: string) => void)
     if (fault) return fault
     const now = statSync(path, { throwIfNoEntry: false })
     if (!now) fault = `the database file ${path} was deleted while the collector ran`
-    else if (now.dev !== opened.dev || now.ino !== opened.ino) fault = `the database file ${path} was replaced while the collector ran`
+    else if (now.dev !== opened.dev || now.ino !== opened.ino)
+      fault = `the database file ${path} was replaced while the collector ran`
     if (fault) {
       fault += '; new events are refused (503) so that none is acknowledged and then lost: restart the collector'
       log?.(`ERROR ${fault}`)

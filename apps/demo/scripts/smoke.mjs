@@ -44,7 +44,9 @@ if (existsSync(collectorDist) && !process.argv.includes('--stub')) {
           for (const event of JSON.parse(body).events ?? []) stubEvents.push(event)
         } catch {}
       }
-      res.writeHead(req.url === '/v1/batch' ? 200 : 204, { 'content-type': 'application/json' }).end('{"accepted":true}')
+      res
+        .writeHead(req.url === '/v1/batch' ? 200 : 204, { 'content-type': 'application/json' })
+        .end('{"accepted":true}')
     })
   })
   await new Promise((resolve) => stub.listen(0, '127.0.0.1', resolve))
@@ -57,9 +59,22 @@ console.log(`demo: ${demo.url}`)
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 })
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, hasTouch: true })
+const context = await browser.newContext({
+  viewport: { width: 1280, height: 800 },
+  deviceScaleFactor: 1,
+  hasTouch: true,
+})
 const consoleLines = []
 const errors = []
 const watch = (page, tab) => {
@@ -71,16 +86,26 @@ try {
   watch(page, 1)
   const first = await page.goto(demo.url)
   const headers = first.headers()
-  check('served with the strict CSP and a per-response nonce', /'nonce-[A-Za-z0-9+/=]{24}'/.test(headers['content-security-policy']) && headers['content-security-policy'].includes("require-trusted-types-for 'script'"))
+  check(
+    'served with the strict CSP and a per-response nonce',
+    /'nonce-[A-Za-z0-9+/=]{24}'/.test(headers['content-security-policy']) &&
+      headers['content-security-policy'].includes("require-trusted-types-for 'script'"),
+  )
   await page.waitForFunction(() => window.__marco?.ready, undefined, { timeout: 20_000 })
   const ready = await page.evaluate(() => window.__marco.ready)
   check('the wasm module compiled and instantiated through WasmLoader', ready.wasm)
   check('cross-origin isolated (COOP + COEP)', await page.evaluate(() => crossOriginIsolated))
   check('the consent banner is shown before a choice', await page.isVisible('#consent-banner'))
   check('nothing was sent before the choice', (await page.evaluate(() => window.__marco.sink.stats().pushed)) === 0)
-  check('nothing stored before the choice', (await page.evaluate(() => localStorage.getItem('marco-demo-consent'))) === null)
+  check(
+    'nothing stored before the choice',
+    (await page.evaluate(() => localStorage.getItem('marco-demo-consent'))) === null,
+  )
   await page.click('#consent-accept-all')
-  check('the choice is stored after it was made', (await page.evaluate(() => localStorage.getItem('marco-demo-consent'))) === 'all')
+  check(
+    'the choice is stored after it was made',
+    (await page.evaluate(() => localStorage.getItem('marco-demo-consent'))) === 'all',
+  )
 
   // Draw three strokes with the mouse.
   const box = await page.locator('#board').boundingBox()
@@ -107,7 +132,11 @@ try {
     const out = window.__marco.smoother().smooth(points, 20_000)
     return { out: out.length, bytes: window.__marco.smoother().pool.memory.buffer.byteLength }
   })
-  check('a 20,000-point stroke grows the wasm memory and is smoothed', grown.out === 80_000 && grown.bytes >= 640_000, JSON.stringify(grown))
+  check(
+    'a 20,000-point stroke grows the wasm memory and is smoothed',
+    grown.out === 80_000 && grown.bytes >= 640_000,
+    JSON.stringify(grown),
+  )
   // Tap selects; long-press opens the menu.
   await page.mouse.click(...strokes[1](0.25))
   check('a tap selects the stroke under it', await page.evaluate(() => !!window.__marco.board.selected))
@@ -128,12 +157,19 @@ try {
   ]
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: fingers(80, 0) })
   for (let s = 1; s <= 12; s++) {
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: fingers(80 + s * 5, (s * Math.PI) / 120) })
+    await cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchMove',
+      touchPoints: fingers(80 + s * 5, (s * Math.PI) / 120),
+    })
     await sleep(16)
   }
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
   const view = await page.evaluate(() => window.__marco.board.view)
-  check('a two-finger pinch + rotate transforms the view', view.scale > 1.5 && view.rotation > 0.2, `scale ${view.scale.toFixed(2)}, rotation ${((view.rotation * 180) / Math.PI).toFixed(0)}°`)
+  check(
+    'a two-finger pinch + rotate transforms the view',
+    view.scale > 1.5 && view.rotation > 0.2,
+    `scale ${view.scale.toFixed(2)}, rotation ${((view.rotation * 180) / Math.PI).toFixed(0)}°`,
+  )
   // A double tap resets it.
   await page.touchscreen.tap(cx, cy)
   await sleep(60)
@@ -145,15 +181,24 @@ try {
   await page.waitForFunction(() => window.__marco.stats().peers === 2, undefined, { timeout: 15_000 })
   await sleep(2_500) // presence heartbeats → round trips
   const beforeCrash = await page.evaluate(() => window.__marco.stats())
-  check('two WebRTC peers connected, latency measured', beforeCrash.peers === 2 && beforeCrash.latencyP95Ms !== undefined, `p95 ${beforeCrash.latencyP95Ms?.toFixed(2)} ms`)
+  check(
+    'two WebRTC peers connected, latency measured',
+    beforeCrash.peers === 2 && beforeCrash.latencyP95Ms !== undefined,
+    `p95 ${beforeCrash.latencyP95Ms?.toFixed(2)} ms`,
+  )
 
   // A second tab mirrors strokes over BroadcastChannel.
   const second = await context.newPage()
   watch(second, 2)
   await second.goto(demo.url)
   await second.waitForFunction(() => window.__marco?.ready)
-  await second.waitForFunction(() => window.__marco.stats().strokes === 3, undefined, { timeout: 5_000 }).catch(() => {})
-  check('a second tab received the strokes over BroadcastChannel', (await second.evaluate(() => window.__marco.stats().strokes)) === 3)
+  await second
+    .waitForFunction(() => window.__marco.stats().strokes === 3, undefined, { timeout: 5_000 })
+    .catch(() => {})
+  check(
+    'a second tab received the strokes over BroadcastChannel',
+    (await second.evaluate(() => window.__marco.stats().strokes)) === 3,
+  )
   check('the first tab sees the second', (await page.evaluate(() => window.__marco.stats().tabs)) === 1)
   await second.close()
 
@@ -164,7 +209,11 @@ try {
   check('the injected inline script did not run', (await page.evaluate(() => window.__cspProbeRan)) === undefined)
   await page.click('#report-bug')
   const report = await page.textContent('#bug-report-text')
-  check('"Report a bug" shows generateErrorReport() in the dialog', (await page.isVisible('#bug-report-dialog')) && report.length > 200, `${report.length} characters`)
+  check(
+    '"Report a bug" shows generateErrorReport() in the dialog',
+    (await page.isVisible('#bug-report-dialog')) && report.length > 200,
+    `${report.length} characters`,
+  )
   await page.screenshot({ path: join(here, 'screenshot-report.png') })
   await page.click('#bug-report-close')
 
@@ -174,7 +223,11 @@ try {
   await page.evaluate(() => window.__marco.client.flush())
   await sleep(1_500)
   const sink = await page.evaluate(() => window.__marco.sink.stats())
-  check('events went through the analytics worker', sink.mode === 'worker' && sink.acknowledged > 0, JSON.stringify(sink))
+  check(
+    'events went through the analytics worker',
+    sink.mode === 'worker' && sink.acknowledged > 0,
+    JSON.stringify(sink),
+  )
   await page.screenshot({ path: join(here, 'screenshot.png') })
 
   // Repeat load: hashed assets and the wasm come from the service worker's cache.
@@ -184,7 +237,11 @@ try {
   await page.reload()
   await page.waitForFunction(() => window.__marco?.ready)
   await page.evaluate(() => window.__marco.ready)
-  check('a repeat load is served by the service worker', fromSw.some((p) => p.endsWith('.js')) && fromSw.some((p) => p.endsWith('.css')), fromSw.join(' '))
+  check(
+    'a repeat load is served by the service worker',
+    fromSw.some((p) => p.endsWith('.js')) && fromSw.some((p) => p.endsWith('.css')),
+    fromSw.join(' '),
+  )
 
   // What reached the collector.
   let events
@@ -194,34 +251,77 @@ try {
   for (const e of events) byType[`${e.category}/${e.type}`] = (byType[`${e.category}/${e.type}`] ?? 0) + 1
   console.log('collector received:', JSON.stringify(byType))
   const crashes = events.filter((e) => e.category === 'crash')
-  const names = crashes.flatMap((e) => (e.payload?.exceptions ?? []).map((x) => `${x.type}${x.wasm ? `(${x.wasm})` : ''}`))
+  const names = crashes.flatMap((e) =>
+    (e.payload?.exceptions ?? []).map((x) => `${x.type}${x.wasm ? `(${x.wasm})` : ''}`),
+  )
   console.log('crash exceptions:', names.join(', '))
   check('batches reached the collector', events.length > 0, `${events.length} events`)
-  check('the thrown error, the rejection and the wasm trap were reported', ['DemoCrashError', 'Error', 'RuntimeError'].every((n) => names.some((x) => x.startsWith(n))))
+  check(
+    'the thrown error, the rejection and the wasm trap were reported',
+    ['DemoCrashError', 'Error', 'RuntimeError'].every((n) => names.some((x) => x.startsWith(n))),
+  )
   const violations = crashes.filter((e) => e.type === 'csp_violation')
-  console.log('csp_violation events:', JSON.stringify(violations.map((e) => ({ directive: e.payload.directive, blockedUri: e.payload.blockedUri, sample: e.payload.sample, count: e.payload.count }))))
+  console.log(
+    'csp_violation events:',
+    JSON.stringify(
+      violations.map((e) => ({
+        directive: e.payload.directive,
+        blockedUri: e.payload.blockedUri,
+        sample: e.payload.sample,
+        count: e.payload.count,
+      })),
+    ),
+  )
   check('the CSP violation was reported', violations.length > 0)
   const summary = events.find((e) => e.type === 'perf_summary' && e.payload.collab)
   console.log('perf_summary collab:', JSON.stringify(summary?.payload.collab ?? null).slice(0, 400))
-  console.log('perf_summary opsPerSecond per window:', events.filter((e) => e.type === 'perf_summary').map((e) => e.payload.collab?.opsPerSecond).join(', '))
-  console.log('perf_summary wasmLoads:', JSON.stringify(events.find((e) => e.type === 'perf_summary' && e.payload.wasmLoads)?.payload.wasmLoads ?? null))
+  console.log(
+    'perf_summary opsPerSecond per window:',
+    events
+      .filter((e) => e.type === 'perf_summary')
+      .map((e) => e.payload.collab?.opsPerSecond)
+      .join(', '),
+  )
+  console.log(
+    'perf_summary wasmLoads:',
+    JSON.stringify(events.find((e) => e.type === 'perf_summary' && e.payload.wasmLoads)?.payload.wasmLoads ?? null),
+  )
   const merged = { canvas: {}, gestures: {} }
   for (const e of events.filter((e) => e.type === 'canvas_summary')) {
-    for (const [k, v] of Object.entries(e.payload.canvas ?? {})) merged.canvas[k] = (merged.canvas[k] ?? 0) + (v.count ?? 0)
+    for (const [k, v] of Object.entries(e.payload.canvas ?? {}))
+      merged.canvas[k] = (merged.canvas[k] ?? 0) + (v.count ?? 0)
     for (const [k, v] of Object.entries(e.payload.gestures ?? {})) merged.gestures[k] = JSON.stringify(v)
   }
   console.log('canvas_summary (merged):', JSON.stringify(merged))
-  check('gestures were tracked', ['tap', 'long-press', 'pinch', 'rotate', 'double-tap'].every((g) => g in merged.gestures))
-  check('canvas / gesture summaries arrived', events.some((e) => e.category === 'analytics' && /summary/.test(e.type)))
+  check(
+    'gestures were tracked',
+    ['tap', 'long-press', 'pinch', 'rotate', 'double-tap'].every((g) => g in merged.gestures),
+  )
+  check(
+    'canvas / gesture summaries arrived',
+    events.some((e) => e.category === 'analytics' && /summary/.test(e.type)),
+  )
 } finally {
   // Chromium logs a Trusted Types refusal as "This document requires 'TrustedScript' assignment…" and a
   // script-src refusal as "Refused to execute … Content Security Policy …".
-  const csp = consoleLines.filter((l) => /Content Security Policy|Trusted ?(Types?|Script|HTML)|Refused to/i.test(l.text))
-  console.log(`\nconsole: ${consoleLines.length} messages (${consoleLines.filter((l) => l.type === 'error').length} errors, ${consoleLines.filter((l) => l.type === 'warning').length} warnings)`)
+  const csp = consoleLines.filter((l) =>
+    /Content Security Policy|Trusted ?(Types?|Script|HTML)|Refused to/i.test(l.text),
+  )
+  console.log(
+    `\nconsole: ${consoleLines.length} messages (${consoleLines.filter((l) => l.type === 'error').length} errors, ${consoleLines.filter((l) => l.type === 'warning').length} warnings)`,
+  )
   for (const line of consoleLines) console.log(`  [tab ${line.tab} ${line.type}] ${line.text.slice(0, 240)}`)
-  console.log(`page errors (uncaught, expected from the crash buttons): ${errors.map((e) => e.text).join(' | ') || 'none'}`)
+  console.log(
+    `page errors (uncaught, expected from the crash buttons): ${errors.map((e) => e.text).join(' | ') || 'none'}`,
+  )
   // The one deliberate injection is logged twice (the insertion, then the script that will not execute).
-  check('only the deliberate CSP violation in the console', csp.length >= 1 && csp.length <= 2 && csp.every((l) => l.tab === 1 && /script element|HTMLScriptElement|inline script/i.test(l.text)), `${csp.length} CSP line(s)`)
+  check(
+    'only the deliberate CSP violation in the console',
+    csp.length >= 1 &&
+      csp.length <= 2 &&
+      csp.every((l) => l.tab === 1 && /script element|HTMLScriptElement|inline script/i.test(l.text)),
+    `${csp.length} CSP line(s)`,
+  )
   await browser.close()
   await demo.close()
   await collector.close()

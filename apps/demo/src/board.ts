@@ -68,7 +68,12 @@ export class Board {
     const s = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale))
     const cos = Math.cos(rotation)
     const sin = Math.sin(rotation)
-    this.view = { scale: s, rotation, x: screen.x - (world.x * cos - world.y * sin) * s, y: screen.y - (world.x * sin + world.y * cos) * s }
+    this.view = {
+      scale: s,
+      rotation,
+      x: screen.x - (world.x * cos - world.y * sin) * s,
+      y: screen.y - (world.x * sin + world.y * cos) * s,
+    }
     this.invalidate()
   }
 
@@ -135,7 +140,12 @@ export class Board {
 
   private _grid(): void {
     const ctx = this._ctx
-    const corners = [this.toWorld(0, 0), this.toWorld(this._width, 0), this.toWorld(0, this._height), this.toWorld(this._width, this._height)]
+    const corners = [
+      this.toWorld(0, 0),
+      this.toWorld(this._width, 0),
+      this.toWorld(0, this._height),
+      this.toWorld(this._width, this._height),
+    ]
     const step = GRID_PX * (this.view.scale < 0.5 ? 4 : 1)
     const minX = Math.floor(Math.min(...corners.map((c) => c.x)) / step) * step
     const maxX = Math.max(...corners.map((c) => c.x))

@@ -72,7 +72,8 @@ export function startLoopback(options: LoopbackOptions): Loopback {
     remote.addEventListener('datachannel', ({ channel: echo }) => {
       echo.addEventListener('message', (e) => {
         const message = parse(e.data)
-        if (message?.t === 'op' && echo.readyState === 'open') echo.send(JSON.stringify({ t: 'ack', id: message.id, sentAt: message.sentAt }))
+        if (message?.t === 'op' && echo.readyState === 'open')
+          echo.send(JSON.stringify({ t: 'ack', id: message.id, sentAt: message.sentAt }))
       })
     })
     void (async () => {

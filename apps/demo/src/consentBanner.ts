@@ -29,5 +29,7 @@ export function startConsentBanner(choose: (choice: ConsentChoice) => void, onCh
 export function describeConsent(snapshot: ConsentSnapshot): string {
   const mark = { granted: '✓', denied: '✗', pending: '…' } as const
   if (Object.values(snapshot).every((state) => state === 'pending')) return 'waiting for your choice'
-  return (Object.keys(snapshot) as (keyof ConsentSnapshot)[]).map((category) => `${category} ${mark[snapshot[category]]}`).join(' · ')
+  return (Object.keys(snapshot) as (keyof ConsentSnapshot)[])
+    .map((category) => `${category} ${mark[snapshot[category]]}`)
+    .join(' · ')
 }

@@ -20,7 +20,11 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
  * injected inline script the CSP must block) and "Report a bug", which shows
  * `CrashReporter.generateErrorReport()` in a dialog with a copy button.
  */
-export function startDiagnostics(crash: CrashReporter, smoother: () => Smoother | undefined, toast: (text: string) => void): void {
+export function startDiagnostics(
+  crash: CrashReporter,
+  smoother: () => Smoother | undefined,
+  toast: (text: string) => void,
+): void {
   $('crash-throw').addEventListener('click', () => {
     // Uncaught on purpose: the crash reporter's `error` listener sees it, the page goes on.
     throw new DemoCrashError('Demo: the "Throw error" button threw')
@@ -44,7 +48,15 @@ export function startDiagnostics(crash: CrashReporter, smoother: () => Smoother 
       console.info('[demo] the injected script was refused:', (error as Error).message)
     }
     script.remove()
-    setTimeout(() => toast(window.__cspProbeRan ? 'The injected script RAN — the CSP is not enforced!' : 'The injected inline script was blocked by the CSP'), 50)
+    setTimeout(
+      () =>
+        toast(
+          window.__cspProbeRan
+            ? 'The injected script RAN — the CSP is not enforced!'
+            : 'The injected inline script was blocked by the CSP',
+        ),
+      50,
+    )
   })
 
   const dialog = $<HTMLDialogElement>('bug-report-dialog')

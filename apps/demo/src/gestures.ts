@@ -76,7 +76,11 @@ export function startGestures(board: Board, handlers: GestureHandlers): () => vo
   }
   const geometry = (): { distance: number; angle: number; mid: Point } => {
     const [a, b] = [...pointers.values()] as [Tracked, Tracked]
-    return { distance: Math.hypot(b.x - a.x, b.y - a.y) || 1, angle: Math.atan2(b.y - a.y, b.x - a.x), mid: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } }
+    return {
+      distance: Math.hypot(b.x - a.x, b.y - a.y) || 1,
+      angle: Math.atan2(b.y - a.y, b.x - a.x),
+      mid: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 },
+    }
   }
   const endMulti = (success: boolean): void => {
     if (!multi) return
@@ -113,7 +117,13 @@ export function startGestures(board: Board, handlers: GestureHandlers): () => vo
       if (mode === 'pending' || mode === 'draw') handlers.tool() === 'pen' && handlers.drawCancel()
       mode = 'multi'
       const g = geometry()
-      multi = { ...g, turn: 0, world: board.toWorld(g.mid.x, g.mid.y), view: { ...board.view }, moved: { pinch: false, rotate: false, pan: false } }
+      multi = {
+        ...g,
+        turn: 0,
+        world: board.toWorld(g.mid.x, g.mid.y),
+        view: { ...board.view },
+        moved: { pinch: false, rotate: false, pan: false },
+      }
     }
     e.preventDefault()
   }
@@ -171,7 +181,11 @@ export function startGestures(board: Board, handlers: GestureHandlers): () => vo
     if (mode === 'pending') {
       if (handlers.tool() === 'pen') handlers.drawCancel()
       if (cancelled) handlers.gesture('tap', false)
-      else if (lastTap && e.timeStamp - lastTap.t < DOUBLE_TAP_MS && Math.hypot(p.x - lastTap.x, p.y - lastTap.y) < DOUBLE_TAP_PX) {
+      else if (
+        lastTap &&
+        e.timeStamp - lastTap.t < DOUBLE_TAP_MS &&
+        Math.hypot(p.x - lastTap.x, p.y - lastTap.y) < DOUBLE_TAP_PX
+      ) {
         lastTap = undefined
         handlers.doubleTap(p)
         handlers.gesture('double-tap', true)

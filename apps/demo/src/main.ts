@@ -45,7 +45,9 @@ const { client, analytics, crash, perf } = sdk
 perf.monitorRealTimeMetrics()
 // Web Vitals as they settle, in the frame-rate item's tooltip.
 perf.onUserExperience((ux) => {
-  const parts = (['LCP', 'INP', 'CLS'] as const).filter((name) => ux[name]).map((name) => `${name} ${ux[name]!.value.toFixed(name === 'CLS' ? 3 : 0)} (${ux[name]!.rating})`)
+  const parts = (['LCP', 'INP', 'CLS'] as const)
+    .filter((name) => ux[name])
+    .map((name) => `${name} ${ux[name]!.value.toFixed(name === 'CLS' ? 3 : 0)} (${ux[name]!.rating})`)
   $('status-fps').title = parts.join(' · ')
 })
 void perf.trackUserExperience().then((ux) => ux.LCP && ($('status-fps').dataset.lcp = String(Math.round(ux.LCP.value))))
@@ -81,7 +83,8 @@ const addPoint = (d: Drawing, p: Point): void => {
 }
 
 /** Whether strokes are smoothed: the wasm module is loaded and the stroke-smoothing experiment says on. */
-const smoothing = (): Smoother | undefined => (smoother && sdk.experiments.isOn('stroke-smoothing') ? smoother : undefined)
+const smoothing = (): Smoother | undefined =>
+  smoother && sdk.experiments.isOn('stroke-smoothing') ? smoother : undefined
 
 /** The stroke's current geometry: smoothed in wasm when smoothing is on, the raw points otherwise. */
 const geometry = (d: Drawing): Float32Array => {
@@ -103,7 +106,13 @@ startGestures(board, {
   tool: () => tool,
   drawStart(p) {
     const id = crypto.randomUUID()
-    const stroke: Stroke = { id, color, width: PEN_WIDTH_PX / board.view.scale, points: new Float32Array(0), author: 'me' }
+    const stroke: Stroke = {
+      id,
+      color,
+      width: PEN_WIDTH_PX / board.view.scale,
+      points: new Float32Array(0),
+      author: 'me',
+    }
     drawing = { id, raw: new Float32Array(512), count: 0, sent: 0, stroke, dirty: true }
     addPoint(drawing, p)
     board.live.set(id, stroke)
@@ -163,10 +172,14 @@ board.canvas.addEventListener('contextmenu', (e) => {
   board.invalidate()
   openMenu(p)
 })
-addEventListener('pointerdown', (e) => !menu.contains(e.target as Node) && !menu.hidden && e.target !== board.canvas && closeMenu())
+addEventListener(
+  'pointerdown',
+  (e) => !menu.contains(e.target as Node) && !menu.hidden && e.target !== board.canvas && closeMenu(),
+)
 addEventListener('keydown', (e) => {
   if (e.key === 'Escape') closeMenu()
-  if ((e.key === 'Delete' || e.key === 'Backspace') && board.selected && !(e.target instanceof HTMLInputElement)) removeStroke(board.selected)
+  if ((e.key === 'Delete' || e.key === 'Backspace') && board.selected && !(e.target instanceof HTMLInputElement))
+    removeStroke(board.selected)
   if ((e.ctrlKey || e.metaKey) && e.key === 'z') undo()
   if (e.key === 'p' && !e.ctrlKey && !e.metaKey) setTool('pen')
   if (e.key === 'h' && !e.ctrlKey && !e.metaKey) setTool('hand')
@@ -192,7 +205,12 @@ $('menu-duplicate').addEventListener('click', () => {
   const source = board.strokes.find((s) => s.id === board.selected)
   if (source) {
     const offset = 24 / board.view.scale
-    const copy: Stroke = { ...source, id: crypto.randomUUID(), author: 'me', points: source.points.map((n) => n + offset) }
+    const copy: Stroke = {
+      ...source,
+      id: crypto.randomUUID(),
+      author: 'me',
+      points: source.points.map((n) => n + offset),
+    }
     board.add(copy)
     board.selected = copy.id
     tabs.stroke(copy)
@@ -215,7 +233,8 @@ $('tool-hand').addEventListener('click', () => setTool('hand'))
 for (const swatch of document.querySelectorAll<HTMLButtonElement>('.swatch')) {
   swatch.addEventListener('click', () => {
     color = swatch.dataset.color ?? color
-    for (const other of document.querySelectorAll('.swatch')) other.setAttribute('aria-pressed', String(other === swatch))
+    for (const other of document.querySelectorAll('.swatch'))
+      other.setAttribute('aria-pressed', String(other === swatch))
     setTool('pen')
   })
 }
@@ -322,17 +341,23 @@ function renderStatus(): void {
   statusEls.fps.textContent = `${s.fps} fps`
   statusEls.fps.dataset.state = s.fps >= 50 ? 'ok' : s.fps >= 30 ? 'wait' : 'bad'
   statusEls.consent.textContent = describeConsent(s.consent)
-  statusEls.wasm.textContent = s.wasm === 'ready' ? `wasm ✓ ${((smoother?.bytes ?? 0) / 1024).toFixed(1)} KB` : `wasm ${s.wasm}`
+  statusEls.wasm.textContent =
+    s.wasm === 'ready' ? `wasm ✓ ${((smoother?.bytes ?? 0) / 1024).toFixed(1)} KB` : `wasm ${s.wasm}`
   statusEls.wasm.dataset.state = s.wasm === 'ready' ? 'ok' : s.wasm === 'failed' ? 'bad' : 'wait'
   statusEls.worker.textContent =
-    s.worker.mode === 'idle' ? 'none yet' : `${s.worker.acknowledged} via ${s.worker.mode === 'worker' ? 'worker' : 'fallback queue'}`
+    s.worker.mode === 'idle'
+      ? 'none yet'
+      : `${s.worker.acknowledged} via ${s.worker.mode === 'worker' ? 'worker' : 'fallback queue'}`
   renderPresence(s.tabs)
 }
 
 const presence = $('presence')
 let presenceKey = ''
 function renderPresence(otherTabs: number): void {
-  const people = [{ name: 'You', css: 'me' }, ...loopback.peers.filter((p) => p.open).map((p) => ({ name: p.name, css: p.name.toLowerCase() }))]
+  const people = [
+    { name: 'You', css: 'me' },
+    ...loopback.peers.filter((p) => p.open).map((p) => ({ name: p.name, css: p.name.toLowerCase() })),
+  ]
   for (let i = 0; i < otherTabs; i++) people.push({ name: `Tab ${i + 2}`, css: 'tab' })
   const key = people.map((p) => p.name).join()
   if (key === presenceKey) return
@@ -380,7 +405,9 @@ requestAnimationFrame(frame)
 if ('serviceWorker' in navigator) {
   addEventListener('load', () => {
     // `register` is a Trusted Types sink: the URL goes through the same `marco` policy.
-    navigator.serviceWorker.register(policy.createScriptURL('/sw.js'), { scope: '/' }).catch((error: unknown) => console.warn('[demo] service worker not registered', error))
+    navigator.serviceWorker
+      .register(policy.createScriptURL('/sw.js'), { scope: '/' })
+      .catch((error: unknown) => console.warn('[demo] service worker not registered', error))
   })
 }
 

@@ -41,7 +41,10 @@ export const STROKE_SMOOTHING = defineExperiment({ key: 'stroke-smoothing', vari
  */
 function analyticsId(): string | undefined {
   try {
-    const state = JSON.parse(localStorage.getItem('marco_analytics') ?? 'null') as { aid?: unknown; uid?: unknown } | null
+    const state = JSON.parse(localStorage.getItem('marco_analytics') ?? 'null') as {
+      aid?: unknown
+      uid?: unknown
+    } | null
     const id = state?.uid ?? state?.aid
     return typeof id === 'string' ? id : undefined
   } catch {
@@ -75,7 +78,12 @@ export function startSdk(policy: ScriptUrlPolicy): Sdk {
   const wasm = new WasmLoader()
   const csp = new CspReporting()
   // ?marco-exp=stroke-smoothing:off forces a variant (the demo is a QA tool too).
-  const experiments = new Experiments({ experiments: [STROKE_SMOOTHING], id: analyticsId, allowOverride: true, definitionsUrl: '/v1/experiments' })
+  const experiments = new Experiments({
+    experiments: [STROKE_SMOOTHING],
+    id: analyticsId,
+    allowOverride: true,
+    definitionsUrl: '/v1/experiments',
+  })
   const sdk = { name: '@marco/runtime', version: SDK_VERSION }
   // After a reload the old page's worker ends holding its Web Lock; the browser releases it with the worker,
   // and the new page's queue takes over what the old one left at once.
@@ -85,7 +93,11 @@ export function startSdk(policy: ScriptUrlPolicy): Sdk {
     queue,
     // Main-thread fallback, only created if the worker cannot start or stops answering. It can carry the
     // per-batch context (a function, which cannot be posted to the worker).
-    fallback: () => new EventQueue({ ...queue, context: () => ({ ...analytics.batchContext(), ...experiments.batchContext(), release, environment: 'demo' }) }),
+    fallback: () =>
+      new EventQueue({
+        ...queue,
+        context: () => ({ ...analytics.batchContext(), ...experiments.batchContext(), release, environment: 'demo' }),
+      }),
     // `require-trusted-types-for 'script'`: a Worker URL must be a TrustedScriptURL from the `marco` policy.
     createWorker: (url) => new Worker(policy.createScriptURL(String(url)), { type: 'module', name: 'marco-analytics' }),
   })

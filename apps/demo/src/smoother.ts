@@ -31,7 +31,11 @@ const PAGE_BYTES = 65_536
  */
 export async function loadSmoother(loader: WasmLoader): Promise<Smoother> {
   const pool = new MemoryPool({ initialPages: 2, maximumPages: 256, shared: false })
-  const { instance, profile } = await loader.load(__WASM_URL__, { env: { memory: pool.memory } }, { integrity: __WASM_INTEGRITY__, cache: true })
+  const { instance, profile } = await loader.load(
+    __WASM_URL__,
+    { env: { memory: pool.memory } },
+    { integrity: __WASM_INTEGRITY__, cache: true },
+  )
   const wasm = instance.exports as unknown as SmoothExports
   /** Room for the input, the averaged copy and the Chaikin output (4 × 8 bytes a point): grows by doubling. */
   const fits = (count: number): boolean => {

@@ -20,7 +20,11 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((key) => key.startsWith('marco-demo-') && key !== CACHE).map((key) => caches.delete(key))))
+      .then((keys) =>
+        Promise.all(
+          keys.filter((key) => key.startsWith('marco-demo-') && key !== CACHE).map((key) => caches.delete(key)),
+        ),
+      )
       .then(() => self.clients.claim()),
   )
 })
@@ -30,7 +34,10 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url)
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/')) return
   if (url.pathname.startsWith('/assets/')) event.respondWith(cacheFirst(request))
-  else if (request.mode === 'navigate') event.respondWith(networkFirst(request, url.pathname === '/' || url.pathname === '/index.html' ? '/' : undefined, '/'))
+  else if (request.mode === 'navigate')
+    event.respondWith(
+      networkFirst(request, url.pathname === '/' || url.pathname === '/index.html' ? '/' : undefined, '/'),
+    )
   else if (PRECACHE.includes(url.pathname)) event.respondWith(networkFirst(request, url.pathname, url.pathname))
 })
 

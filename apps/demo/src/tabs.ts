@@ -50,8 +50,17 @@ export interface TabSyncHandlers {
   onChange(): void
 }
 
-const toWire = (stroke: Stroke): WireStroke => ({ id: stroke.id, color: stroke.color, width: stroke.width, points: Array.from(stroke.points, (n) => Math.round(n * 100) / 100) })
-const fromWire = (stroke: WireStroke, tab: string): Stroke => ({ ...stroke, points: Float32Array.from(stroke.points), author: tab })
+const toWire = (stroke: Stroke): WireStroke => ({
+  id: stroke.id,
+  color: stroke.color,
+  width: stroke.width,
+  points: Array.from(stroke.points, (n) => Math.round(n * 100) / 100),
+})
+const fromWire = (stroke: WireStroke, tab: string): Stroke => ({
+  ...stroke,
+  points: Float32Array.from(stroke.points),
+  author: tab,
+})
 
 /**
  * The second collaborator: other tabs of this origin over `BroadcastChannel`. Strokes are mirrored live

@@ -4,7 +4,11 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@marco/testing'
 /** Debian's Chromium, trusting the test's self-signed certificate (service workers refuse a bad one otherwise). */
 export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core')
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'], headless: true })
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'],
+    headless: true,
+  })
 }
 
 export interface Violation {
@@ -46,7 +50,12 @@ export async function watchPage(context: BrowserContext): Promise<PageWatch> {
   await page.addInitScript(() => {
     const report = (window as unknown as { __marcoE2eViolation(v: unknown): void }).__marcoE2eViolation
     document.addEventListener('securitypolicyviolation', (event) =>
-      report({ directive: event.effectiveDirective, blockedUri: event.blockedURI, sourceFile: event.sourceFile, sample: event.sample }),
+      report({
+        directive: event.effectiveDirective,
+        blockedUri: event.blockedURI,
+        sourceFile: event.sourceFile,
+        sample: event.sample,
+      }),
     )
     const counter = window as unknown as { __marcoE2eWasm: number }
     counter.__marcoE2eWasm = 0
@@ -63,10 +72,13 @@ export async function watchPage(context: BrowserContext): Promise<PageWatch> {
     }
   })
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') consoleMessages.push(`${message.type()}: ${message.text()}`)
+    if (message.type() === 'error' || message.type() === 'warning')
+      consoleMessages.push(`${message.type()}: ${message.text()}`)
   })
   page.on('pageerror', (error) => pageErrors.push(String(error.stack ?? error)))
-  page.on('response', (response) => responses.set(response.url(), { status: response.status(), type: response.headers()['content-type'] ?? '' }))
+  page.on('response', (response) =>
+    responses.set(response.url(), { status: response.status(), type: response.headers()['content-type'] ?? '' }),
+  )
   const cdp = await context.newCDPSession(page)
   cdp.on('Network.responseReceived', (event: { response: { url: string; protocol?: string } }) => {
     if (event.response.protocol) protocols.set(event.response.url, event.response.protocol)

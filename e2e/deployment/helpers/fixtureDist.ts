@@ -83,7 +83,9 @@ run().then(() => { window.fixture.done = true }, (error) => { window.fixture.err
   const app = `/assets/${hashed('app', 'js', appSource)}`
   files.set(app, appSource)
 
-  files.set('/sw.js', `// Fixture service worker: cache-first for hashed assets, network for everything else.
+  files.set(
+    '/sw.js',
+    `// Fixture service worker: cache-first for hashed assets, network for everything else.
 const CACHE = 'marco-assets-v1'
 self.addEventListener('install', () => self.skipWaiting())
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
@@ -98,10 +100,19 @@ self.addEventListener('fetch', (event) => {
     return response
   }))
 })
-`)
-  files.set('/manifest.webmanifest', `${JSON.stringify({ name: 'Marco fixture', short_name: 'Marco', start_url: '/', display: 'standalone', icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml' }] }, null, 2)}\n`)
-  files.set('/icon.svg', `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#3b5bdb"/><path d="M16 48 32 16l16 32" stroke="#fff" stroke-width="6" fill="none"/></svg>\n`)
-  files.set('/index.html', `<!doctype html>
+`,
+  )
+  files.set(
+    '/manifest.webmanifest',
+    `${JSON.stringify({ name: 'Marco fixture', short_name: 'Marco', start_url: '/', display: 'standalone', icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml' }] }, null, 2)}\n`,
+  )
+  files.set(
+    '/icon.svg',
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#3b5bdb"/><path d="M16 48 32 16l16 32" stroke="#fff" stroke-width="6" fill="none"/></svg>\n`,
+  )
+  files.set(
+    '/index.html',
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -116,7 +127,8 @@ self.addEventListener('fetch', (event) => {
 <canvas id="canvas" aria-label="drawing surface"></canvas>
 ${'<!-- padding so the page is worth compressing -->\n'.repeat(20)}</body>
 </html>
-`)
+`,
+  )
 
   for (const [path, content] of files) {
     const file = join(dir, path)

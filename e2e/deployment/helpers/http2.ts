@@ -20,7 +20,11 @@ export function h2Session(origin: string, certDir: string): ClientHttp2Session {
 }
 
 /** One HTTP/2 request on `session`; resolves with the status, headers and both raw and decoded body. */
-export async function h2Request(session: ClientHttp2Session, path: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<H2Response> {
+export async function h2Request(
+  session: ClientHttp2Session,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<H2Response> {
   return new Promise((resolve, reject) => {
     const stream = session.request({
       // Node would send the TLS servername (localhost) as :authority; a browser sends the URL's host.

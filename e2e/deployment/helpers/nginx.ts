@@ -34,11 +34,29 @@ export function tempDir(name: string): string {
 
 /** Writes a self-signed P-256 certificate for localhost as fullchain.pem, privkey.pem and chain.pem. */
 export function makeSelfSignedCert(dir: string): void {
-  const run = spawnSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', join(dir, 'privkey.pem'), '-out', join(dir, 'fullchain.pem'),
-  ], { encoding: 'utf8' })
+  const run = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'privkey.pem'),
+      '-out',
+      join(dir, 'fullchain.pem'),
+    ],
+    { encoding: 'utf8' },
+  )
   if (run.status !== 0) throw new Error(`openssl failed: ${run.stderr}`)
   writeFileSync(join(dir, 'chain.pem'), readFileSync(join(dir, 'fullchain.pem')))
 }
@@ -62,9 +80,15 @@ export function renderNginxConfig(paths: NginxPaths, source = readFileSync(NGINX
   // Comments describe the substitutions themselves: replace in directives only.
   const lines = source.split('\n')
   const comment = (line: string) => line.trimStart().startsWith('#')
-  let text = lines.filter((line) => comment(line) || !/#\s*ipv6\s*$/.test(line)).map((line) => (comment(line) ? '' : line)).join('\n')
+  let text = lines
+    .filter((line) => comment(line) || !/#\s*ipv6\s*$/.test(line))
+    .map((line) => (comment(line) ? '' : line))
+    .join('\n')
   const replace = (from: string, to: string) => {
-    if (!text.includes(from)) throw new Error(`nginx.conf no longer contains "${from}": update e2e/deployment/helpers/nginx.ts and the header comment`)
+    if (!text.includes(from))
+      throw new Error(
+        `nginx.conf no longer contains "${from}": update e2e/deployment/helpers/nginx.ts and the header comment`,
+      )
     text = text.split(from).join(to)
   }
   replace('user nginx;', 'user root;')
@@ -80,13 +104,18 @@ export function renderNginxConfig(paths: NginxPaths, source = readFileSync(NGINX
   replace('signal:8787', paths.signal)
   replace('resolver 127.0.0.11', 'resolver 127.0.0.1')
   // Temporary files inside the prefix, not Debian's /var/lib/nginx.
-  text = text.replace(/^http \{$/m, `http {\n    client_body_temp_path ${paths.prefix}/body;\n    proxy_temp_path ${paths.prefix}/proxy;\n    fastcgi_temp_path ${paths.prefix}/fastcgi;\n    uwsgi_temp_path ${paths.prefix}/uwsgi;\n    scgi_temp_path ${paths.prefix}/scgi;`)
+  text = text.replace(
+    /^http \{$/m,
+    `http {\n    client_body_temp_path ${paths.prefix}/body;\n    proxy_temp_path ${paths.prefix}/proxy;\n    fastcgi_temp_path ${paths.prefix}/fastcgi;\n    uwsgi_temp_path ${paths.prefix}/uwsgi;\n    scgi_temp_path ${paths.prefix}/scgi;`,
+  )
   return text
 }
 
 /** Runs `nginx -t` on a config file; resolves to its exit code and output. */
 export function nginxTest(prefix: string, conf: string): { status: number; output: string } {
-  const run = spawnSync(NGINX_BIN, ['-t', '-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf], { encoding: 'utf8' })
+  const run = spawnSync(NGINX_BIN, ['-t', '-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf], {
+    encoding: 'utf8',
+  })
   return { status: run.status ?? 1, output: `${run.stdout}${run.stderr}` }
 }
 
@@ -119,12 +148,22 @@ export async function startNginx(options: StartNginxOptions): Promise<RunningNgi
     const prefix = tempDir('nginx')
     const [httpsPort, httpPort] = [options.httpsPort ?? (await freePort()), await freePort()]
     const conf = join(prefix, 'nginx.conf')
-    writeFileSync(conf, renderNginxConfig({
-      prefix, httpsPort, httpPort, certDir: options.certDir, root: options.root,
-      acmeRoot: options.acmeRoot ?? prefix, // no challenge files: nothing to find there
-      collector: `127.0.0.1:${options.collectorPort}`, signal: `127.0.0.1:${options.signalPort}`,
-    }))
-    const child = spawn(NGINX_BIN, ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    writeFileSync(
+      conf,
+      renderNginxConfig({
+        prefix,
+        httpsPort,
+        httpPort,
+        certDir: options.certDir,
+        root: options.root,
+        acmeRoot: options.acmeRoot ?? prefix, // no challenge files: nothing to find there
+        collector: `127.0.0.1:${options.collectorPort}`,
+        signal: `127.0.0.1:${options.signalPort}`,
+      }),
+    )
+    const child = spawn(NGINX_BIN, ['-p', prefix, '-e', join(prefix, 'error.log'), '-c', conf, '-g', 'daemon off;'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     child.stdout!.on('data', (chunk) => (output += chunk))
     child.stderr!.on('data', (chunk) => (output += chunk))
@@ -138,7 +177,11 @@ export async function startNginx(options: StartNginxOptions): Promise<RunningNgi
   throw new Error(`nginx did not start:\n${lastError}`)
 }
 
-function running(child: ChildProcess, exited: Promise<number>, info: { prefix: string; conf: string; httpsPort: number; httpPort: number }): RunningNginx {
+function running(
+  child: ChildProcess,
+  exited: Promise<number>,
+  info: { prefix: string; conf: string; httpsPort: number; httpPort: number },
+): RunningNginx {
   return {
     ...info,
     // An IP, not `localhost`: Node may resolve that to ::1, where nothing listens.

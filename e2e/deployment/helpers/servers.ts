@@ -22,9 +22,20 @@ export interface RunningCollector {
  * fresh SQLite file. `allowedOrigins` are the browser origins it accepts batches from (the site's origin).
  */
 export async function startCollectorProcess(allowedOrigins: readonly string[]): Promise<RunningCollector> {
-  if (!existsSync(COLLECTOR_MAIN)) throw new Error(`${COLLECTOR_MAIN} is missing: run \`pnpm run build\` (it builds apps/collector)`)
+  if (!existsSync(COLLECTOR_MAIN))
+    throw new Error(`${COLLECTOR_MAIN} is missing: run \`pnpm run build\` (it builds apps/collector)`)
   const dir = tempDir('collector')
-  const args = [COLLECTOR_MAIN, '--port', '0', '--host', '127.0.0.1', '--db', join(dir, 'marco.db'), '--rate-limit', 'off']
+  const args = [
+    COLLECTOR_MAIN,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--db',
+    join(dir, 'marco.db'),
+    '--rate-limit',
+    'off',
+  ]
   if (allowedOrigins.length) args.push('--allowed-origins', allowedOrigins.join(','))
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
@@ -80,7 +91,9 @@ export interface SignalStub {
 export async function startSignalStub(): Promise<SignalStub> {
   const upgrades: SignalStub['upgrades'] = []
   const sockets = new Set<Duplex>()
-  const server: Server = createServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('upgrade required\n'))
+  const server: Server = createServer((_req, res) =>
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('upgrade required\n'),
+  )
   server.on('upgrade', (req, socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -88,7 +101,9 @@ export async function startSignalStub(): Promise<SignalStub> {
     upgrades.push({ ...req.headers, ':path': req.url })
     const key = String(req.headers['sec-websocket-key'] ?? '')
     const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    )
     let buffer = Buffer.alloc(0)
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk])
@@ -142,7 +157,10 @@ export function readFrame(buffer: Buffer): { opcode: number; payload: Buffer; le
 
 /** A frame; `mask` for client-to-server frames (RFC 6455 5.3). */
 export function encodeFrame(payload: Buffer, opcode: number, mask = false): Buffer {
-  const head = payload.length < 126 ? Buffer.from([0x80 | opcode, payload.length | (mask ? 0x80 : 0)]) : Buffer.from([0x80 | opcode, 126 | (mask ? 0x80 : 0), payload.length >> 8, payload.length & 0xff])
+  const head =
+    payload.length < 126
+      ? Buffer.from([0x80 | opcode, payload.length | (mask ? 0x80 : 0)])
+      : Buffer.from([0x80 | opcode, 126 | (mask ? 0x80 : 0), payload.length >> 8, payload.length & 0xff])
   if (!mask) return Buffer.concat([head, payload])
   const key = Buffer.from([1, 2, 3, 4])
   const body = Buffer.from(payload)

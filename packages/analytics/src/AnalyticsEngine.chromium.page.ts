@@ -46,7 +46,13 @@ const ctx = canvas.getContext('2d')!
 ctx.lineWidth = 2
 
 canvas.addEventListener('pointerdown', (event) => {
-  strokes.set(event.pointerId, { x: event.offsetX, y: event.offsetY, start: event.timeStamp, last: event.timeStamp, farthest: 0 })
+  strokes.set(event.pointerId, {
+    x: event.offsetX,
+    y: event.offsetY,
+    start: event.timeStamp,
+    last: event.timeStamp,
+    farthest: 0,
+  })
   ctx.beginPath()
   ctx.moveTo(event.offsetX, event.offsetY)
 })
@@ -72,7 +78,8 @@ const endGesture = (event: PointerEvent): void => {
   if (!stroke) return
   strokes.delete(event.pointerId)
   const farthest = Math.max(stroke.farthest, Math.hypot(event.offsetX - stroke.x, event.offsetY - stroke.y))
-  const gesture = farthest >= TAP_SLOP_PX ? 'pan' : event.timeStamp - stroke.start < LONG_PRESS_MS ? 'tap' : 'long-press'
+  const gesture =
+    farthest >= TAP_SLOP_PX ? 'pan' : event.timeStamp - stroke.start < LONG_PRESS_MS ? 'tap' : 'long-press'
   // A pointer the browser cancelled was not a gesture the page could act on.
   const success = event.type === 'pointerup'
   engine.trackGestureUsage(gesture, success)

@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { bundleForBrowser, launchChromium, startTestCollector, testPage, type LaunchedChromium, type TestCollector } from '@marco/testing'
+import {
+  bundleForBrowser,
+  launchChromium,
+  startTestCollector,
+  testPage,
+  type LaunchedChromium,
+  type TestCollector,
+} from '@marco/testing'
 import type { AnalyticsEngine } from './AnalyticsEngine'
 import type { Tally } from './AnalyticsEngine.chromium.page'
 import { BOUNDS, type Summary } from './summary'
@@ -37,20 +44,28 @@ let script: string
 let collector: TestCollector
 
 beforeAll(async () => {
-  ;[chromium, script] = await Promise.all([launchChromium(), bundleForBrowser(fileURLToPath(new URL('./AnalyticsEngine.chromium.page.ts', import.meta.url)))])
+  ;[chromium, script] = await Promise.all([
+    launchChromium(),
+    bundleForBrowser(fileURLToPath(new URL('./AnalyticsEngine.chromium.page.ts', import.meta.url))),
+  ])
 })
 afterAll(() => chromium?.close())
 
 beforeEach(async () => {
   collector = await startTestCollector()
-  collector.routes.set('/board', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(testPage('/app.js', TITLE)))
+  collector.routes.set('/board', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end(testPage('/app.js', TITLE)),
+  )
   collector.routes.set('/app.js', (_req, res) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(script))
-  collector.routes.set('/elsewhere', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><link rel="icon" href="data:,"><p>gone'))
+  collector.routes.set('/elsewhere', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><link rel="icon" href="data:,"><p>gone'),
+  )
 })
 afterEach(() => collector.close())
 
 /** A fresh profile (no IndexedDB, no localStorage) with a touchscreen, a known viewport and language. */
-const newContext = (): Promise<BrowserContext> => chromium.browser.newContext({ viewport: VIEWPORT, locale: LOCALE, hasTouch: true })
+const newContext = (): Promise<BrowserContext> =>
+  chromium.browser.newContext({ viewport: VIEWPORT, locale: LOCALE, hasTouch: true })
 
 async function openBoard(context: BrowserContext, query = ''): Promise<Page> {
   const page = await context.newPage()
@@ -59,7 +74,9 @@ async function openBoard(context: BrowserContext, query = ''): Promise<Page> {
   return page
 }
 
-/** Real input on the canvas (top left of the page): three mouse strokes (pans), two clicks and two touch taps (taps). */
+/**
+ * Real input on the canvas (top left of the page): three mouse strokes (pans), two clicks and two touch taps (taps).
+ */
 async function interact(page: Page): Promise<void> {
   for (const [x, y] of [
     [50, 50],
@@ -78,7 +95,8 @@ async function interact(page: Page): Promise<void> {
   await page.touchscreen.tap(500, 350)
 }
 
-const batches = (): Batch[] => collector.requests.filter((request) => request.status === 200).map((request) => request.body as Batch)
+const batches = (): Batch[] =>
+  collector.requests.filter((request) => request.status === 200).map((request) => request.body as Batch)
 const received = (): Received[] => batches().flatMap((batch) => batch.events)
 const ofType = (type: string): Received[] => received().filter((event) => event.type === type)
 
@@ -173,7 +191,10 @@ describe('AnalyticsEngine in Chromium', () => {
 
       await page.evaluate(() => window.analyticsTest.engine.optIn())
       // Consent opens the queue's database: the check above would have seen one.
-      await vi.waitFor(async () => expect(await page.evaluate(() => window.analyticsTest.databases())).toEqual(['marco-sdk-events']), { timeout: 5_000, interval: 20 })
+      await vi.waitFor(
+        async () => expect(await page.evaluate(() => window.analyticsTest.databases())).toEqual(['marco-sdk-events']),
+        { timeout: 5_000, interval: 20 },
+      )
       await interact(page)
       const after = await page.evaluate(() => window.analyticsTest.tally())
 

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createFakeContext, createFakeScope, createLockRegistry, createMemoryStorage, startTestCollector, type FakeContext } from '@marco/testing'
+import {
+  createFakeContext,
+  createFakeScope,
+  createLockRegistry,
+  createMemoryStorage,
+  startTestCollector,
+  type FakeContext,
+} from '@marco/testing'
 import { AnalyticsEngine } from './AnalyticsEngine'
 
 const MINUTE = 60_000
@@ -46,7 +53,10 @@ describe('AnalyticsEngine', () => {
     expect(track!.payload.anonymousId).toBe(start!.payload.anonymousId)
     expect(track!.sessionId).toBe(engine.sessionId())
     expect(track!.category).toBe('analytics')
-    expect(JSON.parse(scope.localStorage!.getItem('marco_analytics')!)).toMatchObject({ aid: track!.payload.anonymousId, sid: engine.sessionId() })
+    expect(JSON.parse(scope.localStorage!.getItem('marco_analytics')!)).toMatchObject({
+      aid: track!.payload.anonymousId,
+      sid: engine.sessionId(),
+    })
   })
 
   it('checks event names and properties against the catalogue at compile time', () => {
@@ -87,7 +97,9 @@ describe('AnalyticsEngine', () => {
       vi.advanceTimersByTime(5_000)
       engine.trackCanvasInteraction('draw', 4)
       vi.advanceTimersByTime(5_000)
-      expect(context.queue.ofType('canvas_summary').map((event) => (event.payload as any).canvas.draw.count)).toEqual([1, 1])
+      expect(context.queue.ofType('canvas_summary').map((event) => (event.payload as any).canvas.draw.count)).toEqual([
+        1, 1,
+      ])
     } finally {
       vi.useRealTimers()
     }
@@ -143,7 +155,10 @@ describe('AnalyticsEngine', () => {
     const { engine, context } = setup({ gestures: ['lasso'] })
     engine.trackGestureUsage('lasso', true)
     engine.trackGestureUsage('double-tap', true)
-    expect(summaryOf(context).gestures).toEqual({ lasso: { count: 1, success: 1 }, 'double-tap': { count: 1, success: 1 } })
+    expect(summaryOf(context).gestures).toEqual({
+      lasso: { count: 1, success: 1 },
+      'double-tap': { count: 1, success: 1 },
+    })
   })
 
   it('scrubs personal data from properties and traits', () => {
@@ -186,7 +201,10 @@ describe('AnalyticsEngine', () => {
     const again = setup({}, granted(createFakeScope({ localStorage: storage })))
     again.context.clock.setNow(first.context.clock.now() + 10 * MINUTE)
     again.engine.track('after-reload')
-    expect(again.context.queue.ofType('track')[0]).toMatchObject({ sessionId, payload: { anonymousId: payload.anonymousId } })
+    expect(again.context.queue.ofType('track')[0]).toMatchObject({
+      sessionId,
+      payload: { anonymousId: payload.anonymousId },
+    })
     expect(again.context.queue.ofType('session_start')).toHaveLength(0)
 
     const later = createFakeContext({ scope: createFakeScope({ localStorage: storage }) })
@@ -220,7 +238,10 @@ describe('AnalyticsEngine', () => {
 
   it('honours Global Privacy Control when configured to', () => {
     const scope = createFakeScope({ navigator: { globalPrivacyControl: true } })
-    const context = createFakeContext({ scope, consent: { defaults: { analytics: 'granted' }, honorGlobalPrivacyControl: true } })
+    const context = createFakeContext({
+      scope,
+      consent: { defaults: { analytics: 'granted' }, honorGlobalPrivacyControl: true },
+    })
     const { engine } = setup({}, context)
     engine.track('a')
     expect(context.queue.events).toEqual([])
@@ -277,7 +298,11 @@ describe('AnalyticsEngine used alone, against a real collector and IndexedDB', (
         navigator: { locks: createLockRegistry().client() },
         overrides: { fetch, indexedDB, location: new URL('https://marco.test/board?utm_source=mail') },
       })
-      const engine = new AnalyticsEngine({ endpoint: collector.endpoint, scope, queueOptions: { storageName: 'marco-analytics-consent' } })
+      const engine = new AnalyticsEngine({
+        endpoint: collector.endpoint,
+        scope,
+        queueOptions: { storageName: 'marco-analytics-consent' },
+      })
       engines.push(engine)
       engine.track('early')
       for (let i = 0; i < 50; i++) engine.trackCanvasInteraction('draw', 8)

@@ -15,7 +15,7 @@ import {
   type Scrubber,
   type Teardown,
 } from '@marco/core'
-import { createAggregator, type Aggregator } from './createAggregator'
+import { createAggregator } from './createAggregator'
 import { GESTURE_TYPES, type GestureType } from './gestures'
 import { readBatchContext } from './readBatchContext'
 import { isSessionOver, loadSession, newSession, saveSession, type SessionState } from './session'
@@ -65,7 +65,8 @@ const SAVE_INTERVAL_MS = 5_000
  *
  * @example
  * type Events = { export: { format: 'svg' | 'png' } }
- * const analytics = new AnalyticsEngine<Events>({ endpoint: '/v1/batch', consent: { defaults: { analytics: 'granted' } } })
+ * const analytics = new AnalyticsEngine<Events>({ endpoint: '/v1/batch', consent: { defaults: { analytics: 'granted' }
+ * } })
  * analytics.track('export', { format: 'svg' })
  * canvas.addEventListener('pointermove', (e) => analytics.trackCanvasInteraction('draw', e.timeStamp - last))
  */
@@ -96,11 +97,19 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
     this._context = context
     this._aggregator = createAggregator(clock.now())
     const teardowns: Teardown[] = [
-      consent.subscribe(({ category, state }) => category === 'analytics' && monitor.call(() => this._onConsent(state === 'granted'))),
+      consent.subscribe(
+        ({ category, state }) => category === 'analytics' && monitor.call(() => this._onConsent(state === 'granted')),
+      ),
       startInterval(monitor, () => this._flushSummary(), this._options.summaryIntervalMs ?? 10_000),
       // Capture phase: the summary must be queued before the queue's own hide handler sends.
       listen(monitor, scope, 'pagehide', () => this._flushSummary(true), { capture: true }),
-      listen(monitor, scope.document, 'visibilitychange', () => scope.document?.visibilityState === 'hidden' && this._flushSummary(true), { capture: true }),
+      listen(
+        monitor,
+        scope.document,
+        'visibilitychange',
+        () => scope.document?.visibilityState === 'hidden' && this._flushSummary(true),
+        { capture: true },
+      ),
     ]
     if (this._options.autoPageViews !== false) {
       teardowns.push(startPageViews(scope, monitor, (url) => this.page(undefined, undefined, url)))
@@ -177,7 +186,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   /** A product event. Properties are serialized safely and scrubbed of personal data. */
   track<K extends keyof C & string>(name: K, properties?: C[K]): void {
     if (!this._live('track', [name, properties])) return
-    if (typeof name != 'string' || !name || name.length > MAX_NAME_LENGTH) return this._reject('invalid_name')
+    if (typeof name !== 'string' || !name || name.length > MAX_NAME_LENGTH) return this._reject('invalid_name')
     this._push('track', { name: this._scrubber.string(name), properties: this._properties(properties) })
   }
 
@@ -193,7 +202,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
       // not a URL: leave the path out
     }
     this._push('page', {
-      name: typeof name == 'string' ? this._scrubber.string(name.slice(0, MAX_NAME_LENGTH)) : undefined,
+      name: typeof name === 'string' ? this._scrubber.string(name.slice(0, MAX_NAME_LENGTH)) : undefined,
       url: this._scrubber.url(href),
       path: this._scrubber.string(path),
       title: document?.title ? this._scrubber.string(document.title.slice(0, MAX_NAME_LENGTH)) : undefined,
@@ -205,7 +214,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   /** Ties this browser's events to a user id from then on, with traits (scrubbed). */
   identify(userId: string, traits?: Record<string, unknown>): void {
     if (!this._live('identify', [userId, traits])) return
-    if (typeof userId != 'string' || !userId || userId.length > MAX_NAME_LENGTH) return this._reject('invalid_user_id')
+    if (typeof userId !== 'string' || !userId || userId.length > MAX_NAME_LENGTH) return this._reject('invalid_user_id')
     // The id rides on every later event and in storage: one that is personal data (an email) goes filtered.
     const uid = this._scrubber.string(userId)
     if (uid !== userId) this._warn('identify() got a user id with personal data in it (an email?): pass an opaque id')
@@ -233,7 +242,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   /** One canvas interaction (pre-aggregated per action): `duration` in ms, clamped to [0, 1 h]. */
   trackCanvasInteraction(action: string, duration: number): void {
     if (!this._live('trackCanvasInteraction', [action, duration])) return
-    if (typeof action != 'string' || !action || action.length > MAX_NAME_LENGTH) return this._reject('invalid_action')
+    if (typeof action !== 'string' || !action || action.length > MAX_NAME_LENGTH) return this._reject('invalid_action')
     if (!Number.isFinite(duration)) return this._reject('invalid_duration')
     this._aggregator.canvas(action, this._clamp(duration, 0, MAX_DURATION_MS, 'duration'))
   }
@@ -249,7 +258,10 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   trackCollaborativeActions(users: number, latency: number): void {
     if (!this._live('trackCollaborativeActions', [users, latency])) return
     if (!Number.isFinite(users) || !Number.isFinite(latency)) return this._reject('invalid_collaboration')
-    this._aggregator.collaboration(Math.round(this._clamp(users, 0, 10_000, 'users')), this._clamp(latency, 0, MAX_DURATION_MS, 'latency'))
+    this._aggregator.collaboration(
+      Math.round(this._clamp(users, 0, 10_000, 'users')),
+      this._clamp(latency, 0, MAX_DURATION_MS, 'latency'),
+    )
   }
 
   /** Frame rate and JS memory in MB (pre-aggregated). */
@@ -277,7 +289,14 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
       if (ignoreConsent) return true
       if (!context.consent.isGranted('analytics') || !this._state) return false
       const now = context.clock.now()
-      if (isSessionOver(this._state, now, this._options.sessionTimeoutMs ?? 1_800_000, this._options.maxSessionMs ?? 86_400_000)) {
+      if (
+        isSessionOver(
+          this._state,
+          now,
+          this._options.sessionTimeoutMs ?? 1_800_000,
+          this._options.maxSessionMs ?? 86_400_000,
+        )
+      ) {
         this._endSession(now - this._state.last > (this._options.sessionTimeoutMs ?? 1_800_000) ? 'timeout' : 'max_age')
         this._state = newSession(now, this._state.aid, this._state.uid)
         this._save(true)
@@ -307,7 +326,10 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
     if (this._state) return
     const now = context.clock.now()
     const stored = loadSession(context.scope, key)
-    if (stored && !isSessionOver(stored, now, this._options.sessionTimeoutMs ?? 1_800_000, this._options.maxSessionMs ?? 86_400_000)) {
+    if (
+      stored &&
+      !isSessionOver(stored, now, this._options.sessionTimeoutMs ?? 1_800_000, this._options.maxSessionMs ?? 86_400_000)
+    ) {
       this._state = stored
     } else {
       if (stored) {
@@ -361,7 +383,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   private _properties(properties: unknown): Record<string, unknown> {
     let own = {}
     if (properties != null) {
-      const json = typeof properties == 'object' && !Array.isArray(properties) ? tryStringify(properties) : undefined
+      const json = typeof properties === 'object' && !Array.isArray(properties) ? tryStringify(properties) : undefined
       if (json === undefined) this._reject('invalid_properties')
       else if (json.length > MAX_PROPERTIES_LENGTH) this._reject('properties_too_large')
       else own = JSON.parse(json)
@@ -370,8 +392,8 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   }
 
   private _clamp(value: number, min: number, max: number, what: string): number {
-    if (value < min) return this._reject(`${what}_below_${min}`), min
-    if (value > max) return this._reject(`${what}_above_${max}`), max
+    if (value < min) return (this._reject(`${what}_below_${min}`), min)
+    if (value > max) return (this._reject(`${what}_above_${max}`), max)
     return value
   }
 

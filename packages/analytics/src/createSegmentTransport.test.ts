@@ -3,7 +3,11 @@ import { WIRE_VERSION, type WireBatch, type WireEvent } from '@marco/core'
 import { startTestCollector, type TestCollector } from '@marco/testing'
 import { createSegmentTransport } from './createSegmentTransport'
 
-const event = (type: string, payload: Record<string, unknown>, category: WireEvent['category'] = 'analytics'): WireEvent => ({
+const event = (
+  type: string,
+  payload: Record<string, unknown>,
+  category: WireEvent['category'] = 'analytics',
+): WireEvent => ({
   id: `id-${type}-0000`,
   type,
   category,
@@ -45,15 +49,31 @@ describe('createSegmentTransport against a real server', () => {
         event('exception', { message: 'boom' }, 'crash'),
       ],
     }
-    expect(await transport.send(batch, { unloading: false, body: '' })).toEqual({ result: 'sent', status: 200, filtered: 1 })
+    expect(await transport.send(batch, { unloading: false, body: '' })).toEqual({
+      result: 'sent',
+      status: 200,
+      filtered: 1,
+    })
     const [{ body, auth }] = segment as [{ body: any; auth?: string }]
     expect(auth).toBe(`Basic ${Buffer.from('key-1:').toString('base64')}`)
     expect(body.sentAt).toBe('2026-11-29T12:00:05.000Z')
     expect(body.batch).toEqual([
-      expect.objectContaining({ type: 'track', event: 'export', properties: { format: 'svg' }, messageId: 'id-track-0000', anonymousId: 'anon-1', userId: 'user-1', timestamp: '2026-11-29T12:00:00.000Z' }),
+      expect.objectContaining({
+        type: 'track',
+        event: 'export',
+        properties: { format: 'svg' },
+        messageId: 'id-track-0000',
+        anonymousId: 'anon-1',
+        userId: 'user-1',
+        timestamp: '2026-11-29T12:00:00.000Z',
+      }),
       expect.objectContaining({ type: 'page', name: 'Board', properties: { url: 'https://marco.test/b' } }),
       expect.objectContaining({ type: 'identify', traits: { plan: 'pro' } }),
-      expect.objectContaining({ type: 'track', event: 'canvas_summary', properties: { canvas: { draw: { count: 3 } } } }),
+      expect.objectContaining({
+        type: 'track',
+        event: 'canvas_summary',
+        properties: { canvas: { draw: { count: 3 } } },
+      }),
     ])
     expect(body.batch[0].context).toEqual({ url: 'https://marco.test/', language: 'en', sessionId: 's-1' })
   })
@@ -61,8 +81,24 @@ describe('createSegmentTransport against a real server', () => {
   it('retries on 429 with Retry-After and drops on 400', async () => {
     collector.routes.set('/v1/limited', (_req, res) => res.writeHead(429, { 'retry-after': '7' }).end())
     collector.routes.set('/v1/bad', (_req, res) => res.writeHead(400).end())
-    const batch: WireBatch = { v: WIRE_VERSION, sentAt: 0, sdk: { name: 'm', version: '1' }, dropped: [], events: [event('track', { name: 'a' })] }
-    expect(await createSegmentTransport({ writeKey: 'k', endpoint: `${collector.origin}/v1/limited` }).send(batch, { unloading: false, body: '' })).toEqual({ result: 'retry', status: 429, retryAfterMs: 7_000 })
-    expect(await createSegmentTransport({ writeKey: 'k', endpoint: `${collector.origin}/v1/bad` }).send(batch, { unloading: false, body: '' })).toEqual({ result: 'dropped', status: 400 })
+    const batch: WireBatch = {
+      v: WIRE_VERSION,
+      sentAt: 0,
+      sdk: { name: 'm', version: '1' },
+      dropped: [],
+      events: [event('track', { name: 'a' })],
+    }
+    expect(
+      await createSegmentTransport({ writeKey: 'k', endpoint: `${collector.origin}/v1/limited` }).send(batch, {
+        unloading: false,
+        body: '',
+      }),
+    ).toEqual({ result: 'retry', status: 429, retryAfterMs: 7_000 })
+    expect(
+      await createSegmentTransport({ writeKey: 'k', endpoint: `${collector.origin}/v1/bad` }).send(batch, {
+        unloading: false,
+        body: '',
+      }),
+    ).toEqual({ result: 'dropped', status: 400 })
   })
 })

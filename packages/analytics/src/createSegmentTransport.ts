@@ -10,12 +10,22 @@ export interface SegmentTransportOptions {
 }
 
 /** The Segment spec message for one analytics event, or `undefined` for events of other categories. */
-export function toSegmentMessage(event: WireEvent, context: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+export function toSegmentMessage(
+  event: WireEvent,
+  context: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
   if (event.category !== 'analytics') return undefined
   const { anonymousId, userId, name, properties, traits, ...rest } = event.payload as Record<string, unknown>
-  const common = { messageId: event.id, anonymousId, userId, timestamp: new Date(event.ts).toISOString(), context: { ...context, sessionId: event.sessionId } }
+  const common = {
+    messageId: event.id,
+    anonymousId,
+    userId,
+    timestamp: new Date(event.ts).toISOString(),
+    context: { ...context, sessionId: event.sessionId },
+  }
   if (event.type === 'track') return { ...common, type: 'track', event: name, properties }
-  if (event.type === 'page') return { ...common, type: 'page', name, properties: { ...(properties as object), ...rest } }
+  if (event.type === 'page')
+    return { ...common, type: 'page', name, properties: { ...(properties as object), ...rest } }
   if (event.type === 'identify') return { ...common, type: 'identify', traits }
   // Sessions and pre-aggregated summaries travel as track calls named after their type.
   return { ...common, type: 'track', event: event.type, properties: rest }
@@ -42,7 +52,10 @@ export function createSegmentTransport(options: SegmentTransportOptions): Transp
     encode(batch) {
       const messages = batch.events.map((event) => toSegmentMessage(event, batch.context)).filter(Boolean)
       if (!messages.length) return undefined
-      return { body: JSON.stringify({ batch: messages, sentAt: new Date(batch.sentAt).toISOString() }), filtered: batch.events.length - messages.length }
+      return {
+        body: JSON.stringify({ batch: messages, sentAt: new Date(batch.sentAt).toISOString() }),
+        filtered: batch.events.length - messages.length,
+      }
     },
   })
 }

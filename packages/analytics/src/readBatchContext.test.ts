@@ -6,7 +6,10 @@ import { readBatchContext } from './readBatchContext'
 describe('readBatchContext', () => {
   it('describes page, referrer, UTM, viewport, pixel ratio, language and time zone, scrubbed', () => {
     history.replaceState(null, '', '/board?utm_source=news&utm_campaign=launch&email=ada@example.com')
-    Object.defineProperty(document, 'referrer', { value: 'https://search.example/?q=marco&token=abc', configurable: true })
+    Object.defineProperty(document, 'referrer', {
+      value: 'https://search.example/?q=marco&token=abc',
+      configurable: true,
+    })
     const context = readBatchContext(window as unknown as GlobalScope, createScrubber())
     expect(context).toMatchObject({
       url: 'http://localhost:3000/board?utm_source=news&utm_campaign=launch&email=[Filtered]',
@@ -20,8 +23,16 @@ describe('readBatchContext', () => {
   })
 
   it('adds client hints where the browser has them, and works with nothing at all', () => {
-    const scope = { navigator: { language: 'fr', userAgentData: { brands: [{ brand: 'Chromium', version: '156' }], mobile: false, platform: 'Linux' } } } as unknown as GlobalScope
-    expect(readBatchContext(scope, createScrubber())).toMatchObject({ language: 'fr', client: { mobile: false, platform: 'Linux' } })
+    const scope = {
+      navigator: {
+        language: 'fr',
+        userAgentData: { brands: [{ brand: 'Chromium', version: '156' }], mobile: false, platform: 'Linux' },
+      },
+    } as unknown as GlobalScope
+    expect(readBatchContext(scope, createScrubber())).toMatchObject({
+      language: 'fr',
+      client: { mobile: false, platform: 'Linux' },
+    })
     expect(() => readBatchContext({}, createScrubber())).not.toThrow()
   })
 })

@@ -33,7 +33,8 @@ export function readBatchContext(scope: GlobalScope, scrubber: Scrubber): Record
   }
   if (navigator) {
     context.language = navigator.language
-    const hints = (navigator as { userAgentData?: { brands?: unknown; mobile?: boolean; platform?: string } }).userAgentData
+    const hints = (navigator as { userAgentData?: { brands?: unknown; mobile?: boolean; platform?: string } })
+      .userAgentData
     if (hints) context.client = { brands: hints.brands, mobile: hints.mobile, platform: hints.platform }
   }
   try {

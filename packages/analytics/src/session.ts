@@ -21,7 +21,9 @@ export function loadSession(scope: GlobalScope, key: string): SessionState | und
   try {
     if (!supportsStorage(scope)) return undefined
     const state = JSON.parse(scope.localStorage!.getItem(key) ?? 'null') as SessionState | null
-    return state && typeof state.aid == 'string' && typeof state.sid == 'string' && state.start > 0 && state.last > 0 ? state : undefined
+    return state && typeof state.aid === 'string' && typeof state.sid === 'string' && state.start > 0 && state.last > 0
+      ? state
+      : undefined
   } catch {
     return undefined
   }

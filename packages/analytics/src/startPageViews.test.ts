@@ -13,7 +13,9 @@ describe('startPageViews (History API, where the Navigation API is missing)', ()
   it('sees pushState and popstate, never replaceState or a hash change, and restores history on stop', async () => {
     const { pushState, replaceState } = history
     const seen: string[] = []
-    stop = startPageViews(window as unknown as GlobalScope, createMonitor(), (url) => seen.push(new URL(url).pathname + new URL(url).search))
+    stop = startPageViews(window as unknown as GlobalScope, createMonitor(), (url) =>
+      seen.push(new URL(url).pathname + new URL(url).search),
+    )
     history.pushState(null, '', '/boards/1')
     history.replaceState(null, '', '/boards/1?zoom=2')
     history.pushState(null, '', '/boards/1?zoom=2#layer-3')
@@ -43,11 +45,16 @@ describe('startPageViews (History API, where the Navigation API is missing)', ()
 
   it('uses the Navigation API where it exists: push and traverse count, replace does not', () => {
     const navigation = new EventTarget()
-    const scope = { location: new URL('https://marco.test/a') as unknown as Location, navigation } as unknown as GlobalScope
+    const scope = {
+      location: new URL('https://marco.test/a') as unknown as Location,
+      navigation,
+    } as unknown as GlobalScope
     const seen: string[] = []
     stop = startPageViews(scope, createMonitor(), (url) => seen.push(url))
     const navigate = (url: string, navigationType: string, sameDocument = true) =>
-      navigation.dispatchEvent(Object.assign(new Event('navigate'), { navigationType, destination: { url, sameDocument } }))
+      navigation.dispatchEvent(
+        Object.assign(new Event('navigate'), { navigationType, destination: { url, sameDocument } }),
+      )
     navigate('https://marco.test/b', 'push')
     navigate('https://marco.test/b?q=1', 'replace')
     navigate('https://marco.test/c', 'push', false)

@@ -57,7 +57,13 @@ describe('createAggregator', () => {
     const summary = aggregator.take(11_000) as Record<string, any>
     expect(summary.windowStart).toBe(1_000)
     expect(summary.windowMs).toBe(10_000)
-    expect(summary.canvas.draw).toEqual({ count: 3, sum: 315, min: 5, max: 300, hist: reference([5, 10, 300], BOUNDS.durationMs).hist })
+    expect(summary.canvas.draw).toEqual({
+      count: 3,
+      sum: 315,
+      min: 5,
+      max: 300,
+      hist: reference([5, 10, 300], BOUNDS.durationMs).hist,
+    })
     expect(summary.canvas.erase.count).toBe(1)
     expect(summary.gestures).toEqual({ pan: { count: 2, success: 1 }, tap: { count: 1, success: 1 } })
     expect(summary.collaboration.users.max).toBe(3)

@@ -40,7 +40,11 @@ describe('Consent', () => {
   it('denies analytics under Global Privacy Control when configured to honour it', () => {
     const scope = { navigator: { globalPrivacyControl: true } as unknown as Navigator }
     expect(new Consent({ scope, defaults: { analytics: 'granted' } }).get('analytics')).toBe('granted')
-    const honoring = new Consent({ scope, defaults: { analytics: 'granted', crash: 'granted' }, honorGlobalPrivacyControl: true })
+    const honoring = new Consent({
+      scope,
+      defaults: { analytics: 'granted', crash: 'granted' },
+      honorGlobalPrivacyControl: true,
+    })
     expect(honoring.get('analytics')).toBe('denied')
     expect(honoring.get('crash')).toBe('granted')
     honoring.grant('analytics')

@@ -27,7 +27,14 @@ function burst(perTick: number): void {
   let n = 0
   setInterval(() => {
     for (let i = 0; i < perTick; i++, n++) {
-      queue.push({ id: `burst-${String(n).padStart(6, '0')}`, type: 'track', category: 'analytics', ts: Date.now(), sessionId: 's-1', payload: { n, pad: 'x'.repeat(200) } })
+      queue.push({
+        id: `burst-${String(n).padStart(6, '0')}`,
+        type: 'track',
+        category: 'analytics',
+        ts: Date.now(),
+        sessionId: 's-1',
+        payload: { n, pad: 'x'.repeat(200) },
+      })
     }
     localStorage.setItem('pushed', String(n))
   }, 1)

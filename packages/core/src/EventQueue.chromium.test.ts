@@ -1,6 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { bundleForBrowser, launchChromium, startTestCollector, testPage, type LaunchedChromium, type TestCollector } from '@marco/testing'
+import {
+  bundleForBrowser,
+  launchChromium,
+  startTestCollector,
+  testPage,
+  type LaunchedChromium,
+  type TestCollector,
+} from '@marco/testing'
 import type { EventQueue } from './EventQueue'
 
 declare global {
@@ -14,7 +21,10 @@ let script: string
 let collector: TestCollector
 
 beforeAll(async () => {
-  ;[chromium, script] = await Promise.all([launchChromium(), bundleForBrowser(fileURLToPath(new URL('./EventQueue.chromium.page.ts', import.meta.url)))])
+  ;[chromium, script] = await Promise.all([
+    launchChromium(),
+    bundleForBrowser(fileURLToPath(new URL('./EventQueue.chromium.page.ts', import.meta.url))),
+  ])
 })
 afterAll(() => chromium?.close())
 
@@ -22,7 +32,9 @@ beforeEach(async () => {
   collector = await startTestCollector()
   collector.routes.set('/', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(testPage('/app.js')))
   collector.routes.set('/app.js', (_req, res) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(script))
-  collector.routes.set('/elsewhere', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><link rel="icon" href="data:,"><p>gone'))
+  collector.routes.set('/elsewhere', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><link rel="icon" href="data:,"><p>gone'),
+  )
 })
 afterEach(() => collector.close())
 
@@ -63,7 +75,10 @@ describe('EventQueue in Chromium', () => {
       await page.waitForFunction(() => !!window.marco)
       expect(collector.storedIds).toEqual([])
       collector.reply = () => ({ status: 200 })
-      await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), { timeout: 15_000, interval: 200 })
+      await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), {
+        timeout: 15_000,
+        interval: 200,
+      })
       // Nothing arrives twice, even after a little longer.
       await page.evaluate(() => window.marco.queue.flush())
       expect(collector.storedIds).toHaveLength(20)
@@ -90,7 +105,9 @@ describe('EventQueue in Chromium', () => {
       await vi.waitFor(() => expect(new Set(collector.storedIds).size).toBe(pushed), { timeout: 30_000, interval: 200 })
       expect([...new Set(collector.storedIds)].sort()).toEqual(expected)
       expect(collector.requests.every((request) => request.status === 200)).toBe(true)
-      console.info(`[marco] closed mid-burst: ${pushed} pushed, ${new Set(collector.storedIds).size} delivered, ${collector.storedIds.length - new Set(collector.storedIds).size} resent after the close`)
+      console.info(
+        `[marco] closed mid-burst: ${pushed} pushed, ${new Set(collector.storedIds).size} delivered, ${collector.storedIds.length - new Set(collector.storedIds).size} resent after the close`,
+      )
     } finally {
       await context.close()
     }
@@ -114,8 +131,13 @@ describe('EventQueue in Chromium', () => {
       const crashedAt = Date.now()
       // The command never answers: the page it would answer from is gone.
       void cdp.send('Page.crash').catch(() => {})
-      await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), { timeout: 10_000, interval: 50 })
-      console.info(`[marco] crashed tab's ${ids.length} events sent by the open tab ${Date.now() - crashedAt} ms after the crash`)
+      await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), {
+        timeout: 10_000,
+        interval: 50,
+      })
+      console.info(
+        `[marco] crashed tab's ${ids.length} events sent by the open tab ${Date.now() - crashedAt} ms after the crash`,
+      )
       // The survivor, not a reload, sent them; it is still alive.
       expect(await survivor.evaluate(() => window.marco.queue.stats().sent)).toBe(20)
     } finally {

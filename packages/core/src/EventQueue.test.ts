@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs'
 import Ajv2020 from 'ajv/dist/2020.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFakeScope, createLockRegistry, startTestCollector, type FakeLockManager, type LockRegistry, type TestCollector } from '@marco/testing'
+import {
+  createFakeScope,
+  createLockRegistry,
+  startTestCollector,
+  type FakeLockManager,
+  type LockRegistry,
+  type TestCollector,
+} from '@marco/testing'
 import type { SendOptions, Transport } from './createHttpTransport'
 import { createId } from './createId'
 import { EventQueue, POISON_ATTEMPTS, type EventQueueOptions } from './EventQueue'
@@ -21,7 +28,18 @@ function makeEvent(overrides: Partial<SdkEvent> = {}): SdkEvent {
     category: 'analytics',
     ts: Date.now(),
     sessionId: 'session-1',
-    payload: { name: 'stroke', tool: 'pen', width: 2, color: '#222', points: 48, durationMs: 312, pressure: 0.7, layer: 3, zoom: 1.25, pan: false },
+    payload: {
+      name: 'stroke',
+      tool: 'pen',
+      width: 2,
+      color: '#222',
+      points: 48,
+      durationMs: 312,
+      pressure: 0.7,
+      layer: 3,
+      zoom: 1.25,
+      pan: false,
+    },
     ...overrides,
   }
 }
@@ -33,7 +51,14 @@ function makeEvent(overrides: Partial<SdkEvent> = {}): SdkEvent {
 function networkScope(navigator: Record<string, unknown> = {}) {
   return createFakeScope({
     navigator: { locks: origin.client(), ...navigator },
-    overrides: { fetch: globalThis.fetch, AbortController, indexedDB: globalThis.indexedDB, console, BroadcastChannel, CompressionStream },
+    overrides: {
+      fetch: globalThis.fetch,
+      AbortController,
+      indexedDB: globalThis.indexedDB,
+      console,
+      BroadcastChannel,
+      CompressionStream,
+    },
   })
 }
 
@@ -44,7 +69,14 @@ let dbCount = 0
 let storageName: string
 
 function queue(options: EventQueueOptions = {}): EventQueue {
-  const q = new EventQueue({ endpoint: collector.endpoint, scope: networkScope(), storageName, retryBaseMs: 1, random: () => 1, ...options })
+  const q = new EventQueue({
+    endpoint: collector.endpoint,
+    scope: networkScope(),
+    storageName,
+    retryBaseMs: 1,
+    random: () => 1,
+    ...options,
+  })
   queues.push(q)
   return q
 }
@@ -52,7 +84,15 @@ function queue(options: EventQueueOptions = {}): EventQueue {
 /** A tab that crashes: its Web Locks go, as when a renderer dies; the queue object is never stopped. */
 function crashableTab(options: EventQueueOptions = {}) {
   const locks = origin.client()
-  const q = new EventQueue({ endpoint: collector.endpoint, scope: networkScope({ locks }), storageName, retryMaxMs: 3_600_000, retryBaseMs: 3_600_000, random: () => 1, ...options })
+  const q = new EventQueue({
+    endpoint: collector.endpoint,
+    scope: networkScope({ locks }),
+    storageName,
+    retryMaxMs: 3_600_000,
+    retryBaseMs: 3_600_000,
+    random: () => 1,
+    ...options,
+  })
   return { queue: q, crash: () => (locks as FakeLockManager).kill() }
 }
 
@@ -334,7 +374,12 @@ describe('EventQueue write-behind storage', () => {
     const writes = vi.spyOn(IDBDatabase.prototype, 'transaction')
     const puts = vi.spyOn(IDBObjectStore.prototype, 'put')
     // A server that never answers: every event waits (the first 60 KiB of them in flight).
-    const q = queue({ transport: recordingTransport().transport, flushIntervalMs: 3_600_000, maxBatchEvents: 10_000, persistIntervalMs: 1_000 })
+    const q = queue({
+      transport: recordingTransport().transport,
+      flushIntervalMs: 3_600_000,
+      maxBatchEvents: 10_000,
+      persistIntervalMs: 1_000,
+    })
     await vi.advanceTimersByTimeAsync(0)
     await q.flush()
     const before = writes.mock.calls.length
@@ -381,7 +426,10 @@ describe('EventQueue write-behind storage', () => {
   it('takes a purged category out of storage at once, keeping the rest of its chunks', async () => {
     collector.reply = () => 'network-error'
     const q = queue({ retryBaseMs: 60_000, persistIntervalMs: 60_000 })
-    const kept = [makeEvent({ category: 'crash', type: 'exception' }), makeEvent({ category: 'crash', type: 'exception' })]
+    const kept = [
+      makeEvent({ category: 'crash', type: 'exception' }),
+      makeEvent({ category: 'crash', type: 'exception' }),
+    ]
     q.push(makeEvent())
     q.push(kept[0]!)
     q.push(makeEvent())
@@ -403,7 +451,14 @@ describe('EventQueue against hostile input and a failing server', () => {
         throw new Error('hostile getter')
       },
     })
-    const proxy = new Proxy({}, { get: () => { throw new Error('hostile proxy') } }) as SdkEvent
+    const proxy = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('hostile proxy')
+        },
+      },
+    ) as SdkEvent
     const good = Array.from({ length: 6 }, () => makeEvent())
     for (const event of [...good.slice(0, 3), throwing, proxy, ...good.slice(3)]) q.push(event)
     await q.flush()
@@ -415,7 +470,8 @@ describe('EventQueue against hostile input and a failing server', () => {
 
   it(`splits a batch the server keeps failing on with 500, drops the one event it fails on after ${POISON_ATTEMPTS} tries, delivers the rest`, async () => {
     const poison = makeEvent({ type: 'performance_issue', payload: { metric: { value: { toString: 1 } } } })
-    collector.reply = (_n, body) => ((body as WireBatch).events.some((event) => event.id === poison.id) ? { status: 500 } : { status: 200 })
+    collector.reply = (_n, body) =>
+      (body as WireBatch).events.some((event) => event.id === poison.id) ? { status: 500 } : { status: 200 }
     const q = queue({ retryMaxMs: 5 })
     q.push(poison)
     const good = Array.from({ length: 20 }, () => makeEvent())

@@ -129,7 +129,8 @@ interface QueuedEvent {
  *
  * @example
  * const queue = new EventQueue({ endpoint: 'https://collector.example.com/v1/batch' })
- * queue.push({ id: createId(), type: 'track', category: 'analytics', ts: Date.now(), sessionId, payload: { name: 'export' } })
+ * queue.push({ id: createId(), type: 'track', category: 'analytics', ts: Date.now(), sessionId, payload: { name:
+ * 'export' } })
  * await queue.flush() // { sent: 1, dropped: 0, pending: 0 }
  */
 export class EventQueue implements EventSink {
@@ -216,9 +217,12 @@ export class EventQueue implements EventSink {
       listen(monitor, scope, 'offline', () => (this._online = false)),
       // `pagehide`, never `unload`: an unload listener makes the page ineligible for the back/forward cache.
       listen(monitor, scope, 'pagehide', () => this._unload()),
-      listen(monitor, scope.document, 'visibilitychange', () => this.hide(scope.document?.visibilityState === 'hidden')),
+      listen(monitor, scope.document, 'visibilitychange', () =>
+        this.hide(scope.document?.visibilityState === 'hidden'),
+      ),
     )
-    this._io = this._ready = options.storage !== false ? this._openStore(options.storageName ?? 'marco-sdk-events') : Promise.resolve()
+    this._io = this._ready =
+      options.storage !== false ? this._openStore(options.storageName ?? 'marco-sdk-events') : Promise.resolve()
   }
 
   /**
@@ -231,7 +235,8 @@ export class EventQueue implements EventSink {
       this._stats.accepted++
       // A burst while the queue is full is processed early, so memory stays within maxQueueEvents plus one batch.
       const waiting = this._incoming.push(event)
-      if (waiting + this._queue.length > this._limits.maxQueueEvents && waiting >= this._limits.maxBatchEvents) this._ingest()
+      if (waiting + this._queue.length > this._limits.maxQueueEvents && waiting >= this._limits.maxBatchEvents)
+        this._ingest()
       else if (!this._ingesting) {
         // At the end of this task, with every event the task pushes: no timer task of its own per frame.
         this._ingesting = true
@@ -265,7 +270,11 @@ export class EventQueue implements EventSink {
     } catch (error) {
       this._monitor.report(error)
     }
-    return { sent: this._stats.sent - before.sent, dropped: this._stats.dropped - before.dropped, pending: this.stats().pending }
+    return {
+      sent: this._stats.sent - before.sent,
+      dropped: this._stats.dropped - before.dropped,
+      pending: this.stats().pending,
+    }
   }
 
   /**
@@ -405,7 +414,13 @@ export class EventQueue implements EventSink {
           const bytes = utf8Length(json)
           reason = 'too_large'
           if (bytes <= maxEventBytes) {
-            const record: QueuedEvent = { id, seq: (this._seq = Math.max(this._seq + 1, this._clock.now() * 1000)), category, json, bytes }
+            const record: QueuedEvent = {
+              id,
+              seq: (this._seq = Math.max(this._seq + 1, this._clock.now() * 1000)),
+              category,
+              json,
+              bytes,
+            }
             this._queue.push(record)
             this._bytes += bytes
             if (storing) this._unsaved.add(record)
@@ -420,7 +435,12 @@ export class EventQueue implements EventSink {
     // Bounded memory: past either limit the oldest waiting events go, counted.
     const evicted: QueuedEvent[] = []
     let bytes = this._bytes
-    for (let i = 0; i < this._queue.length && (this._queue.length - evicted.length > this._limits.maxQueueEvents || bytes > this._limits.maxQueueBytes); i++) {
+    for (
+      let i = 0;
+      i < this._queue.length &&
+      (this._queue.length - evicted.length > this._limits.maxQueueEvents || bytes > this._limits.maxQueueBytes);
+      i++
+    ) {
       const event = this._queue[i]!
       if (event.inflight) continue
       evicted.push(event)
@@ -447,7 +467,13 @@ export class EventQueue implements EventSink {
       if (!this._chunks.get(id)) {
         this._chunks.delete(id)
         unwanted.push(id)
-      } else if (this._rewrite.has(id)) chunks.push(this._chunk(id, this._queue.filter((event) => event.chunk === id)))
+      } else if (this._rewrite.has(id))
+        chunks.push(
+          this._chunk(
+            id,
+            this._queue.filter((event) => event.chunk === id),
+          ),
+        )
     }
     this._touched.clear()
     this._rewrite.clear()
@@ -480,7 +506,11 @@ export class EventQueue implements EventSink {
 
   /** A chunk as stored: plain copies of its events' fields. */
   private _chunk(id: string, events: QueuedEvent[]): StoredChunk {
-    return { id, owner: this._owner, events: events.map(({ id, seq, category, json }) => ({ id, seq, category, json })) }
+    return {
+      id,
+      owner: this._owner,
+      events: events.map(({ id, seq, category, json }) => ({ id, seq, category, json })),
+    }
   }
 
   private _schedulePersist(): void {
@@ -513,7 +543,11 @@ export class EventQueue implements EventSink {
   }
 
   private _sendable(upTo = Infinity): boolean {
-    return this._online && this._clock.now() >= this._retryAt && this._queue.some((event) => !event.inflight && event.seq <= upTo)
+    return (
+      this._online &&
+      this._clock.now() >= this._retryAt &&
+      this._queue.some((event) => !event.inflight && event.seq <= upTo)
+    )
   }
 
   /**
@@ -524,7 +558,11 @@ export class EventQueue implements EventSink {
   private async _drain(upTo?: number): Promise<void> {
     // The store is open and this tab's share of earlier pages' events is claimed (or storage failed).
     await this._ready
-    while (this._sendable(upTo) && !this._stopped && (await this._send(this._take(this._limits.maxBatchBytes, upTo), false)));
+    while (
+      this._sendable(upTo) &&
+      !this._stopped &&
+      (await this._send(this._take(this._limits.maxBatchBytes, upTo), false))
+    );
     // Offline: the `online` event resumes. Backing off: resume when the wait is over.
     if (this._queue.length && this._online) {
       const wait = this._retryAt - this._clock.now()
@@ -556,7 +594,13 @@ export class EventQueue implements EventSink {
     // The drop counts ride with this batch; they come back if it is not delivered.
     const dropped = [...this._drops.values()]
     this._drops.clear()
-    const head = { v: WIRE_VERSION as typeof WIRE_VERSION, sentAt: this._clock.now(), sdk: this._sdk, context: this._context && this._monitor.call(this._context), dropped }
+    const head = {
+      v: WIRE_VERSION as typeof WIRE_VERSION,
+      sentAt: this._clock.now(),
+      sdk: this._sdk,
+      context: this._context && this._monitor.call(this._context),
+      dropped,
+    }
     // The events are JSON already: spliced in, not parsed and stringified again.
     const body = `${JSON.stringify(head).slice(0, -1)},"events":[${batch.map((event) => event.json).join(',')}]}`
     let events: WireEvent[] | undefined
@@ -594,7 +638,12 @@ export class EventQueue implements EventSink {
           this._batchEvents = max
         }
       }
-      this._retryAt = this._clock.now() + nextRetryDelay(this._attempt, retryAfterMs, this._random, { baseMs: this._limits.retryBaseMs, maxMs: this._limits.retryMaxMs })
+      this._retryAt =
+        this._clock.now() +
+        nextRetryDelay(this._attempt, retryAfterMs, this._random, {
+          baseMs: this._limits.retryBaseMs,
+          maxMs: this._limits.retryMaxMs,
+        })
       // Delivery failed: what waits is written now rather than at the next write.
       this._persist()
       return false
@@ -670,8 +719,16 @@ export class EventQueue implements EventSink {
   }
 }
 
-function isValid(id: unknown, type: unknown, category: unknown, ts: unknown, sessionId: unknown, payload: unknown): boolean {
-  const text = (value: unknown, min: number, max: number) => typeof value === 'string' && value.length >= min && value.length <= max
+function isValid(
+  id: unknown,
+  type: unknown,
+  category: unknown,
+  ts: unknown,
+  sessionId: unknown,
+  payload: unknown,
+): boolean {
+  const text = (value: unknown, min: number, max: number) =>
+    typeof value === 'string' && value.length >= min && value.length <= max
   return (
     text(id, 8, 64) &&
     text(type, 1, 200) &&

@@ -18,7 +18,11 @@ describe('createCoreContext', () => {
 
   it('opens its queue at once when a category is granted from the start', async () => {
     const transport = { send: vi.fn(async () => ({ result: 'sent' as const })) }
-    const context = createCoreContext({ scope: createFakeScope(), queueOptions: { storage: false, transport }, consent: { defaults: { performance: 'granted' } } })
+    const context = createCoreContext({
+      scope: createFakeScope(),
+      queueOptions: { storage: false, transport },
+      consent: { defaults: { performance: 'granted' } },
+    })
     context.queue.push(createEvent(context, 'performance', 'metric', { fps: 60 }))
     expect(await context.flush()).toEqual({ sent: 1, dropped: 0, pending: 0 })
     expect(context.ownQueue).toBeInstanceOf(EventQueue)
@@ -34,7 +38,13 @@ describe('createCoreContext', () => {
     expect(context.queue).toBe(queue)
     expect(context.consent).toBe(consent)
     const event = createEvent(context, 'crash', 'exception', { message: 'boom' })
-    expect(event).toMatchObject({ type: 'exception', category: 'crash', ts: 1_000, sessionId: 's-9', payload: { message: 'boom' } })
+    expect(event).toMatchObject({
+      type: 'exception',
+      category: 'crash',
+      ts: 1_000,
+      sessionId: 's-9',
+      payload: { message: 'boom' },
+    })
     expect(event.id).toMatch(/^[0-9a-f-]{36}$/)
   })
 })

@@ -32,7 +32,6 @@ export interface OwnedCoreContext extends CoreContext {
   stop(): Promise<void>
 }
 
-
 /**
  * The context a feature builds for itself when it is used alone, without the runtime: a monitor, a clock,
  * consent (every category pending unless told otherwise: nothing is sent before consent), a session id, and
@@ -54,7 +53,14 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
   // with every entry that reaches @marco/core, so even `import { serialize }` would load it.)
   let ownQueue: EventQueue | undefined
   const open = (): EventQueue =>
-    (ownQueue ??= new EventQueue({ endpoint: options.endpoint, scope, clock, monitor, debug: options.debug, ...options.queueOptions }))
+    (ownQueue ??= new EventQueue({
+      endpoint: options.endpoint,
+      scope,
+      clock,
+      monitor,
+      debug: options.debug,
+      ...options.queueOptions,
+    }))
   // A sink of the caller's own (the analytics worker, say) is opened on the same terms.
   const openSink = options.queue ? () => options.queue!.open?.() : open
   if (CONSENT_CATEGORIES.some((category) => consent.isGranted(category))) openSink()
@@ -74,7 +80,8 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
       return ownQueue
     },
     // A sink of the caller's own (the analytics worker) flushes itself when it can.
-    flush: async () => (ownQueue ?? (options.queue as { flush?: () => Promise<FlushResult | undefined> } | undefined))?.flush?.(),
+    flush: async () =>
+      (ownQueue ?? (options.queue as { flush?: () => Promise<FlushResult | undefined> } | undefined))?.flush?.(),
     async stop() {
       await ownQueue?.flush()
       await ownQueue?.stop()

@@ -14,5 +14,12 @@ export function createEvent(
   type: string,
   payload: Record<string, unknown>,
 ): SdkEvent {
-  return { id: createId(context.scope), type, category, ts: context.clock.now(), sessionId: context.sessionId(), payload }
+  return {
+    id: createId(context.scope),
+    type,
+    category,
+    ts: context.clock.now(),
+    sessionId: context.sessionId(),
+    payload,
+  }
 }

@@ -83,29 +83,61 @@ describe('createHttpTransport against a real server', () => {
     expect(compressed!.bytes).toBeLessThan(200)
     expect(plain!.encoding).toBeUndefined()
     // Without CompressionStream (older browsers) the body goes as it is.
-    await createHttpTransport({ url: collector.endpoint, scope: { fetch } }).send(batch, { unloading: false, body: big })
+    await createHttpTransport({ url: collector.endpoint, scope: { fetch } }).send(batch, {
+      unloading: false,
+      body: big,
+    })
     expect(collector.requests[2]!.encoding).toBeUndefined()
   })
 
   it('sends what an encoder makes of the batch, counts what it leaves out, and sends nothing when it carries nothing', async () => {
-    const events = [1, 2, 3].map((n) => ({ id: `event-00${n}`, type: 't', category: n === 2 ? 'crash' : 'analytics', ts: n, sessionId: 's', payload: {} }) as const)
+    const events = [1, 2, 3].map(
+      (n) =>
+        ({
+          id: `event-00${n}`,
+          type: 't',
+          category: n === 2 ? 'crash' : 'analytics',
+          ts: n,
+          sessionId: 's',
+          payload: {},
+        }) as const,
+    )
     const crashOnly = createHttpTransport({
       url: collector.endpoint,
       headers: { 'content-type': 'application/x-sentry-envelope' },
       encode: (wire) => {
         const carried = wire.events.filter((event) => event.category === 'crash')
-        return carried.length ? { body: carried.map((event) => JSON.stringify(event)).join('\n'), filtered: wire.events.length - carried.length } : undefined
+        return carried.length
+          ? {
+              body: carried.map((event) => JSON.stringify(event)).join('\n'),
+              filtered: wire.events.length - carried.length,
+            }
+          : undefined
       },
     })
-    expect(await crashOnly.send({ ...batch, events }, { unloading: false, body })).toEqual({ result: 'sent', status: 200, filtered: 2 })
+    expect(await crashOnly.send({ ...batch, events }, { unloading: false, body })).toEqual({
+      result: 'sent',
+      status: 200,
+      filtered: 2,
+    })
     expect(collector.requests[0]!.body).toEqual(events[1])
-    expect(await crashOnly.send({ ...batch, events: [events[0]!] }, { unloading: false, body })).toEqual({ result: 'sent', filtered: 1 })
+    expect(await crashOnly.send({ ...batch, events: [events[0]!] }, { unloading: false, body })).toEqual({
+      result: 'sent',
+      filtered: 1,
+    })
     expect(collector.requests).toHaveLength(1)
   })
 
   it("reads the server's own wait through retryAfter, on success too", async () => {
     collector.reply = () => ({ status: 200, headers: { 'x-wait': '7' } })
-    const transport = createHttpTransport({ url: collector.endpoint, retryAfter: (response) => Number(response.headers.get('x-wait')) * 1000 })
-    expect(await transport.send(batch, { unloading: false, body })).toEqual({ result: 'sent', status: 200, retryAfterMs: 7_000 })
+    const transport = createHttpTransport({
+      url: collector.endpoint,
+      retryAfter: (response) => Number(response.headers.get('x-wait')) * 1000,
+    })
+    expect(await transport.send(batch, { unloading: false, body })).toEqual({
+      result: 'sent',
+      status: 200,
+      retryAfterMs: 7_000,
+    })
   })
 })

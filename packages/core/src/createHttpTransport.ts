@@ -74,13 +74,23 @@ export const COMPRESS_MIN_BYTES = 1024
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createHttpTransport(options: HttpTransportOptions): Transport {
-  const { url, encode, headers, compress = !encode, isRetryable, retryAfter, timeoutMs = 10_000, scope = globalScope } = options
+  const {
+    url,
+    encode,
+    headers,
+    compress = !encode,
+    isRetryable,
+    retryAfter,
+    timeoutMs = 10_000,
+    scope = globalScope,
+  } = options
   return {
     async send(batch, { unloading, body: queueBody }) {
       const encoded = encode ? encode(batch, queueBody) : { body: queueBody }
       if (!encoded) return { result: 'sent', filtered: batch.events.length }
       const { body, filtered } = encoded
-      const result = (sent: SendResult): SendResult => (filtered && sent.result === 'sent' ? { ...sent, filtered } : sent)
+      const result = (sent: SendResult): SendResult =>
+        filtered && sent.result === 'sent' ? { ...sent, filtered } : sent
       try {
         // `keepalive` rather than `sendBeacon` (every current engine has it; Firefox since 133): its answer says
         // whether the server really took the batch.
@@ -112,7 +122,10 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
  * @example
  * return toSendResult(await fetch(url, init), (status) => status === 429 || (status >= 502 && status <= 504))
  */
-export function toSendResult(response: Response, isRetryable = (status: number) => status === 408 || status === 429 || status >= 500): SendResult {
+export function toSendResult(
+  response: Response,
+  isRetryable = (status: number) => status === 408 || status === 429 || status >= 500,
+): SendResult {
   const status = response.status
   if (status < 300) return { result: 'sent', status }
   if (!isRetryable(status)) return { result: 'dropped', status }

@@ -41,9 +41,11 @@ describe('createMonitor', () => {
       },
     })
     expect(() => monitor.report(new Error('first'))).not.toThrow()
-    expect(monitor.call(() => {
-      throw new Error('second')
-    })).toBeUndefined()
+    expect(
+      monitor.call(() => {
+        throw new Error('second')
+      }),
+    ).toBeUndefined()
     expect(calls).toBe(2)
   })
 
@@ -89,9 +91,13 @@ describe('timers', () => {
       const errors: unknown[] = []
       const monitor = createMonitor({ onError: (error) => errors.push(error) })
       let ticks = 0
-      startTimeout(monitor, () => {
-        throw new Error('timeout broke')
-      }, 100)
+      startTimeout(
+        monitor,
+        () => {
+          throw new Error('timeout broke')
+        },
+        100,
+      )
       const stop = startInterval(monitor, () => ticks++, 50)
       vi.advanceTimersByTime(120)
       expect(errors).toHaveLength(1)

@@ -18,7 +18,12 @@ export interface RetryPolicy {
  * @example
  * const delay = nextRetryDelay(attempt, result.retryAfterMs, Math.random) // 0 … 1 s, then 0 … 2 s, …
  */
-export function nextRetryDelay(attempt: number, retryAfterMs: number | undefined, random: () => number, policy: RetryPolicy = {}): number {
+export function nextRetryDelay(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+  policy: RetryPolicy = {},
+): number {
   const { baseMs = RETRY_BASE_MS, maxMs = RETRY_MAX_MS } = policy
   if (retryAfterMs! >= 0) return Math.min(maxMs, retryAfterMs!)
   // Clamped exponent: 2 ** 1024 is Infinity, and a NaN attempt counts as the first.

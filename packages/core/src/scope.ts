@@ -24,8 +24,16 @@ export interface GlobalScope {
   readonly cancelAnimationFrame?: (handle: number) => void
   readonly requestIdleCallback?: (callback: () => void, options?: { timeout: number }) => number
   readonly cancelIdleCallback?: (handle: number) => void
-  readonly addEventListener?: (type: string, listener: EventListener, options?: AddEventListenerOptions | boolean) => void
-  readonly removeEventListener?: (type: string, listener: EventListener, options?: EventListenerOptions | boolean) => void
+  readonly addEventListener?: (
+    type: string,
+    listener: EventListener,
+    options?: AddEventListenerOptions | boolean,
+  ) => void
+  readonly removeEventListener?: (
+    type: string,
+    listener: EventListener,
+    options?: EventListenerOptions | boolean,
+  ) => void
   readonly setTimeout?: (handler: () => void, timeout?: number) => unknown
   readonly clearTimeout?: (handle: never) => void
   readonly console?: Console

@@ -17,7 +17,10 @@ const withCheckDigit = (body: string): string => {
 /** The spec of a denied key, written independently of the implementation. */
 const isDeniedKey = (key: string): boolean => {
   const normalised = key.toLowerCase().replace(/[-_ ]/g, '')
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/)
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
   return DEFAULT_DENY_KEYS.some((deny) => (deny.length < 5 ? words.includes(deny) : normalised.includes(deny)))
 }
 
@@ -27,7 +30,9 @@ describe('createScrubber', () => {
   describe('keys', () => {
     it('matches short deny entries as whole words only, so className and author are kept', () => {
       const scrubber = createScrubber()
-      expect(scrubber.value({ className: 'btn', author: 'Ada', userSsn: '1', authKey: 'k', 'X-CSRF-Token': 't', cvv: '1' })).toEqual({
+      expect(
+        scrubber.value({ className: 'btn', author: 'Ada', userSsn: '1', authKey: 'k', 'X-CSRF-Token': 't', cvv: '1' }),
+      ).toEqual({
         className: 'btn',
         author: 'Ada',
         userSsn: '[Filtered]',
@@ -184,7 +189,9 @@ describe('createScrubber', () => {
     })
 
     it('leaves text that merely contains @ alone', () => {
-      expect(scrubber.string('@mention and user@localhost and a @ b.co')).toBe('@mention and user@localhost and a @ b.co')
+      expect(scrubber.string('@mention and user@localhost and a @ b.co')).toBe(
+        '@mention and user@localhost and a @ b.co',
+      )
     })
 
     it.each([
@@ -196,7 +203,8 @@ describe('createScrubber', () => {
     })
 
     it('replaces JWTs', () => {
-      const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'
+      const jwt =
+        'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'
       expect(scrubber.string(`token ${jwt} end`)).toBe(`token ${F} end`)
       expect(scrubber.string(`id_token=${jwt}&x=1`)).toBe(`id_token=${F}&x=1`)
       expect(scrubber.string('eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.')).toBe(F)
@@ -324,7 +332,12 @@ describe('createScrubber', () => {
     )
 
     it('scrubs 1 MB adversarial URLs without catastrophic backtracking', () => {
-      for (const url of ['//' + 'a'.repeat(1e6), '?' + 'a'.repeat(1e6), '?a='.repeat(333_334), 'a'.repeat(1e6) + '://x']) {
+      for (const url of [
+        '//' + 'a'.repeat(1e6),
+        '?' + 'a'.repeat(1e6),
+        '?a='.repeat(333_334),
+        'a'.repeat(1e6) + '://x',
+      ]) {
         expect(typeof scrubber.url(url)).toBe('string')
       }
     }, 60_000)
@@ -465,19 +478,23 @@ describe('createScrubber', () => {
         fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 17 }),
         fc.constantFrom('', ' ', '-'),
       )
-      .map(([first, rest, separator]) => withCheckDigit(`${first}${rest.join('')}`).replace(/\d{4}(?=\d)/g, `$&${separator}`))
+      .map(([first, rest, separator]) =>
+        withCheckDigit(`${first}${rest.join('')}`).replace(/\d{4}(?=\d)/g, `$&${separator}`),
+      )
     const secret: fc.Arbitrary<Secret> = fc.oneof(
       fc
-        .tuple(fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{5,15}$/), fc.stringMatching(/^[a-z]{3,10}$/), fc.constantFrom('com', 'co', 'io', 'org'))
+        .tuple(
+          fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{5,15}$/),
+          fc.stringMatching(/^[a-z]{3,10}$/),
+          fc.constantFrom('com', 'co', 'io', 'org'),
+        )
         .map(([user, domain, tld]) => `${user}@${domain}.${tld}`)
         .map((email) => ({ shown: email, hidden: email })),
       fc
         .tuple(...[20, 40, 30].map((max) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{8,${max}}$`))))
         .map(([a, b, c]) => `eyJ${a}.${b}.${c}`)
         .map((jwt) => ({ shown: jwt, hidden: jwt })),
-      fc
-        .stringMatching(/^[A-Za-z0-9._~+/-]{16,40}$/)
-        .map((token) => ({ shown: `Bearer ${token}`, hidden: token })),
+      fc.stringMatching(/^[A-Za-z0-9._~+/-]{16,40}$/).map((token) => ({ shown: `Bearer ${token}`, hidden: token })),
       card.map((number) => ({ shown: number, hidden: number })),
       fc.ipV4().map((ip) => ({ shown: ip, hidden: ip })),
       fc
@@ -497,7 +514,10 @@ describe('createScrubber', () => {
           out += `${base.slice(from, at)} ${s.shown} `
           from = at
         }
-        return new Text(out + base.slice(from), cuts.map(([, s]) => s.hidden))
+        return new Text(
+          out + base.slice(from),
+          cuts.map(([, s]) => s.hidden),
+        )
       })
     const marker = fc.uuid().map((id) => new Text(`secret-${id}`, [`secret-${id}`]))
     const deniedKey = fc
@@ -520,12 +540,20 @@ describe('createScrubber', () => {
     const tree = fc.letrec<{ node: unknown }>((tie) => ({
       node: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
-        fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), text),
+        fc.oneof(
+          fc.constant(null),
+          fc.boolean(),
+          fc.integer(),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          text,
+        ),
         fc.array(tie('node'), { maxLength: 4 }),
         fc
           .tuple(
             fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 }),
-            fc.array(fc.tuple(deniedKey, fc.oneof(marker, fc.jsonValue({ maxDepth: 2 }), tie('node'))), { maxLength: 2 }),
+            fc.array(fc.tuple(deniedKey, fc.oneof(marker, fc.jsonValue({ maxDepth: 2 }), tie('node'))), {
+              maxLength: 2,
+            }),
           )
           .map(([object, denied]) => ({ ...object, ...Object.fromEntries(denied) })),
       ),
@@ -617,9 +645,12 @@ describe('createScrubber', () => {
 
     it('never throws on any string as a URL', () => {
       fc.assert(
-        fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.webUrl({ withQueryParameters: true, withFragments: true })), (url) => {
-          expect(typeof scrubber.url(url)).toBe('string')
-        }),
+        fc.property(
+          fc.oneof(fc.string({ unit: 'grapheme' }), fc.webUrl({ withQueryParameters: true, withFragments: true })),
+          (url) => {
+            expect(typeof scrubber.url(url)).toBe('string')
+          },
+        ),
       )
     })
 
@@ -662,7 +693,17 @@ describe('createScrubber: the leaks of the adversarial review', () => {
     ['bearer with a colon', 'authorization bearer:abcDEF123456xyz'],
     ['JWT glued on with an underscore', 'cache key token_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-nature_1'],
   ]
-  const secrets = ['jane.doe%40example.com', 'jörg.müller@bücher.example', 'opaque-9f8e7d', 'AbCdEf123456', '1A2B3C4D5E6F', 'deadbeefcafe', '4111.1111.1111.1111', 'abcDEF123456xyz', 'eyJhbGciOiJIUzI1NiJ9']
+  const secrets = [
+    'jane.doe%40example.com',
+    'jörg.müller@bücher.example',
+    'opaque-9f8e7d',
+    'AbCdEf123456',
+    '1A2B3C4D5E6F',
+    'deadbeefcafe',
+    '4111.1111.1111.1111',
+    'abcDEF123456xyz',
+    'eyJhbGciOiJIUzI1NiJ9',
+  ]
 
   it.each(cases)('removes a %s', (_, text) => {
     const scrubbed = scrubber.string(text)
@@ -672,7 +713,9 @@ describe('createScrubber: the leaks of the adversarial review', () => {
 
   it('keeps what is not personal around them', () => {
     expect(scrubber.string('width=200 height=100 v1.2.3 at 12:30:45')).toBe('width=200 height=100 v1.2.3 at 12:30:45')
-    expect(scrubber.string('fetch https://api.example/v1?access_token=x&page=2')).toBe(`fetch https://api.example/v1?access_token=${F}&page=2`)
+    expect(scrubber.string('fetch https://api.example/v1?access_token=x&page=2')).toBe(
+      `fetch https://api.example/v1?access_token=${F}&page=2`,
+    )
     expect(scrubber.string('file.min.js and my_eyJ.txt stay')).toBe('file.min.js and my_eyJ.txt stay')
   })
 

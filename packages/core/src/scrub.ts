@@ -56,7 +56,8 @@ export interface Scrubber {
  * matches when its normalised form contains one of them, so `X-Api-Key`, `access_token`, `Authorization`,
  * `Set-Cookie` and `userEmail` all match (which is why `setcookie` and `sessiontoken` need no entry of their
  * own); entries shorter than five letters (`ssn`, `pwd`, `cvv`, `auth`, `csrf`, `xsrf`, `iban`) match only a
- * whole word of the key (`user_ssn`, `authKey`, `X-CSRF-Token`), so `className` and `author` are kept. `session` is deliberately absent: the SDK's own `sessionId` must
+ * whole word of the key (`user_ssn`, `authKey`, `X-CSRF-Token`), so `className` and `author` are kept. `session` is
+ * deliberately absent: the SDK's own `sessionId` must
  * survive. Substring matching still errs towards redacting (`cookieEnabled` matches); list such keys in
  * `allowKeys`.
  *
@@ -115,9 +116,14 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
   const isDenied = (key: string): boolean => {
     // Short entries (ssn, pwd, cvv, auth, csrf, iban) match whole words of the key only, so `className` and
     // `author` are kept while `user_ssn`, `authKey` and `X-Auth` are not; longer ones match anywhere.
-    const words = key.replace(/([a-z\d])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z\d]+/)
+    const words = key
+      .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z\d]+/)
     key = normalise(key)
-    return !allowKeys.includes(key) && denyKeys.some((deny) => (deny.length < 5 ? words.includes(deny) : key.includes(deny)))
+    return (
+      !allowKeys.includes(key) && denyKeys.some((deny) => (deny.length < 5 ? words.includes(deny) : key.includes(deny)))
+    )
   }
   const decode = (text: string): string => {
     try {
@@ -146,7 +152,7 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
           odd = even + n
           even = previous + (n > 4 ? n * 2 - 9 : n * 2)
         }
-        if (count > 12 && count < 20 && odd % 10 == 0) end = j + 1
+        if (count > 12 && count < 20 && odd % 10 === 0) end = j + 1
       }
       if (end) {
         parts.fill('', i, end)[i] = replacement
@@ -162,7 +168,7 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
     const groups = halves.filter(Boolean).join(':').split(':')
     // A dotted IPv4 tail fills two of the eight groups.
     const count = groups.length + (text.includes('.') ? 1 : 0)
-    return halves.length < 3 && groups.every(Boolean) && (halves.length > 1 ? count < 8 : count == 8)
+    return halves.length < 3 && groups.every(Boolean) && (halves.length > 1 ? count < 8 : count === 8)
   }
 
   const ipv4 = '\\d{1,3}(?:\\.\\d{1,3}){3}'
@@ -204,8 +210,11 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
   // `url()` judges its parameters itself (decoded too), so its final pass skips the `param` rule.
   const scrubString = (text: string, inUrl?: boolean): string => {
     for (const [name, [pattern, check]] of active) {
-      if (inUrl && name == 'param') continue
-      text = text.replace(pattern, (_, keep: string, candidate: string) => keep + (check ? check(candidate) : replacement))
+      if (inUrl && name === 'param') continue
+      text = text.replace(
+        pattern,
+        (_, keep: string, candidate: string) => keep + (check ? check(candidate) : replacement),
+      )
     }
     for (const pattern of custom) text = text.replace(pattern, () => replacement)
     return text
@@ -229,27 +238,25 @@ export function createScrubber(options: ScrubOptions = {}): Scrubber {
         value === undefined
           ? value
           : JSON.parse(JSON.stringify(value), (key, item: unknown) =>
-              isDenied(key) ? replacement : typeof item == 'string' ? scrubString(item) : item,
+              isDenied(key) ? replacement : typeof item === 'string' ? scrubString(item) : item,
             ),
       ) as T,
     string: (text) => guard(() => scrubString(text)),
     url: (url) =>
       guard(() =>
         scrubString(
-          url
-            .replace(/^([a-z][\w+.-]*:)?\/\/[^/?#]*@/i, '$1//')
-            .replace(
-              /([?#&;])([^?#&;=]*)=([^?#&;]*)/g,
-              // An encoded value is also judged decoded (a%40b.co is an email), and replaced whole if anything in
-              // it is personal: re-encoding a partly replaced value could change how the URL parses. A plain value
-              // is left to the pass over the whole URL, which replaces only the personal part.
-              (_, separator: string, name: string, value: string) =>
-                `${separator}${name}=${
-                  isDenied(decode(name)) || (value.includes('%') && scrubString(decode(value)) != decode(value))
-                    ? replacement
-                    : value
-                }`,
-            ),
+          url.replace(/^([a-z][\w+.-]*:)?\/\/[^/?#]*@/i, '$1//').replace(
+            /([?#&;])([^?#&;=]*)=([^?#&;]*)/g,
+            // An encoded value is also judged decoded (a%40b.co is an email), and replaced whole if anything in
+            // it is personal: re-encoding a partly replaced value could change how the URL parses. A plain value
+            // is left to the pass over the whole URL, which replaces only the personal part.
+            (_, separator: string, name: string, value: string) =>
+              `${separator}${name}=${
+                isDenied(decode(name)) || (value.includes('%') && scrubString(decode(value)) !== decode(value))
+                  ? replacement
+                  : value
+              }`,
+          ),
           true,
         ),
       ),

@@ -111,7 +111,12 @@ describe('serialize', () => {
   it('keeps the first maxKeys keys or items and says how many more there were', () => {
     const object = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`k${i}`, i]))
     expect(serialize(object, { maxKeys: 3 })).toStrictEqual({ k0: 0, k1: 1, k2: 2, '…': '12 more keys' })
-    expect(serialize(Array.from({ length: 10 }, (_, i) => i), { maxKeys: 4 })).toStrictEqual([0, 1, 2, 3, '…[+6]'])
+    expect(
+      serialize(
+        Array.from({ length: 10 }, (_, i) => i),
+        { maxKeys: 4 },
+      ),
+    ).toStrictEqual([0, 1, 2, 3, '…[+6]'])
     expect(serialize(new Set([1, 2, 3, 4]), { maxKeys: 2 })).toStrictEqual({ '[Set]': [1, 2, '…[+2]'] })
     const sparse: unknown[] = []
     sparse.length = 2 ** 32 - 1
@@ -162,7 +167,14 @@ describe('serialize', () => {
 
   it('writes Map and Set as tagged lists', () => {
     const key = { id: 1 }
-    expect(serialize(new Map<unknown, unknown>([['a', 1], [key, new Set(['x'])]]))).toStrictEqual({
+    expect(
+      serialize(
+        new Map<unknown, unknown>([
+          ['a', 1],
+          [key, new Set(['x'])],
+        ]),
+      ),
+    ).toStrictEqual({
       '[Map]': [
         ['a', 1],
         [{ id: 1 }, { '[Set]': ['x'] }],

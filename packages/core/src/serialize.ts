@@ -73,19 +73,19 @@ export function serialize(value: unknown, limits?: SerializeLimits): JsonValue {
       let keep = Math.floor(Math.max(0, Math.min(maxStringLength, budget - bytes)))
       if (text.length <= keep) return text
       // Keep surrogate pairs whole (0xD800 >> 10 === 54), so a cut never makes a lone half.
-      if (text.charCodeAt(keep - 1) >> 10 == 54) keep--
+      if (text.charCodeAt(keep - 1) >> 10 === 54) keep--
       return text.slice(0, keep) + `…[+${text.length - keep}]`
     }
 
     const walk = (v: any, depth: number): JsonValue | undefined => {
       const type = typeof v
       try {
-        if (type == 'number') return leaf(isFinite(v) ? v || 0 : v + '')
-        if (type == 'bigint') v += 'n'
-        if (type == 'symbol') v = String(v)
-        if (type == 'function') v = `[Function${v.name ? ' ' + v.name : ''}]`
-        if (typeof v == 'string') return leaf(cut(v))
-        if (!v || type != 'object') return v === undefined ? v : leaf(v)
+        if (type === 'number') return leaf(isFinite(v) ? v || 0 : v + '')
+        if (type === 'bigint') v += 'n'
+        if (type === 'symbol') v = String(v)
+        if (type === 'function') v = `[Function${v.name ? ' ' + v.name : ''}]`
+        if (typeof v === 'string') return leaf(cut(v))
+        if (!v || type !== 'object') return v === undefined ? v : leaf(v)
 
         ancestors.length = depth
         if (ancestors.includes(v)) return leaf('[Circular]')
@@ -93,38 +93,46 @@ export function serialize(value: unknown, limits?: SerializeLimits): JsonValue {
         const get = (key: PropertyKey): any => attempt(() => v[key], THROWN)
         // A Proxy's get trap may throw on Symbol.toStringTag; a plain object is the safe guess.
         const tag: string = attempt(() => ({}).toString.call(v).slice(8, -1), 'Object')
-        if (typeof get('nodeType') == 'number' && typeof get('nodeName') == 'string') {
+        if (typeof get('nodeType') === 'number' && typeof get('nodeName') === 'string') {
           const id = get('id')
           const className = get('className')
           return walk(
-            v.nodeType != 1
+            v.nodeType !== 1
               ? v.nodeName
               : `<${v.nodeName.toLowerCase()}${id ? '#' + id : ''}${
                   // An SVG element's className is an SVGAnimatedString, not a string.
-                  typeof className == 'string' ? (' ' + className).trimEnd().replace(/\s+/g, '.') : ''
+                  typeof className === 'string' ? (' ' + className).trimEnd().replace(/\s+/g, '.') : ''
                 }>`,
             depth,
           )
         }
         // A RegExp has no toISOString and an invalid Date throws a RangeError: both fall back to their text,
         // '/a+/g' and 'Invalid Date'.
-        if (tag == 'Date' || tag == 'RegExp') return walk(attempt(() => v.toISOString(), String(v)), depth)
+        if (tag === 'Date' || tag === 'RegExp')
+          return walk(
+            attempt(() => v.toISOString(), String(v)),
+            depth,
+          )
         // Typed arrays, ArrayBuffer, SharedArrayBuffer, DataView: their bytes could be megabytes.
         if (/\wArray|Buffer|View/.test(tag)) return leaf(`[${tag}(${v.length ?? v.byteLength})]`)
         const toJSON = get('toJSON')
         // One level deeper, so a toJSON that returns `this` (or a fresh object with toJSON) cannot loop forever.
-        if (typeof toJSON == 'function') return walk(attempt(() => toJSON.call(v), THROWN), depth + 1)
+        if (typeof toJSON === 'function')
+          return walk(
+            attempt(() => toJSON.call(v), THROWN),
+            depth + 1,
+          )
         if (depth >= maxDepth) return leaf(`[${tag}]`)
         bytes += 3
-        const list: any[] | 0 = Array.isArray(v) ? v : tag == 'Map' || tag == 'Set' ? [] : 0
+        const list: any[] | 0 = Array.isArray(v) ? v : tag === 'Map' || tag === 'Set' ? [] : 0
         // Stop early: a Map of a million entries must not be copied whole.
-        if (list && list != v) for (const item of v) if (list.push(item) >= maxKeys) break
+        if (list && list !== v) for (const item of v) if (list.push(item) >= maxKeys) break
         // A Proxy's getPrototypeOf trap may throw inside instanceof; its keys may still be readable.
-        const isError = !list && attempt(() => tag == 'Error' || v instanceof Error, false)
+        const isError = !list && attempt(() => tag === 'Error' || v instanceof Error, false)
         const keys: string[] = list ? [] : [...(isError ? ERROR_KEYS : []), ...Object.keys(v)]
         const total: number = list ? (v.length ?? v.size) : keys.length
         // Promise, WeakMap, WeakSet and other opaque objects hold nothing we can read.
-        if (!list && !total && tag != 'Object') return leaf(`[${tag}]`)
+        if (!list && !total && tag !== 'Object') return leaf(`[${tag}]`)
         let out: any = list ? [] : {}
         for (let i = 0; i < total; i++) {
           const over = bytes > budget
@@ -136,13 +144,16 @@ export function serialize(value: unknown, limits?: SerializeLimits): JsonValue {
           const key = list ? i : keys[i]!
           // Count and cut the key before its value spends the budget.
           const name = list ? i : leaf(cut(key as string))
-          const item = walk(attempt(() => (list || v)[key], THROWN), depth + 1)
+          const item = walk(
+            attempt(() => (list || v)[key], THROWN),
+            depth + 1,
+          )
           if (list) out.push(item ?? leaf(null))
           // Assigning '__proto__' would set the prototype; a computed key in a literal defines it as data, as
           // JSON.parse does.
-          else if (item !== undefined) name == '__proto__' ? (out = { ...out, [name]: item }) : (out[name] = item)
+          else if (item !== undefined) name === '__proto__' ? (out = { ...out, [name]: item }) : (out[name] = item)
         }
-        return list && list != v ? { [`[${tag}]`]: out } : out
+        return list && list !== v ? { [`[${tag}]`]: out } : out
       } catch {
         // Even the keys could not be read (a Proxy whose ownKeys trap throws, a revoked Proxy), or the stack
         // ran out under a very large maxDepth.

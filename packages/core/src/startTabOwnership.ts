@@ -45,7 +45,7 @@ export async function startTabOwnership(options: TabOwnershipOptions): Promise<T
 
   // Runs the claim under the origin-wide claim lock; a claim asked for while one runs runs once more after it.
   const claim = (): Promise<void> => {
-    if (running) return void (again = true), running
+    if (running) return (void (again = true), running)
     running = locks
       .request(lockName('claim'), { signal }, async () => {
         do {
@@ -77,9 +77,12 @@ export async function startTabOwnership(options: TabOwnershipOptions): Promise<T
   }
 
   const channel = options.BroadcastChannel && new options.BroadcastChannel(name)
-  if (channel) channel.onmessage = monitor.wrap((event: MessageEvent) => typeof event.data === 'string' && watch(event.data))
+  if (channel)
+    channel.onmessage = monitor.wrap((event: MessageEvent) => typeof event.data === 'string' && watch(event.data))
   await new Promise<void>((held, failed) => {
-    locks.request(lockName(owner), { signal }, () => (held(), new Promise<void>((resolve) => (release = resolve)))).catch(failed)
+    locks
+      .request(lockName(owner), { signal }, () => (held(), new Promise<void>((resolve) => (release = resolve))))
+      .catch(failed)
   }).catch((error: unknown) => {
     channel?.close()
     throw error

@@ -14,7 +14,8 @@ export interface UnloadBudget {
  *
  * @example
  * const budget = createUnloadBudget()
- * if (bytes <= budget.left()) { const settle = budget.spend(bytes); fetch(url, { keepalive: true, body }).finally(settle) }
+ * if (bytes <= budget.left()) { const settle = budget.spend(bytes); fetch(url, { keepalive: true, body
+ * }).finally(settle) }
  */
 export function createUnloadBudget(limit = KEEPALIVE_LIMIT_BYTES): UnloadBudget {
   let inFlight = 0

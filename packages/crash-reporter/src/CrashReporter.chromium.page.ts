@@ -67,7 +67,9 @@ async function collectStacks(): Promise<Record<string, string>> {
       throw new Error('constructor')
     }
   }
-  const blobUrl = URL.createObjectURL(new Blob(['export function fromBlob() { throw new Error("blob") }'], { type: 'text/javascript' }))
+  const blobUrl = URL.createObjectURL(
+    new Blob(['export function fromBlob() { throw new Error("blob") }'], { type: 'text/javascript' }),
+  )
   const blobModule = (await import(/* @vite-ignore */ blobUrl)) as { fromBlob(): void }
   const { instance } = await WebAssembly.instantiateStreaming(fetch('/trap.wasm'))
   return {
@@ -90,4 +92,6 @@ async function collectStacks(): Promise<Record<string, string>> {
   }
 }
 
-Object.assign(window, { crashTest: { reporter, uncaught, rejectLater, wasmTrap, cspViolation, workerCrash, brokenScript, collectStacks } })
+Object.assign(window, {
+  crashTest: { reporter, uncaught, rejectLater, wasmTrap, cspViolation, workerCrash, brokenScript, collectStacks },
+})

@@ -1,13 +1,29 @@
 import { fileURLToPath } from 'node:url'
 import wabt from 'wabt'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { bundleForBrowser, launchChromium, startTestCollector, testPage, type LaunchedChromium, type TestCollector } from '@marco/testing'
+import {
+  bundleForBrowser,
+  launchChromium,
+  startTestCollector,
+  testPage,
+  type LaunchedChromium,
+  type TestCollector,
+} from '@marco/testing'
 import type { CrashReporter } from './CrashReporter'
 import { parseStack } from './parseStack'
 
 declare global {
   interface Window {
-    crashTest: { reporter: CrashReporter; uncaught(): void; rejectLater(): void; wasmTrap(): Promise<void>; cspViolation(): void; workerCrash(): void; brokenScript(): void; collectStacks(): Promise<Record<string, string>> }
+    crashTest: {
+      reporter: CrashReporter
+      uncaught(): void
+      rejectLater(): void
+      wasmTrap(): Promise<void>
+      cspViolation(): void
+      workerCrash(): void
+      brokenScript(): void
+      collectStacks(): Promise<Record<string, string>>
+    }
   }
 }
 
@@ -25,7 +41,10 @@ let collector: TestCollector
 beforeAll(async () => {
   const wat = `(module (func $crash_core unreachable) (func (export "run") call $crash_core))`
   wasm = new Uint8Array((await wabt()).parseWat('trap.wat', wat).toBinary({ write_debug_names: true }).buffer)
-  ;[chromium, script] = await Promise.all([launchChromium(), bundleForBrowser(fileURLToPath(new URL('./CrashReporter.chromium.page.ts', import.meta.url)))])
+  ;[chromium, script] = await Promise.all([
+    launchChromium(),
+    bundleForBrowser(fileURLToPath(new URL('./CrashReporter.chromium.page.ts', import.meta.url))),
+  ])
 })
 afterAll(() => chromium?.close())
 
@@ -33,18 +52,27 @@ beforeEach(async () => {
   collector = await startTestCollector()
   collector.routes.set('/', (req, res) => {
     // The CSP page forbids images from anywhere but its own origin.
-    const csp = req.url?.includes('csp') ? { 'content-security-policy': "default-src 'self'; img-src 'self'" } : undefined
+    const csp = req.url?.includes('csp')
+      ? { 'content-security-policy': "default-src 'self'; img-src 'self'" }
+      : undefined
     res.writeHead(200, { 'content-type': 'text/html', ...csp }).end(testPage('/app.js'))
   })
   collector.routes.set('/app.js', (_req, res) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(script))
   collector.routes.set('/worker.js', (_req, res) =>
-    res.writeHead(200, { 'content-type': 'text/javascript' }).end("onmessage = function onJob() { throw new RangeError('worker job failed') }"),
+    res
+      .writeHead(200, { 'content-type': 'text/javascript' })
+      .end("onmessage = function onJob() { throw new RangeError('worker job failed') }"),
   )
-  collector.routes.set('/trap.wasm', (_req, res) => res.writeHead(200, { 'content-type': 'application/wasm' }).end(wasm))
+  collector.routes.set('/trap.wasm', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/wasm' }).end(wasm),
+  )
 })
 afterEach(() => collector.close())
 
-async function run(action: 'uncaught' | 'rejectLater' | 'wasmTrap' | 'cspViolation' | 'workerCrash' | 'brokenScript', path = '/'): Promise<Received[]> {
+async function run(
+  action: 'uncaught' | 'rejectLater' | 'wasmTrap' | 'cspViolation' | 'workerCrash' | 'brokenScript',
+  path = '/',
+): Promise<Received[]> {
   const context = await chromium.browser.newContext()
   try {
     const page = await context.newPage()
@@ -62,11 +90,19 @@ describe('CrashReporter in Chromium', () => {
   it('delivers an uncaught error as an exception with its parsed, in-app stack', async () => {
     const [event, ...rest] = await run('uncaught')
     expect(rest).toEqual([])
-    expect(event).toMatchObject({ type: 'exception', category: 'crash', payload: { handled: false, mechanism: 'onerror', count: 1 } })
+    expect(event).toMatchObject({
+      type: 'exception',
+      category: 'crash',
+      payload: { handled: false, mechanism: 'onerror', count: 1 },
+    })
     const [error] = event!.payload.exceptions
     expect(error).toMatchObject({ type: 'Error', message: 'uncaught in a timer' })
     // The collector's host is an IP address, which the scrubber treats as personal data: `http://[Filtered]:port`.
-    expect(error.frames[0]).toMatchObject({ function: 'drawStroke', file: expect.stringMatching(/^http:\/\/\[Filtered\]:\d+\/app\.js$/), inApp: true })
+    expect(error.frames[0]).toMatchObject({
+      function: 'drawStroke',
+      file: expect.stringMatching(/^http:\/\/\[Filtered\]:\d+\/app\.js$/),
+      inApp: true,
+    })
     expect(error.frames[0].line).toBeGreaterThan(0)
   })
 
@@ -83,13 +119,24 @@ describe('CrashReporter in Chromium', () => {
     expect(event).toMatchObject({ type: 'exception', payload: { handled: false } })
     const [error] = event!.payload.exceptions
     expect(error).toMatchObject({ type: 'RuntimeError', message: 'unreachable', wasm: 'unreachable' })
-    expect(error.frames[0]).toMatchObject({ function: 'crash_core', functionIndex: 0, offset: expect.stringMatching(/^0x[\da-f]+$/) })
+    expect(error.frames[0]).toMatchObject({
+      function: 'crash_core',
+      functionIndex: 0,
+      offset: expect.stringMatching(/^0x[\da-f]+$/),
+    })
     // Compiled from a URL, Chromium names the module by it.
-    expect(error.frames[0]).toMatchObject({ file: expect.stringMatching(/\/trap\.wasm$/), module: 'trap.wasm', inApp: true })
+    expect(error.frames[0]).toMatchObject({
+      file: expect.stringMatching(/\/trap\.wasm$/),
+      module: 'trap.wasm',
+      inApp: true,
+    })
     expect(error.frames[1]).toMatchObject({ functionIndex: 1 })
     // The breadcrumbs tell how it came to this: the wasm fetch.
     expect(event!.payload.breadcrumbs).toContainEqual(
-      expect.objectContaining({ category: 'fetch', data: expect.objectContaining({ url: '/trap.wasm', status: 200, method: 'GET' }) }),
+      expect.objectContaining({
+        category: 'fetch',
+        data: expect.objectContaining({ url: '/trap.wasm', status: 200, method: 'GET' }),
+      }),
     )
     // …and not the reporter's own deliveries.
     expect(JSON.stringify(event!.payload.breadcrumbs)).not.toContain('/v1/batch')
@@ -97,10 +144,15 @@ describe('CrashReporter in Chromium', () => {
 
   it('delivers a CSP violation as its own event type', async () => {
     const events = await run('cspViolation', '/?csp')
-    const violation = events.find((event) => event.type == 'csp_violation')
+    const violation = events.find((event) => event.type === 'csp_violation')
     expect(violation).toMatchObject({
       category: 'crash',
-      payload: { directive: 'img-src', blockedUri: 'http://blocked.invalid/blocked.png', disposition: 'enforce', level: 'warning' },
+      payload: {
+        directive: 'img-src',
+        blockedUri: 'http://blocked.invalid/blocked.png',
+        disposition: 'enforce',
+        level: 'warning',
+      },
     })
   })
 
@@ -108,13 +160,19 @@ describe('CrashReporter in Chromium', () => {
     const [event] = await run('workerCrash')
     expect(event).toMatchObject({ type: 'exception', payload: { handled: false, mechanism: 'worker' } })
     expect(event!.payload.exceptions[0]).toMatchObject({ type: 'RangeError', message: 'worker job failed' })
-    expect(event!.payload.exceptions[0].frames[0]).toMatchObject({ file: expect.stringMatching(/\/worker\.js$/), line: 1 })
+    expect(event!.payload.exceptions[0].frames[0]).toMatchObject({
+      file: expect.stringMatching(/\/worker\.js$/),
+      line: 1,
+    })
   })
 
   it('delivers a script that failed to load as a resource error', async () => {
     const [event] = await run('brokenScript')
     expect(event).toMatchObject({ type: 'exception', payload: { handled: false, mechanism: 'resource' } })
-    expect(event!.payload.exceptions[0]).toMatchObject({ type: 'ResourceError', message: expect.stringMatching(/^Failed to load script .*\/missing\.js$/) })
+    expect(event!.payload.exceptions[0]).toMatchObject({
+      type: 'ResourceError',
+      message: expect.stringMatching(/^Failed to load script .*\/missing\.js$/),
+    })
   })
 
   it('parses real Chromium stacks: named, native, eval, constructor, async, blob: and wasm frames', async () => {
@@ -134,10 +192,25 @@ describe('CrashReporter in Chromium', () => {
     expect(parse('native')[1]).toMatchObject({ function: 'Array.map', file: '<anonymous>', inApp: false })
     expect(parse('eval')[0]).toMatchObject({ function: 'evaluated', file: app, inApp: true })
     expect(parse('constructor')[0]).toMatchObject({ function: 'new Shape', file: app })
-    expect(parse('async').map((frame) => frame.function).slice(0, 2)).toEqual(['innerAsync', 'outerAsync'])
-    expect(parse('blob')[0]).toMatchObject({ function: 'Module.fromBlob', file: expect.stringMatching(/^blob:http:\/\/127\.0\.0\.1:\d+\/[\da-f-]+$/), line: 1, inApp: true })
+    expect(
+      parse('async')
+        .map((frame) => frame.function)
+        .slice(0, 2),
+    ).toEqual(['innerAsync', 'outerAsync'])
+    expect(parse('blob')[0]).toMatchObject({
+      function: 'Module.fromBlob',
+      file: expect.stringMatching(/^blob:http:\/\/127\.0\.0\.1:\d+\/[\da-f-]+$/),
+      line: 1,
+      inApp: true,
+    })
     expect(parse('wasm').slice(0, 2)).toMatchObject([
-      { function: 'crash_core', file: expect.stringMatching(/\/trap\.wasm$/), module: 'trap.wasm', functionIndex: 0, offset: expect.stringMatching(/^0x/) },
+      {
+        function: 'crash_core',
+        file: expect.stringMatching(/\/trap\.wasm$/),
+        module: 'trap.wasm',
+        functionIndex: 0,
+        offset: expect.stringMatching(/^0x/),
+      },
       { functionIndex: 1 },
     ])
     for (const stack of Object.values(stacks)) expect(parseStack(stack).length).toBeGreaterThan(0)

@@ -5,8 +5,12 @@ import { CrashReporter } from './CrashReporter'
 
 describe('CrashReporter in a DOM', () => {
   it('records a click as a short CSS path of its target, never its text', () => {
-    document.body.innerHTML = '<main><div class="toolbar dark wide"><span><button id="save" class="primary">Save Ada Lovelace’s card</button></span></div></main>'
-    const context = createFakeContext({ scope: window as unknown as FakeScope, consent: { defaults: { crash: 'granted' } } })
+    document.body.innerHTML =
+      '<main><div class="toolbar dark wide"><span><button id="save" class="primary">Save Ada Lovelace’s card</button></span></div></main>'
+    const context = createFakeContext({
+      scope: window as unknown as FakeScope,
+      consent: { defaults: { crash: 'granted' } },
+    })
     const reporter = new CrashReporter({ breadcrumbs: { console: false, fetch: false } })
     const stop = reporter.setup(context)
     document.querySelector('button')!.click()
@@ -23,7 +27,10 @@ describe('CrashReporter in a DOM', () => {
     const reporter = new CrashReporter()
     reporter.setup(context)
     const report = reporter.generateErrorReport()
-    expect(report.environment).toMatchObject({ userAgent: expect.stringContaining('jsdom'), viewport: expect.stringMatching(/^\d+x\d+@\d/) })
+    expect(report.environment).toMatchObject({
+      userAgent: expect.stringContaining('jsdom'),
+      viewport: expect.stringMatching(/^\d+x\d+@\d/),
+    })
     expect(report.text).toContain('Environment (')
     reporter.stop()
   })

@@ -3,10 +3,14 @@ import { createFakeContext, createFakeScope, startTestCollector, type FakeContex
 import { CrashReporter } from './CrashReporter'
 import type { CrashReporterOptions } from './types'
 
-function setUp(options: CrashReporterOptions = {}, context: FakeContext = createFakeContext({ consent: { defaults: { crash: 'granted' } } })) {
+function setUp(
+  options: CrashReporterOptions = {},
+  context: FakeContext = createFakeContext({ consent: { defaults: { crash: 'granted' } } }),
+) {
   const reporter = new CrashReporter({ breadcrumbs: false, ...options })
   const stop = reporter.setup(context)
-  const payloads = (type = 'exception') => context.queue.ofType(type).map((event) => event.payload as Record<string, any>)
+  const payloads = (type = 'exception') =>
+    context.queue.ofType(type).map((event) => event.payload as Record<string, any>)
   return { reporter, context, stop, payloads }
 }
 
@@ -67,19 +71,37 @@ describe('CrashReporter', () => {
     const scope = context.scope
     expect(scope.listenerCount('error')).toBe(1)
     scope.dispatch('error', { error: new TypeError('uncaught'), message: 'Uncaught TypeError: uncaught' })
-    scope.dispatch('error', { message: 'Uncaught SyntaxError: bad', filename: 'https://app.example/a.js', lineno: 3, colno: 9, error: null })
+    scope.dispatch('error', {
+      message: 'Uncaught SyntaxError: bad',
+      filename: 'https://app.example/a.js',
+      lineno: 3,
+      colno: 9,
+      error: null,
+    })
     scope.dispatch('unhandledrejection', { reason: new Error('rejected') })
     scope.dispatch('error', { target: { tagName: 'SCRIPT', src: 'https://cdn.example/lib.js?token=abc' } })
-    scope.dispatch('securitypolicyviolation', { blockedURI: 'https://evil.example/x.js', effectiveDirective: 'script-src-elem', sourceFile: 'https://app.example/a.js', lineNumber: 2 })
+    scope.dispatch('securitypolicyviolation', {
+      blockedURI: 'https://evil.example/x.js',
+      effectiveDirective: 'script-src-elem',
+      sourceFile: 'https://app.example/a.js',
+      lineNumber: 2,
+    })
     expect(payloads().map((p) => [p.exceptions[0].type, p.exceptions[0].message, p.mechanism, p.handled])).toEqual([
       ['TypeError', 'uncaught', 'onerror', false],
       ['SyntaxError', 'bad', 'onerror', false],
       ['Error', 'rejected', 'onunhandledrejection', false],
       ['ResourceError', 'Failed to load script https://cdn.example/lib.js?token=[Filtered]', 'resource', false],
     ])
-    expect(payloads()[1]!.exceptions[0].frames).toEqual([{ function: '?', file: 'https://app.example/a.js', line: 3, column: 9, inApp: true }])
+    expect(payloads()[1]!.exceptions[0].frames).toEqual([
+      { function: '?', file: 'https://app.example/a.js', line: 3, column: 9, inApp: true },
+    ])
     expect(payloads('csp_violation')).toEqual([
-      expect.objectContaining({ directive: 'script-src-elem', blockedUri: 'https://evil.example/x.js', sourceFile: 'https://app.example/a.js', line: 2 }),
+      expect.objectContaining({
+        directive: 'script-src-elem',
+        blockedUri: 'https://evil.example/x.js',
+        sourceFile: 'https://app.example/a.js',
+        line: 2,
+      }),
     ])
   })
 
@@ -113,7 +135,11 @@ describe('CrashReporter', () => {
     const { reporter, context, payloads } = setUp({ ignoreErrors: [/AbortError/] })
     reporter.captureException(new Error('ResizeObserver loop limit exceeded'))
     context.scope.dispatch('error', { message: 'Script error.', error: null })
-    reporter.captureException({ name: 'Error', message: 'ext', stack: 'Error\n    at x (chrome-extension://abc/c.js:1:1)' })
+    reporter.captureException({
+      name: 'Error',
+      message: 'ext',
+      stack: 'Error\n    at x (chrome-extension://abc/c.js:1:1)',
+    })
     reporter.captureException(new DOMException('aborted', 'AbortError'))
     expect(payloads()).toEqual([])
   })
@@ -123,7 +149,9 @@ describe('CrashReporter', () => {
     reporter.setUser({ id: 'u-1', email: 'ada@example.com' })
     reporter.setTag('plan', 'pro')
     reporter.setContext('canvas', { layers: 3, password: 'hunter2' })
-    reporter.captureException(new Error('could not mail ada@example.com'), { extra: { card: '4111 1111 1111 1111', apiKey: 'k' } })
+    reporter.captureException(new Error('could not mail ada@example.com'), {
+      extra: { card: '4111 1111 1111 1111', apiKey: 'k' },
+    })
     const [payload] = payloads()
     expect(payload!.exceptions[0].message).toBe('could not mail [Filtered]')
     expect(payload!.user).toEqual({ id: 'u-1', email: '[Filtered]' })
@@ -136,8 +164,8 @@ describe('CrashReporter', () => {
     let mode = 'tag'
     const { reporter, context } = setUp({
       beforeSend: (event) => {
-        if (mode == 'drop') return null
-        if (mode == 'throw') throw new Error('hook bug')
+        if (mode === 'drop') return null
+        if (mode === 'throw') throw new Error('hook bug')
         return { ...event, payload: { ...event.payload, changed: true } }
       },
     })
@@ -156,7 +184,14 @@ describe('CrashReporter', () => {
   it('keeps breadcrumbs in a bounded ring, through beforeBreadcrumb, with scrubbed URLs', () => {
     const { reporter, context, payloads } = setUp({
       maxBreadcrumbs: 3,
-      beforeBreadcrumb: (crumb) => (crumb.message == 'secret' ? null : crumb.message == 'boom' ? (() => { throw new Error('crumb hook') })() : crumb),
+      beforeBreadcrumb: (crumb) =>
+        crumb.message === 'secret'
+          ? null
+          : crumb.message === 'boom'
+            ? (() => {
+                throw new Error('crumb hook')
+              })()
+            : crumb,
     })
     for (const message of ['a', 'secret', 'b', 'c', 'boom']) reporter.addBreadcrumb({ category: 'custom', message })
     reporter.addBreadcrumb({ category: 'navigation', data: { from: '/a?email=x@y.co', to: '/b' } })
@@ -190,7 +225,11 @@ describe('CrashReporter', () => {
     reporter.captureMessage('check')
     expect(payloads('message')[0]!.breadcrumbs).toEqual([
       { category: 'console', level: 'warning', message: 'low memory', ts: expect.any(Number) },
-      { category: 'fetch', data: { method: 'POST', url: 'https://api.example/save?token=[Filtered]', status: 503, durationMs: 0 }, ts: expect.any(Number) },
+      {
+        category: 'fetch',
+        data: { method: 'POST', url: 'https://api.example/save?token=[Filtered]', status: 503, durationMs: 0 },
+        ts: expect.any(Number),
+      },
     ])
     stop()
     expect(scope.fetch).toBe(fetch)
@@ -202,10 +241,16 @@ describe('CrashReporter', () => {
     const failure = new TypeError('Failed to fetch')
     const fetch = () => Promise.reject(failure)
     const scope = createFakeScope({ overrides: { fetch } })
-    const { payloads } = setUp({ breadcrumbs: { console: false } }, createFakeContext({ scope, consent: { defaults: { crash: 'granted' } } }))
+    const { payloads } = setUp(
+      { breadcrumbs: { console: false } },
+      createFakeContext({ scope, consent: { defaults: { crash: 'granted' } } }),
+    )
     await expect(scope.fetch!('/core.wasm')).rejects.toBe(failure)
     await Promise.resolve()
-    expect(payloads()[0]!.exceptions[0]).toMatchObject({ type: 'ResourceError', message: 'Failed to load wasm /core.wasm (0)' })
+    expect(payloads()[0]!.exceptions[0]).toMatchObject({
+      type: 'ResourceError',
+      message: 'Failed to load wasm /core.wasm (0)',
+    })
   })
 
   it('leaves a method wrapped again by someone else working after teardown', () => {
@@ -225,7 +270,10 @@ describe('CrashReporter', () => {
     const context = createFakeContext({ consent: { defaults: { crash: 'granted' } } })
     let reporter!: CrashReporter
     let calls = 0
-    ;({ reporter } = setUp({ beforeSend: (event) => (calls++, reporter.captureException(new Error('inside')), event) }, context))
+    ;({ reporter } = setUp(
+      { beforeSend: (event) => (calls++, reporter.captureException(new Error('inside')), event) },
+      context,
+    ))
     reporter.captureException(new Error('outside'))
     expect(calls).toBe(1)
     expect(context.queue.events).toHaveLength(1)
@@ -238,7 +286,13 @@ describe('CrashReporter', () => {
 
   it('reports performance issues and messages with their own types', () => {
     const { reporter, payloads } = setUp()
-    reporter.reportPerformanceIssue({ name: 'long-frame', value: 180, threshold: 50, unit: 'ms', attribution: { script: 'https://app.example/a.js', frames: 3 } })
+    reporter.reportPerformanceIssue({
+      name: 'long-frame',
+      value: 180,
+      threshold: 50,
+      unit: 'ms',
+      attribution: { script: 'https://app.example/a.js', frames: 3 },
+    })
     reporter.captureMessage('sync degraded', 'warning')
     expect(payloads('performance_issue')[0]).toMatchObject({
       level: 'warning',
@@ -253,8 +307,22 @@ describe('CrashReporter', () => {
     const { reporter, payloads } = setUp()
     const worker = createFakeScope()
     const stop = reporter.observeWorker(worker)
-    worker.dispatch('error', { message: 'Uncaught Error: in worker', filename: 'https://app.example/w.js', lineno: 1, colno: 2, error: null })
-    worker.dispatch('message', { data: { marcoError: { name: 'RangeError', message: 'posted', stack: 'RangeError: posted\n    at job (https://app.example/w.js:9:1)' } } })
+    worker.dispatch('error', {
+      message: 'Uncaught Error: in worker',
+      filename: 'https://app.example/w.js',
+      lineno: 1,
+      colno: 2,
+      error: null,
+    })
+    worker.dispatch('message', {
+      data: {
+        marcoError: {
+          name: 'RangeError',
+          message: 'posted',
+          stack: 'RangeError: posted\n    at job (https://app.example/w.js:9:1)',
+        },
+      },
+    })
     worker.dispatch('message', { data: { ordinary: true } })
     expect(payloads().map((p) => [p.exceptions[0].type, p.mechanism, p.exceptions[0].frames[0].line])).toEqual([
       ['Error', 'worker', 1],
@@ -265,14 +333,23 @@ describe('CrashReporter', () => {
   })
 
   it('generates a JSON and text error report without secrets', () => {
-    const { reporter } = setUp({ endpoint: 'https://c.example/v1/batch?key=secret', beforeSend: (e) => e, release: '1.2.3' })
+    const { reporter } = setUp({
+      endpoint: 'https://c.example/v1/batch?key=secret',
+      beforeSend: (e) => e,
+      release: '1.2.3',
+    })
     reporter.addBreadcrumb({ category: 'custom', message: 'opened file' })
     reporter.captureException(new Error('save failed', { cause: new TypeError('offline') }))
     const report = reporter.generateErrorReport()
     expect(report.errors).toHaveLength(1)
     expect((report.errors[0] as any).exceptions[0].frames.length).toBeGreaterThan(0)
     expect(report.breadcrumbs[0]).toMatchObject({ message: 'opened file' })
-    expect(report.config).toMatchObject({ endpoint: 'https://c.example/v1/batch', release: '1.2.3', hooks: ['beforeSend'], consent: 'granted' })
+    expect(report.config).toMatchObject({
+      endpoint: 'https://c.example/v1/batch',
+      release: '1.2.3',
+      hooks: ['beforeSend'],
+      consent: 'granted',
+    })
     expect(JSON.stringify(report)).not.toContain('secret')
     expect(report.text).toContain('Errors (')
     expect(report.text).toContain('×1 Error: save failed')
@@ -295,7 +372,11 @@ describe('CrashReporter', () => {
       await reporter.flush()
       const batch = collector.requests[0]!.body as { events: { type: string; category: string; payload: any }[] }
       expect(batch.events).toHaveLength(1)
-      expect(batch.events[0]).toMatchObject({ type: 'exception', category: 'crash', payload: { exceptions: [{ message: 'standalone' }] } })
+      expect(batch.events[0]).toMatchObject({
+        type: 'exception',
+        category: 'crash',
+        payload: { exceptions: [{ message: 'standalone' }] },
+      })
       stop()
     } finally {
       await collector.close()

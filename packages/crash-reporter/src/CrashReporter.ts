@@ -20,7 +20,15 @@ import { reportPerformanceIssue } from './reportPerformanceIssue'
 import { startBreadcrumbs } from './startBreadcrumbs'
 import { startGlobalHandlers } from './startGlobalHandlers'
 import { startWorkerHandlers } from './startWorkerHandlers'
-import type { Breadcrumb, CrashReporterOptions, CspViolation, ErrorContext, ErrorReport, Level, PerformanceMetric } from './types'
+import type {
+  Breadcrumb,
+  CrashReporterOptions,
+  CspViolation,
+  ErrorContext,
+  ErrorReport,
+  Level,
+  PerformanceMetric,
+} from './types'
 
 /** Calls made before `setup` / `start` that are replayed then; later ones are dropped. */
 const MAX_PENDING = 10
@@ -34,7 +42,8 @@ const MAX_PENDING = 10
  * With the runtime, it is a `Feature` (`setup(context)`); alone, `start()` builds its own context and queue.
  *
  * @example
- * const reporter = new CrashReporter({ endpoint: '/v1/batch', consent: { defaults: { crash: 'granted' } }, inAppUrls: [location.origin] })
+ * const reporter = new CrashReporter({ endpoint: '/v1/batch', consent: { defaults: { crash: 'granted' } }, inAppUrls:
+ * [location.origin] })
  * const stop = reporter.start()
  * reporter.setTag('tool', 'pen')
  * try { draw() } catch (error) { reporter.captureException(error, { extra: { layer: 3 } }) }
@@ -69,7 +78,7 @@ export class CrashReporter implements Feature {
     state.context = context
     const stops = context.monitor.call(() => [
       context.consent.subscribe(({ category, state: now }) => {
-        if (category == 'crash' && now != 'granted') state.crumbs.length = state.recent.length = state.perf.length = 0
+        if (category === 'crash' && now !== 'granted') state.crumbs.length = state.recent.length = state.perf.length = 0
       }),
       options.globalHandlers === false ? () => {} : startGlobalHandlers(state),
       options.breadcrumbs === false
@@ -81,7 +90,11 @@ export class CrashReporter implements Feature {
             (crumb) => (options.endpoint && crumb.data?.url === options.endpoint) || pushBreadcrumb(state, crumb),
             (url, status) => {
               if (/\.wasm([?#]|$)/.test(url)) {
-                captureException(state, { name: 'ResourceError', message: `Failed to load wasm ${state.scrubber.url(url)} (${status})` }, { handled: false, mechanism: 'resource' })
+                captureException(
+                  state,
+                  { name: 'ResourceError', message: `Failed to load wasm ${state.scrubber.url(url)} (${status})` },
+                  { handled: false, mechanism: 'resource' },
+                )
               }
             },
           ),

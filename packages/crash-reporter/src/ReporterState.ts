@@ -6,7 +6,8 @@ import type { Breadcrumb, CrashReporterOptions } from './types'
  * carry no `_` prefix on purpose: the build renames `_` fields per output file, and these are read across files.
  *
  * @example
- * const state: ReporterState = { options: {}, crumbs: [], recent: [], tags: {}, contexts: {}, busy: false, scrubber, limit }
+ * const state: ReporterState = { options: {}, crumbs: [], recent: [], tags: {}, contexts: {}, busy: false, scrubber,
+ * limit }
  */
 export interface ReporterState {
   options: CrashReporterOptions

@@ -13,7 +13,11 @@ export function captureErrorEvent(state: ReporterState, event: Partial<ErrorEven
   const target = event.target as { tagName?: string; src?: string; href?: string } | null
   if (target?.tagName) {
     const url = state.scrubber.url(String(target.src || target.href || ''))
-    captureException(state, { name: 'ResourceError', message: `Failed to load ${target.tagName.toLowerCase()} ${url}` }, { handled: false, mechanism: 'resource' })
+    captureException(
+      state,
+      { name: 'ResourceError', message: `Failed to load ${target.tagName.toLowerCase()} ${url}` },
+      { handled: false, mechanism: 'resource' },
+    )
     return
   }
   const { filename, lineno, colno } = event
@@ -22,7 +26,11 @@ export function captureErrorEvent(state: ReporterState, event: Partial<ErrorEven
   const match = /^(?:Uncaught )?(\w*(?:Error|Exception)): ([\s\S]*)$/.exec(text)
   captureException(
     state,
-    event.error ?? { name: match?.[1] ?? 'Error', message: match?.[2] ?? text, stack: filename ? `    at ${filename}:${lineno}:${colno}` : '' },
+    event.error ?? {
+      name: match?.[1] ?? 'Error',
+      message: match?.[2] ?? text,
+      stack: filename ? `    at ${filename}:${lineno}:${colno}` : '',
+    },
     { handled: false, mechanism },
   )
 }

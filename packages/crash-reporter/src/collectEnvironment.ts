@@ -1,7 +1,9 @@
 import type { GlobalScope, JsonValue } from '@marco/core'
 
 /** The smallest module using a SIMD instruction (as wasm-feature-detect checks it). */
-const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]
+const SIMD_PROBE = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]
 
 /**
  * The environment for a bug report: browser and OS (User-Agent Client Hints, else the user agent), viewport,
@@ -19,7 +21,10 @@ export function collectEnvironment(scope: GlobalScope): Record<string, JsonValue
   const wasm = global.WebAssembly
   return JSON.parse(
     JSON.stringify({
-      browser: hints?.brands.map((brand: { brand: string; version: string }) => `${brand.brand}/${brand.version}`).join(', ') || /(Edg|OPR|Firefox|Chrome|Version)\/\d+/.exec(ua)?.[0].replace('Version', 'Safari'),
+      browser:
+        hints?.brands
+          .map((brand: { brand: string; version: string }) => `${brand.brand}/${brand.version}`)
+          .join(', ') || /(Edg|OPR|Firefox|Chrome|Version)\/\d+/.exec(ua)?.[0].replace('Version', 'Safari'),
       os: hints?.platform || /Windows|Android|iPhone|iPad|Mac OS X|CrOS|Linux/.exec(ua)?.[0],
       userAgent: ua,
       language: nav.language,
@@ -29,7 +34,7 @@ export function collectEnvironment(scope: GlobalScope): Record<string, JsonValue
       crossOriginIsolated: global.crossOriginIsolated,
       wasm: wasm && {
         simd: wasm.validate(new Uint8Array(SIMD_PROBE)),
-        threads: typeof SharedArrayBuffer == 'function' && global.crossOriginIsolated,
+        threads: typeof SharedArrayBuffer === 'function' && global.crossOriginIsolated,
         exceptions: !!wasm.Tag,
         jspi: !!wasm.Suspending,
       },

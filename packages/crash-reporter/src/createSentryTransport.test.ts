@@ -11,7 +11,10 @@ interface Envelope {
 }
 
 /** A Sentry-like envelope endpoint on the test collector; `reply` decides each answer. */
-function sentryRoute(collector: TestCollector, reply: (n: number) => { status: number; headers?: Record<string, string> }) {
+function sentryRoute(
+  collector: TestCollector,
+  reply: (n: number) => { status: number; headers?: Record<string, string> },
+) {
   const envelopes: Envelope[] = []
   collector.routes.set('/api/42/envelope/', (req, res) => {
     let body = ''
@@ -28,7 +31,13 @@ function sentryRoute(collector: TestCollector, reply: (n: number) => { status: n
   return envelopes
 }
 
-const batch = (events: WireEvent[]): WireBatch => ({ v: WIRE_VERSION, sentAt: 0, sdk: { name: 't', version: '0' }, dropped: [], events })
+const batch = (events: WireEvent[]): WireBatch => ({
+  v: WIRE_VERSION,
+  sentAt: 0,
+  sdk: { name: 't', version: '0' },
+  dropped: [],
+  events,
+})
 
 function crashEvents(): WireEvent[] {
   const context = createFakeContext({ consent: { defaults: { crash: 'granted' } } })
@@ -53,7 +62,11 @@ describe('createSentryTransport', () => {
       const analytics: WireEvent = { id: 'a', type: 'track', category: 'analytics', ts: 1, sessionId: 's', payload: {} }
       const events = crashEvents()
       // The analytics event is not Sentry's: left out of the envelope and counted as filtered.
-      expect(await transport.send(batch([...events, analytics]), { unloading: false, body: '' })).toEqual({ result: 'sent', status: 200, filtered: 1 })
+      expect(await transport.send(batch([...events, analytics]), { unloading: false, body: '' })).toEqual({
+        result: 'sent',
+        status: 200,
+        filtered: 1,
+      })
       const [envelope] = envelopes
       expect(envelope!.url).toContain('sentry_key=publickey')
       expect(envelope!.url).toContain('sentry_version=7')
@@ -65,8 +78,18 @@ describe('createSentryTransport', () => {
       const error = exception!.exception.values[1]
       expect(error.mechanism).toEqual({ type: 'captureException', handled: true })
       const frames = error.stacktrace.frames
-      expect(frames.at(-1).function).toBe(events[0]!.payload.exceptions instanceof Array ? (events[0]!.payload.exceptions as any)[0].frames[0].function : '')
-      expect(exception).toMatchObject({ platform: 'javascript', level: 'error', release: 'app@1.0.0', user: { id: 'u1' }, tags: { tool: 'pen', event_type: 'exception' } })
+      expect(frames.at(-1).function).toBe(
+        events[0]!.payload.exceptions instanceof Array
+          ? (events[0]!.payload.exceptions as any)[0].frames[0].function
+          : '',
+      )
+      expect(exception).toMatchObject({
+        platform: 'javascript',
+        level: 'error',
+        release: 'app@1.0.0',
+        user: { id: 'u1' },
+        tags: { tool: 'pen', event_type: 'exception' },
+      })
       expect(exception!.breadcrumbs.values[0]).toMatchObject({ category: 'ui.click', message: 'button#save' })
       expect(message).toMatchObject({ level: 'warning', message: { formatted: 'hello' } })
       expect(perf!.message.formatted).toBe('Performance issue: INP 420ms over 200')
@@ -82,7 +105,11 @@ describe('createSentryTransport', () => {
       const limits = { 'x-sentry-rate-limits': '60:error;transaction:organization, 5:replay:project' }
       const envelopes = sentryRoute(collector, (n) => (n <= 1 ? { status: 429, headers: limits } : { status: 200 }))
       const transport = createSentryTransport({ dsn: `http://k@${collector.origin.slice(7)}/42` })
-      expect(await transport.send(batch(crashEvents()), { unloading: false, body: '' })).toMatchObject({ result: 'retry', status: 429, retryAfterMs: 60_000 })
+      expect(await transport.send(batch(crashEvents()), { unloading: false, body: '' })).toMatchObject({
+        result: 'retry',
+        status: 429,
+        retryAfterMs: 60_000,
+      })
       const queue = new EventQueue({ storage: false, transport, random: () => 0.5 })
       for (const event of crashEvents()) queue.push(event)
       expect(await queue.flush()).toMatchObject({ sent: 0, pending: 3 })
@@ -108,8 +135,14 @@ describe('createSentryTransport', () => {
     expect(await send()).toEqual({ result: 'retry', status: 429, retryAfterMs: 7000 })
     await new Promise((resolve) => setTimeout(resolve, 0))
     const limited = createSentryTransport({ dsn: `http://k@${collector.origin.slice(7)}/42` })
-    expect(await limited.send(batch(crashEvents()), { unloading: false, body: '' })).toMatchObject({ result: 'retry', status: 503 })
-    expect(await limited.send(batch(crashEvents()), { unloading: false, body: '' })).toEqual({ result: 'dropped', status: 400 })
+    expect(await limited.send(batch(crashEvents()), { unloading: false, body: '' })).toMatchObject({
+      result: 'retry',
+      status: 503,
+    })
+    expect(await limited.send(batch(crashEvents()), { unloading: false, body: '' })).toEqual({
+      result: 'dropped',
+      status: 400,
+    })
     await collector.close()
     expect(await limited.send(batch(crashEvents()), { unloading: false, body: '' })).toEqual({ result: 'retry' })
   })
@@ -118,7 +151,10 @@ describe('createSentryTransport', () => {
     const collector = await startTestCollector()
     try {
       const envelopes = sentryRoute(collector, () => ({ status: 200 }))
-      const queue = new EventQueue({ storage: false, transport: createSentryTransport({ dsn: `http://k@${collector.origin.slice(7)}/42` }) })
+      const queue = new EventQueue({
+        storage: false,
+        transport: createSentryTransport({ dsn: `http://k@${collector.origin.slice(7)}/42` }),
+      })
       for (const event of crashEvents()) queue.push(event)
       expect(await queue.flush()).toMatchObject({ sent: 3, pending: 0 })
       expect(envelopes[0]!.items).toHaveLength(3)

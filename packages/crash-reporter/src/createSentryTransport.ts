@@ -42,7 +42,8 @@ export function createSentryTransport(options: SentryTransportOptions): Transpor
       // `retry_after:categories:scope[:reason], …` — a limit for errors (or for everything, no categories).
       for (const limit of (headers.get('x-sentry-rate-limits') ?? '').split(',')) {
         const [seconds, categories = ''] = limit.trim().split(':')
-        if (seconds && (!categories || categories.split(';').includes('error'))) waitMs = Math.max(waitMs ?? 0, +seconds * 1000 || 0)
+        if (seconds && (!categories || categories.split(';').includes('error')))
+          waitMs = Math.max(waitMs ?? 0, +seconds * 1000 || 0)
       }
       // Sentry's rule for a 429 without either header: wait a minute.
       return waitMs ?? (status === 429 ? 60_000 : undefined)

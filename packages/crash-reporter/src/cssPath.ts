@@ -7,8 +7,12 @@
  */
 export function cssPath(target: unknown): string {
   const parts: string[] = []
-  for (let el = target as Element | null; el && el.nodeType == 1 && el.tagName != 'BODY' && parts.length < 4; el = el.parentElement) {
-    const classes = typeof el.className == 'string' ? el.className.trim().split(/\s+/).slice(0, 2).filter(Boolean) : []
+  for (
+    let el = target as Element | null;
+    el && el.nodeType === 1 && el.tagName !== 'BODY' && parts.length < 4;
+    el = el.parentElement
+  ) {
+    const classes = typeof el.className === 'string' ? el.className.trim().split(/\s+/).slice(0, 2).filter(Boolean) : []
     parts.unshift(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes.map((name) => '.' + name).join(''))
     if (el.id) break
   }

@@ -22,7 +22,12 @@ const RECENT_ERRORS = 10
  * @example
  * deliver(state, 'message', 'msg|info|hello', () => ({ message: 'hello', level: 'info' }))
  */
-export function deliver(state: ReporterState, type: CrashEventType, key: string, build: () => Record<string, unknown>): boolean {
+export function deliver(
+  state: ReporterState,
+  type: CrashEventType,
+  key: string,
+  build: () => Record<string, unknown>,
+): boolean {
   const context = state.context
   if (!context || state.busy || !context.consent.isGranted('crash')) return false
   state.busy = true
@@ -43,10 +48,14 @@ export function deliver(state: ReporterState, type: CrashEventType, key: string,
       breadcrumbs: state.crumbs.slice(),
     })
     // Settings, not user data, and left unscrubbed: `app@1.2.3` would read as an email address.
-    const event = callHook(context.monitor, beforeSend, createEvent(context, 'crash', type, { release, environment, ...scrubbed }))
+    const event = callHook(
+      context.monitor,
+      beforeSend,
+      createEvent(context, 'crash', type, { release, environment, ...scrubbed }),
+    )
     if (!event) return false
     context.queue.push(event)
-    const list = type == 'exception' ? state.recent : type == 'performance_issue' ? state.perf : undefined
+    const list = type === 'exception' ? state.recent : type === 'performance_issue' ? state.perf : undefined
     if (list && list.push(event.payload) > RECENT_ERRORS) list.shift()
     return true
   } finally {

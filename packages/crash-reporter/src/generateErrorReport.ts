@@ -3,7 +3,18 @@ import type { ReporterState } from './ReporterState'
 import type { CrashReporterOptions, ErrorReport, ExceptionEntry } from './types'
 
 /** The plain settings a report shows; hooks and scrub rules are only named, never copied. */
-const CONFIG_KEYS: (keyof CrashReporterOptions)[] = ['release', 'environment', 'maxBreadcrumbs', 'dedupeWindowMs', 'maxEventsPerMinute', 'breadcrumbs', 'globalHandlers', 'inAppUrls', 'ignoreErrors', 'denyUrls']
+const CONFIG_KEYS: (keyof CrashReporterOptions)[] = [
+  'release',
+  'environment',
+  'maxBreadcrumbs',
+  'dedupeWindowMs',
+  'maxEventsPerMinute',
+  'breadcrumbs',
+  'globalHandlers',
+  'inAppUrls',
+  'ignoreErrors',
+  'denyUrls',
+]
 
 /**
  * A complete snapshot for a "report a bug" button, as JSON data and as text: the environment, the last errors
@@ -18,7 +29,10 @@ export function generateErrorReport(state: ReporterState): ErrorReport {
   const context = state.context
   const options = state.options
   const perf = context?.scope.performance as any
-  const config: Record<string, any> = { endpoint: options.endpoint?.replace(/[?#].*/, ''), consent: context?.consent.get('crash') }
+  const config: Record<string, any> = {
+    endpoint: options.endpoint?.replace(/[?#].*/, ''),
+    consent: context?.consent.get('crash'),
+  }
   for (const key of CONFIG_KEYS) config[key] = options[key]
   config.hooks = ['beforeSend', 'beforeBreadcrumb'].filter((hook) => options[hook as 'beforeSend'])
   const report = JSON.parse(
@@ -37,7 +51,8 @@ export function generateErrorReport(state: ReporterState): ErrorReport {
       config: JSON.parse(JSON.stringify(config, (_, value) => (value instanceof RegExp ? String(value) : value))),
     }),
   )
-  const section = (title: string, rows: string[]) => `\n\n${title} (${rows.length})${rows.map((row) => '\n  ' + row).join('')}`
+  const section = (title: string, rows: string[]) =>
+    `\n\n${title} (${rows.length})${rows.map((row) => '\n  ' + row).join('')}`
   const pairs = (data: object) => Object.entries(data).map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
   report.text =
     `Marco error report ${report.createdAt}` +
@@ -47,11 +62,19 @@ export function generateErrorReport(state: ReporterState): ErrorReport {
       report.errors.flatMap((error: { count: number; exceptions?: ExceptionEntry[] }) =>
         (error.exceptions ?? []).flatMap((entry, i) => [
           `${i ? 'caused by' : `×${error.count}`} ${entry.type}: ${entry.message}`,
-          ...entry.frames.slice(0, 10).map((frame) => `  at ${frame.function} (${frame.file}:${frame.line ?? frame.offset})`),
+          ...entry.frames
+            .slice(0, 10)
+            .map((frame) => `  at ${frame.function} (${frame.file}:${frame.line ?? frame.offset})`),
         ]),
       ),
     ) +
-    section('Breadcrumbs', report.breadcrumbs.map((crumb: { ts: number; category: string; message?: string; data?: object }) => `${new Date(crumb.ts).toISOString()} ${crumb.category} ${crumb.message ?? JSON.stringify(crumb.data)}`)) +
+    section(
+      'Breadcrumbs',
+      report.breadcrumbs.map(
+        (crumb: { ts: number; category: string; message?: string; data?: object }) =>
+          `${new Date(crumb.ts).toISOString()} ${crumb.category} ${crumb.message ?? JSON.stringify(crumb.data)}`,
+      ),
+    ) +
     section('Performance', pairs(report.performance)) +
     section('Config', pairs(report.config))
   return report

@@ -4,7 +4,11 @@ import { isNoise } from './isNoise'
 import { parseStack } from './parseStack'
 import type { ExceptionEntry } from './types'
 
-const entry = (message: string, stack = '', type = 'Error'): ExceptionEntry => ({ type, message, frames: parseStack(stack) })
+const entry = (message: string, stack = '', type = 'Error'): ExceptionEntry => ({
+  type,
+  message,
+  frames: parseStack(stack),
+})
 
 describe('isNoise', () => {
   it('filters ResizeObserver loop notices and cross-origin "Script error."', () => {
@@ -37,6 +41,8 @@ describe('fingerprint', () => {
     expect(a).toBe(b)
     expect(a).toContain('draw@https://app.example/a.js:10')
     expect(a).not.toContain('cdn.example')
-    expect(fingerprint(entry('item 42 missing', stack, 'TypeError'))).not.toBe(fingerprint(entry('item 42 missing', stack)))
+    expect(fingerprint(entry('item 42 missing', stack, 'TypeError'))).not.toBe(
+      fingerprint(entry('item 42 missing', stack)),
+    )
   })
 })

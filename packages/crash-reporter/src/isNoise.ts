@@ -10,7 +10,10 @@ import type { CrashReporterOptions, ExceptionEntry } from './types'
  * @example
  * isNoise({ type: 'Error', message: 'ResizeObserver loop limit exceeded', frames: [] }, {}) // true
  */
-export function isNoise(entry: ExceptionEntry, options: Pick<CrashReporterOptions, 'ignoreErrors' | 'denyUrls'>): boolean {
+export function isNoise(
+  entry: ExceptionEntry,
+  options: Pick<CrashReporterOptions, 'ignoreErrors' | 'denyUrls'>,
+): boolean {
   const { message, frames } = entry
   return (
     /^(Script error\.?|ResizeObserver loop.*)$/.test(message) ||

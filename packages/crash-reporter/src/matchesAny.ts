@@ -7,5 +7,8 @@ import type { UrlPattern } from './types'
  * matchesAny('https://cdn.example/app.js', ['cdn.example', /\.wasm$/]) // true
  */
 export function matchesAny(text: string, patterns: readonly UrlPattern[] | undefined): boolean {
-  return !!patterns && patterns.some((pattern) => (typeof pattern == 'string' ? text.includes(pattern) : pattern.test(text)))
+  return (
+    !!patterns &&
+    patterns.some((pattern) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)))
+  )
 }

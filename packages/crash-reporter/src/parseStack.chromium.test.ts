@@ -64,7 +64,7 @@ async function captureStacks(): Promise<typeof stacks> {
   try {
     const page = await context.newPage()
     await page.goto(server.origin + '/')
-    await page.waitForFunction(() => typeof window.captureStacks == 'function')
+    await page.waitForFunction(() => typeof window.captureStacks === 'function')
     return await page.evaluate(() => window.captureStacks())
   } finally {
     await context.close()
@@ -76,26 +76,41 @@ describe('parseStack — stacks this Chromium really prints', () => {
     const wasmFrames = (file: string | RegExp, module: string | RegExp) =>
       NAMED_FUNCTIONS.map((name, index) => ({
         function: name,
-        file: typeof file == 'string' ? file : expect.stringMatching(file),
+        file: typeof file === 'string' ? file : expect.stringMatching(file),
         line: undefined,
         column: undefined,
         inApp: true,
-        module: typeof module == 'string' ? module : expect.stringMatching(module),
+        module: typeof module === 'string' ? module : expect.stringMatching(module),
         functionIndex: index,
         offset: wasm.offsets[index],
       }))
     const streamed = parseStack(stacks.streamed)
     expect(streamed.slice(0, 4)).toEqual(wasmFrames(server.origin + '/names.wasm', 'names.wasm'))
-    expect(streamed[4]).toMatchObject({ function: '?', file: server.origin + '/names.wasm', functionIndex: 4, offset: wasm.offsets[4] })
+    expect(streamed[4]).toMatchObject({
+      function: '?',
+      file: server.origin + '/names.wasm',
+      functionIndex: 4,
+      offset: wasm.offsets[4],
+    })
     expect(streamed[5]).toMatchObject({ function: 'commit', file: server.origin + '/app.js', line: 20, column: 75 })
     const fromBytes = parseStack(stacks.fromBytes)
     expect(fromBytes.slice(0, 4)).toEqual(wasmFrames(/^wasm:\/\/wasm\/[\da-f]+$/, /^[\da-f]+$/))
-    expect(fromBytes[5]).toMatchObject({ function: 'commitBytes', file: server.origin + '/app.js', line: 21, column: 82 })
+    expect(fromBytes[5]).toMatchObject({
+      function: 'commitBytes',
+      file: server.origin + '/app.js',
+      line: 21,
+      column: 82,
+    })
   })
 
   it('reads constructors in a URL with @, parentheses and brackets, and eval inside an async function', async () => {
     expect(parseStack(stacks.oddUrl).slice(0, 2)).toMatchObject([
-      { function: 'new fromOddUrl', file: server.origin + '/@marco/pkg@1.2.3/(group)/[route]/lib.js', line: 2, column: 25 },
+      {
+        function: 'new fromOddUrl',
+        file: server.origin + '/@marco/pkg@1.2.3/(group)/[route]/lib.js',
+        line: 2,
+        column: 25,
+      },
       { function: '?', file: server.origin + '/app.js', line: 22, column: 33 },
     ])
     expect(parseStack(stacks.evalAsync).slice(0, 4)).toMatchObject([

@@ -7,13 +7,22 @@
  */
 
 /** `[function, file, line?, column?, functionIndex?, offset?]`, as `parseStack` should return it. */
-export type ExpectedFrame = readonly [fn: string, file: string, line?: number, column?: number, functionIndex?: number, offset?: string]
+export type ExpectedFrame = readonly [
+  fn: string,
+  file: string,
+  line?: number,
+  column?: number,
+  functionIndex?: number,
+  offset?: string,
+]
 
 export interface StackCase {
   /** The engine (and version) that printed the stack. */
   readonly engine: string
-  /** Where the trace was published: `esp` error-stack-parser's fixtures, `sentry` the Sentry browser SDK's tracekit tests,
-   * `captured` printed by Debian's Chromium 156 or this Node in `parseStack.chromium.test.ts` / `parseStack.wasm.test.ts`
+  /** Where the trace was published: `esp` error-stack-parser's fixtures, `sentry` the Sentry browser SDK's tracekit
+   * tests,
+   * `captured` printed by Debian's Chromium 156 or this Node in `parseStack.chromium.test.ts` /
+   * `parseStack.wasm.test.ts`
    * (the port made 8000), `marco` written from each engine's syntax. */
   readonly source: 'esp' | 'sentry' | 'captured' | 'marco'
   readonly stack: string
@@ -31,7 +40,8 @@ const RR = '/home/username/sample-workspace/sampleapp.collect.react/'
 const RECONCILER = RR + 'node_modules/react-native/Libraries/Renderer/src/renderers/shared/stack/reconciler/'
 const AT_STUFF = 'http://localhost:5000/misc/@stuff/foo.js'
 const MAIN_WASM = 'http://localhost:8001/main.wasm'
-const EXPO = '/data/user/0/com.sentrytest/files/.expo-internal/bundle-613EDD44F3305B9D75D4679663900F2BCDDDC326F247CA3202A3A4219FD412D3'
+const EXPO =
+  '/data/user/0/com.sentrytest/files/.expo-internal/bundle-613EDD44F3305B9D75D4679663900F2BCDDDC326F247CA3202A3A4219FD412D3'
 const SAFARI_EXT = '//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/'
 const GRAMMARLY = 'safari-extension://com.grammarly.safari.extension.ext2-W8F64X92K3/ee7759dd/Grammarly.js'
 const CONTENT_SCRIPT = 'safari-web-extension://46434E60-F5BD-48A4-80C8-A422C5D16897/scripts/content-script.js'
@@ -44,7 +54,8 @@ const NAMES_WASM = LOCAL + '/names.wasm'
 export const WASM_SYMBOLS = {
   drop: '<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop',
   slice: '<[T] as core::slice::sort::stable::BufGuard<T>>::with_capacity',
-  invoke: 'emscripten::internal::MethodInvoker<int (MyClass::*)(int) const, int, MyClass const*, int>::invoke(int (MyClass::* const&)(int) const, MyClass const*, int)',
+  invoke:
+    'emscripten::internal::MethodInvoker<int (MyClass::*)(int) const, int, MyClass const*, int>::invoke(int (MyClass::* const&)(int) const, MyClass const*, int)',
   closure: 'marco_core::canvas::Stroke::commit::{{closure}}',
 } as const
 const S = WASM_SYMBOLS
@@ -54,20 +65,35 @@ export const STACK_CASES: readonly StackCase[] = [
   {
     engine: 'Chrome 15',
     source: 'sentry',
-    stack: "TypeError: Object #<Object> has no method 'undef'\n    at bar (http://path/to/file.js:13:17)\n    at bar (http://path/to/file.js:16:5)\n    at foo (http://path/to/file.js:20:5)\n    at http://path/to/file.js:24:4",
-    frames: [['bar', FILE, 13, 17], ['bar', FILE, 16, 5], ['foo', FILE, 20, 5], ['?', FILE, 24, 4]],
+    stack:
+      "TypeError: Object #<Object> has no method 'undef'\n    at bar (http://path/to/file.js:13:17)\n    at bar (http://path/to/file.js:16:5)\n    at foo (http://path/to/file.js:20:5)\n    at http://path/to/file.js:24:4",
+    frames: [
+      ['bar', FILE, 13, 17],
+      ['bar', FILE, 16, 5],
+      ['foo', FILE, 20, 5],
+      ['?', FILE, 24, 4],
+    ],
   },
   {
     engine: 'Chrome 36',
     source: 'sentry',
-    stack: 'Error: Default error\n    at dumpExceptionError (http://localhost:8080/file.js:41:27)\n    at HTMLButtonElement.onclick (http://localhost:8080/file.js:107:146)\n    at I.e.fn.(anonymous function) [as index] (http://localhost:8080/file.js:10:3651)',
-    frames: [['dumpExceptionError', L8080, 41, 27], ['HTMLButtonElement.onclick', L8080, 107, 146], ['I.e.fn.(anonymous function) [as index]', L8080, 10, 3651]],
+    stack:
+      'Error: Default error\n    at dumpExceptionError (http://localhost:8080/file.js:41:27)\n    at HTMLButtonElement.onclick (http://localhost:8080/file.js:107:146)\n    at I.e.fn.(anonymous function) [as index] (http://localhost:8080/file.js:10:3651)',
+    frames: [
+      ['dumpExceptionError', L8080, 41, 27],
+      ['HTMLButtonElement.onclick', L8080, 107, 146],
+      ['I.e.fn.(anonymous function) [as index]', L8080, 10, 3651],
+    ],
   },
   {
     engine: 'Chrome 46',
     source: 'esp',
-    stack: 'Error: Default error\n    at new CustomError (http://localhost:8080/file.js:41:27)\n    at HTMLButtonElement.onclick (http://localhost:8080/file.js:107:146)',
-    frames: [['new CustomError', L8080, 41, 27], ['HTMLButtonElement.onclick', L8080, 107, 146]],
+    stack:
+      'Error: Default error\n    at new CustomError (http://localhost:8080/file.js:41:27)\n    at HTMLButtonElement.onclick (http://localhost:8080/file.js:107:146)',
+    frames: [
+      ['new CustomError', L8080, 41, 27],
+      ['HTMLButtonElement.onclick', L8080, 107, 146],
+    ],
   },
   {
     engine: 'Chrome, webpack devtool: eval (webpack:///…? URLs, no space before the parenthesis)',
@@ -86,7 +112,13 @@ export const STACK_CASES: readonly StackCase[] = [
     source: 'esp',
     stack:
       'Error: message string\nat baz (eval at foo (eval at speak (http://localhost:8080/file.js:21:17)), <anonymous>:1:30)\nat foo (eval at speak (http://localhost:8080/file.js:21:17), <anonymous>:2:96)\nat eval (eval at speak (http://localhost:8080/file.js:21:17), <anonymous>:4:18)\nat Object.speak (http://localhost:8080/file.js:21:17)\nat http://localhost:8080/file.js:31:13\n',
-    frames: [['baz', L8080, 21, 17], ['foo', L8080, 21, 17], ['eval', L8080, 21, 17], ['Object.speak', L8080, 21, 17], ['?', L8080, 31, 13]],
+    frames: [
+      ['baz', L8080, 21, 17],
+      ['foo', L8080, 21, 17],
+      ['eval', L8080, 21, 17],
+      ['Object.speak', L8080, 21, 17],
+      ['?', L8080, 31, 13],
+    ],
   },
   {
     engine: 'Chrome 48, blob: URLs',
@@ -118,8 +150,14 @@ export const STACK_CASES: readonly StackCase[] = [
   {
     engine: 'Chrome 73, native frames',
     source: 'sentry',
-    stack: 'Error: test\n          at fooIterator (http://localhost:5000/test:20:17)\n          at Array.map (<anonymous>)\n          at foo (http://localhost:5000/test:19:19)\n          at http://localhost:5000/test:24:7',
-    frames: [['fooIterator', L5000_TEST, 20, 17], ['Array.map', '<anonymous>'], ['foo', L5000_TEST, 19, 19], ['?', L5000_TEST, 24, 7]],
+    stack:
+      'Error: test\n          at fooIterator (http://localhost:5000/test:20:17)\n          at Array.map (<anonymous>)\n          at foo (http://localhost:5000/test:19:19)\n          at http://localhost:5000/test:24:7',
+    frames: [
+      ['fooIterator', L5000_TEST, 20, 17],
+      ['Array.map', '<anonymous>'],
+      ['foo', L5000_TEST, 19, 19],
+      ['?', L5000_TEST, 24, 7],
+    ],
   },
   {
     engine: 'Chrome 73, eval',
@@ -142,8 +180,13 @@ export const STACK_CASES: readonly StackCase[] = [
   {
     engine: 'Chrome 109, async URL',
     source: 'sentry',
-    stack: 'Error: bad\n          at callAnotherThing (http://localhost:5000/:20:16)\n          at Object.callback (async http://localhost:5000/:25:7)\n          at test (http://localhost:5000/:33:23)',
-    frames: [['callAnotherThing', L5000, 20, 16], ['Object.callback', L5000, 25, 7], ['test', L5000, 33, 23]],
+    stack:
+      'Error: bad\n          at callAnotherThing (http://localhost:5000/:20:16)\n          at Object.callback (async http://localhost:5000/:25:7)\n          at test (http://localhost:5000/:33:23)',
+    frames: [
+      ['callAnotherThing', L5000, 20, 16],
+      ['Object.callback', L5000, 25, 7],
+      ['test', L5000, 33, 23],
+    ],
   },
   {
     engine: 'Chrome, dev server frames without full paths',
@@ -162,7 +205,8 @@ export const STACK_CASES: readonly StackCase[] = [
   {
     engine: 'Chrome, parentheses and brackets in URLs',
     source: 'sentry',
-    stack: 'Error: bad\n          at something (http://localhost:5000/(some)/(thing)/index.html:20:16)\n          at http://localhost:5000/(group)/[route]/script.js:1:126\n          at more (http://localhost:5000/(some)/(thing)/index.html:25:7)',
+    stack:
+      'Error: bad\n          at something (http://localhost:5000/(some)/(thing)/index.html:20:16)\n          at http://localhost:5000/(group)/[route]/script.js:1:126\n          at more (http://localhost:5000/(some)/(thing)/index.html:25:7)',
     frames: [
       ['something', 'http://localhost:5000/(some)/(thing)/index.html', 20, 16],
       ['?', 'http://localhost:5000/(group)/[route]/script.js', 1, 126],
@@ -205,7 +249,12 @@ export const STACK_CASES: readonly StackCase[] = [
                 at async callSomeFunction (file:///Users/tim/Documents/Repositories/data-uri-tests/index.mjs:12:5)
                 at async file:///Users/tim/Documents/Repositories/data-uri-tests/index.mjs:16:5`,
     frames: [
-      ['dynamicFn', "data:application/javascript,export function dynamicFn() {  throw new Error('Error from data-uri module');};", 1, 38],
+      [
+        'dynamicFn',
+        "data:application/javascript,export function dynamicFn() {  throw new Error('Error from data-uri module');};",
+        1,
+        38,
+      ],
       ['loadDodgyModule', 'file:///Users/tim/Documents/Repositories/data-uri-tests/index.mjs', 8, 5],
       ['callSomeFunction', 'file:///Users/tim/Documents/Repositories/data-uri-tests/index.mjs', 12, 5],
       ['?', 'file:///Users/tim/Documents/Repositories/data-uri-tests/index.mjs', 16, 5],
@@ -251,13 +300,19 @@ Version: viem@2.22.11
   {
     engine: 'Opera 25',
     source: 'esp',
-    stack: "TypeError: Cannot read property 'undef' of null\n    at http://path/to/file.js:47:22\n    at foo (http://path/to/file.js:52:15)\n    at bar (http://path/to/file.js:108:168)",
-    frames: [['?', FILE, 47, 22], ['foo', FILE, 52, 15], ['bar', FILE, 108, 168]],
+    stack:
+      "TypeError: Cannot read property 'undef' of null\n    at http://path/to/file.js:47:22\n    at foo (http://path/to/file.js:52:15)\n    at bar (http://path/to/file.js:108:168)",
+    frames: [
+      ['?', FILE, 47, 22],
+      ['foo', FILE, 52, 15],
+      ['bar', FILE, 108, 168],
+    ],
   },
   {
     engine: 'Electron renderer, Windows path',
     source: 'sentry',
-    stack: "TypeError: Cannot read property 'error' of undefined\n            at TESTTESTTEST.someMethod (C:\\Users\\user\\path\\to\\file.js:295:108)",
+    stack:
+      "TypeError: Cannot read property 'error' of undefined\n            at TESTTESTTEST.someMethod (C:\\Users\\user\\path\\to\\file.js:295:108)",
     frames: [['TESTTESTTEST.someMethod', 'C:\\Users\\user\\path\\to\\file.js', 295, 108]],
   },
   {
@@ -275,8 +330,13 @@ Version: viem@2.22.11
   {
     engine: 'PhantomJS 1.19 (no columns)',
     source: 'sentry',
-    stack: 'Error: foo\n    at file:///path/to/file.js:878\n    at foo (http://path/to/file.js:4283)\n    at http://path/to/file.js:4287',
-    frames: [['?', 'file:///path/to/file.js', 878], ['foo', FILE, 4283], ['?', FILE, 4287]],
+    stack:
+      'Error: foo\n    at file:///path/to/file.js:878\n    at foo (http://path/to/file.js:4283)\n    at http://path/to/file.js:4287',
+    frames: [
+      ['?', 'file:///path/to/file.js', 878],
+      ['foo', FILE, 4283],
+      ['?', FILE, 4287],
+    ],
   },
   {
     engine: 'React Native on V8 (no space before the parenthesis)',
@@ -306,7 +366,12 @@ Version: viem@2.22.11
       ['_currentElement', RECONCILER + 'ReactCompositeComponent.js', 346, 40],
       ['child', RECONCILER + 'ReactReconciler.js', 68, 25],
       ['children', RECONCILER + 'ReactMultiChild.js', 264, 10],
-      ['this', RR + 'node_modules/react-native/Libraries/Renderer/src/renderers/native/ReactNativeBaseComponent.js', 74, 41],
+      [
+        'this',
+        RR + 'node_modules/react-native/Libraries/Renderer/src/renderers/native/ReactNativeBaseComponent.js',
+        74,
+        41,
+      ],
     ],
   },
   {
@@ -346,7 +411,8 @@ Version: viem@2.22.11
   {
     engine: 'Safari extension frames as a V8-style report prints them',
     source: 'sentry',
-    stack: 'Error: wat\n      at ClipperError@safari-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/commons.js:223036:10)\n      at safari-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/topee-content.js:3313:26)',
+    stack:
+      'Error: wat\n      at ClipperError@safari-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/commons.js:223036:10)\n      at safari-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/topee-content.js:3313:26)',
     frames: [
       ['ClipperError', 'safari-extension:' + SAFARI_EXT + 'commons.js', 223036, 10],
       ['?', 'safari-extension:' + SAFARI_EXT + 'topee-content.js', 3313, 26],
@@ -355,7 +421,8 @@ Version: viem@2.22.11
   {
     engine: 'Safari web extension frames as a V8-style report prints them',
     source: 'sentry',
-    stack: 'Error: wat\n      at ClipperError@safari-web-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/commons.js:223036:10)\n      at safari-web-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/topee-content.js:3313:26)',
+    stack:
+      'Error: wat\n      at ClipperError@safari-web-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/commons.js:223036:10)\n      at safari-web-extension:(//3284871F-A480-4FFC-8BC4-3F362C752446/2665fee0/topee-content.js:3313:26)',
     frames: [
       ['ClipperError', 'safari-web-extension:' + SAFARI_EXT + 'commons.js', 223036, 10],
       ['?', 'safari-web-extension:' + SAFARI_EXT + 'topee-content.js', 3313, 26],
@@ -366,14 +433,27 @@ Version: viem@2.22.11
   {
     engine: 'Edge 20, nested eval',
     source: 'esp',
-    stack: 'Error: message string\n  at baz (eval code:1:18)\n  at foo (eval code:2:90)\n  at eval code (eval code:4:18)\n  at speak (http://localhost:8080/file.js:25:17)\n  at Global code (http://localhost:8080/file.js:32:9)',
-    frames: [['baz', 'eval code', 1, 18], ['foo', 'eval code', 2, 90], ['eval code', 'eval code', 4, 18], ['speak', L8080, 25, 17], ['Global code', L8080, 32, 9]],
+    stack:
+      'Error: message string\n  at baz (eval code:1:18)\n  at foo (eval code:2:90)\n  at eval code (eval code:4:18)\n  at speak (http://localhost:8080/file.js:25:17)\n  at Global code (http://localhost:8080/file.js:32:9)',
+    frames: [
+      ['baz', 'eval code', 1, 18],
+      ['foo', 'eval code', 2, 90],
+      ['eval code', 'eval code', 4, 18],
+      ['speak', L8080, 25, 17],
+      ['Global code', L8080, 32, 9],
+    ],
   },
   {
     engine: 'Edge 44, native frames',
     source: 'sentry',
-    stack: 'Error: test\n            at fooIterator (http://localhost:5000/test:20:11)\n            at Array.prototype.map (native code)\n            at foo (http://localhost:5000/test:19:9)\n            at Global code (http://localhost:5000/test:24:7)',
-    frames: [['fooIterator', L5000_TEST, 20, 11], ['Array.prototype.map', 'native code'], ['foo', L5000_TEST, 19, 9], ['Global code', L5000_TEST, 24, 7]],
+    stack:
+      'Error: test\n            at fooIterator (http://localhost:5000/test:20:11)\n            at Array.prototype.map (native code)\n            at foo (http://localhost:5000/test:19:9)\n            at Global code (http://localhost:5000/test:24:7)',
+    frames: [
+      ['fooIterator', L5000_TEST, 20, 11],
+      ['Array.prototype.map', 'native code'],
+      ['foo', L5000_TEST, 19, 9],
+      ['Global code', L5000_TEST, 24, 7],
+    ],
   },
   {
     engine: 'Edge 44, eval',
@@ -396,20 +476,35 @@ Version: viem@2.22.11
   {
     engine: 'Internet Explorer 10',
     source: 'esp',
-    stack: "TypeError: Unable to get property 'undef' of undefined or null reference\n   at Anonymous function (http://path/to/file.js:48:13)\n   at foo (http://path/to/file.js:46:9)\n   at bar (http://path/to/file.js:82:1)",
-    frames: [['Anonymous function', FILE, 48, 13], ['foo', FILE, 46, 9], ['bar', FILE, 82, 1]],
+    stack:
+      "TypeError: Unable to get property 'undef' of undefined or null reference\n   at Anonymous function (http://path/to/file.js:48:13)\n   at foo (http://path/to/file.js:46:9)\n   at bar (http://path/to/file.js:82:1)",
+    frames: [
+      ['Anonymous function', FILE, 48, 13],
+      ['foo', FILE, 46, 9],
+      ['bar', FILE, 82, 1],
+    ],
   },
   {
     engine: 'Internet Explorer 11',
     source: 'esp',
-    stack: "TypeError: Unable to get property 'undef' of undefined or null reference\n   at Anonymous function (http://path/to/file.js:47:21)\n   at foo (http://path/to/file.js:45:13)\n   at bar (http://path/to/file.js:108:1)",
-    frames: [['Anonymous function', FILE, 47, 21], ['foo', FILE, 45, 13], ['bar', FILE, 108, 1]],
+    stack:
+      "TypeError: Unable to get property 'undef' of undefined or null reference\n   at Anonymous function (http://path/to/file.js:47:21)\n   at foo (http://path/to/file.js:45:13)\n   at bar (http://path/to/file.js:108:1)",
+    frames: [
+      ['Anonymous function', FILE, 47, 21],
+      ['foo', FILE, 45, 13],
+      ['bar', FILE, 108, 1],
+    ],
   },
   {
     engine: 'Internet Explorer 11, eval',
     source: 'sentry',
-    stack: "ReferenceError: 'getExceptionProps' is undefined\n   at eval code (eval code:1:1)\n   at foo (http://path/to/file.js:58:17)\n   at bar (http://path/to/file.js:109:1)",
-    frames: [['eval code', 'eval code', 1, 1], ['foo', FILE, 58, 17], ['bar', FILE, 109, 1]],
+    stack:
+      "ReferenceError: 'getExceptionProps' is undefined\n   at eval code (eval code:1:1)\n   at foo (http://path/to/file.js:58:17)\n   at bar (http://path/to/file.js:109:1)",
+    frames: [
+      ['eval code', 'eval code', 1, 1],
+      ['foo', FILE, 58, 17],
+      ['bar', FILE, 109, 1],
+    ],
   },
 
   // ---- SpiderMonkey: Firefox 3 to now ----
@@ -431,7 +526,8 @@ Version: viem@2.22.11
   {
     engine: 'Firefox 7, file: URLs',
     source: 'sentry',
-    stack: '()@file:///G:/js/stacktrace.js:44\n(null)@file:///G:/js/stacktrace.js:31\nprintStackTrace()@file:///G:/js/stacktrace.js:18\nbar(1)@file:///G:/js/file.js:13\nbar(2)@file:///G:/js/file.js:16\nfoo()@file:///G:/js/file.js:20\n@file:///G:/js/file.js:24\n',
+    stack:
+      '()@file:///G:/js/stacktrace.js:44\n(null)@file:///G:/js/stacktrace.js:31\nprintStackTrace()@file:///G:/js/stacktrace.js:18\nbar(1)@file:///G:/js/file.js:13\nbar(2)@file:///G:/js/file.js:16\nfoo()@file:///G:/js/file.js:20\n@file:///G:/js/file.js:24\n',
     frames: [
       ['?', 'file:///G:/js/stacktrace.js', 44],
       ['?', 'file:///G:/js/stacktrace.js', 31],
@@ -446,55 +542,104 @@ Version: viem@2.22.11
     engine: 'Firefox 14',
     source: 'sentry',
     stack: '@http://path/to/file.js:48\ndumpException3@http://path/to/file.js:52\nonclick@http://path/to/file.js:1\n',
-    frames: [['?', FILE, 48], ['dumpException3', FILE, 52], ['onclick', FILE, 1]],
+    frames: [
+      ['?', FILE, 48],
+      ['dumpException3', FILE, 52],
+      ['onclick', FILE, 1],
+    ],
   },
   {
     engine: 'Firefox 31',
     source: 'sentry',
-    stack: 'foo@http://path/to/file.js:41:13\nbar@http://path/to/file.js:1:1\n.plugin/e.fn[c]/<@http://path/to/file.js:1:1\n',
-    frames: [['foo', FILE, 41, 13], ['bar', FILE, 1, 1], ['.plugin/e.fn[c]/<', FILE, 1, 1]],
+    stack:
+      'foo@http://path/to/file.js:41:13\nbar@http://path/to/file.js:1:1\n.plugin/e.fn[c]/<@http://path/to/file.js:1:1\n',
+    frames: [
+      ['foo', FILE, 41, 13],
+      ['bar', FILE, 1, 1],
+      ['.plugin/e.fn[c]/<', FILE, 1, 1],
+    ],
   },
   {
     engine: 'Firefox 43, nested eval',
     source: 'esp',
-    stack: 'baz@http://localhost:8080/file.js line 26 > eval line 2 > eval:1:30\nfoo@http://localhost:8080/file.js line 26 > eval:2:96\n@http://localhost:8080/file.js line 26 > eval:4:18\nspeak@http://localhost:8080/file.js:26:17\n@http://localhost:8080/file.js:33:9',
-    frames: [['baz', L8080, 26], ['foo', L8080, 26], ['?', L8080, 26], ['speak', L8080, 26, 17], ['?', L8080, 33, 9]],
+    stack:
+      'baz@http://localhost:8080/file.js line 26 > eval line 2 > eval:1:30\nfoo@http://localhost:8080/file.js line 26 > eval:2:96\n@http://localhost:8080/file.js line 26 > eval:4:18\nspeak@http://localhost:8080/file.js:26:17\n@http://localhost:8080/file.js:33:9',
+    frames: [
+      ['baz', L8080, 26],
+      ['foo', L8080, 26],
+      ['?', L8080, 26],
+      ['speak', L8080, 26, 17],
+      ['?', L8080, 33, 9],
+    ],
   },
   {
     engine: 'Firefox 43, @ in the function name',
     source: 'esp',
     stack: 'obj["@fn"]@Scratchpad/1:10:29\n@Scratchpad/1:11:1\n',
-    frames: [['obj["@fn"]', 'Scratchpad/1', 10, 29], ['?', 'Scratchpad/1', 11, 1]],
+    frames: [
+      ['obj["@fn"]', 'Scratchpad/1', 10, 29],
+      ['?', 'Scratchpad/1', 11, 1],
+    ],
   },
   {
     engine: 'Firefox 44, NS_ERROR exception',
     source: 'sentry',
-    stack: '[2]</Bar.prototype._baz/</<@http://path/to/file.js:703:28\nApp.prototype.foo@file:///path/to/file.js:15:2\nbar@file:///path/to/file.js:20:3\n@file:///path/to/index.html:23:1\n',
-    frames: [['[2]</Bar.prototype._baz/</<', FILE, 703, 28], ['App.prototype.foo', 'file:///path/to/file.js', 15, 2], ['bar', 'file:///path/to/file.js', 20, 3], ['?', 'file:///path/to/index.html', 23, 1]],
+    stack:
+      '[2]</Bar.prototype._baz/</<@http://path/to/file.js:703:28\nApp.prototype.foo@file:///path/to/file.js:15:2\nbar@file:///path/to/file.js:20:3\n@file:///path/to/index.html:23:1\n',
+    frames: [
+      ['[2]</Bar.prototype._baz/</<', FILE, 703, 28],
+      ['App.prototype.foo', 'file:///path/to/file.js', 15, 2],
+      ['bar', 'file:///path/to/file.js', 20, 3],
+      ['?', 'file:///path/to/index.html', 23, 1],
+    ],
   },
   {
     engine: 'Firefox 50, resource: URLs',
     source: 'sentry',
-    stack: 'render@resource://path/data/content/bundle.js:5529:16\ndispatchEvent@resource://path/data/content/vendor.bundle.js:18:23028\nwrapped@resource://path/data/content/bundle.js:7270:25',
-    frames: [['render', 'resource://path/data/content/bundle.js', 5529, 16], ['dispatchEvent', 'resource://path/data/content/vendor.bundle.js', 18, 23028], ['wrapped', 'resource://path/data/content/bundle.js', 7270, 25]],
+    stack:
+      'render@resource://path/data/content/bundle.js:5529:16\ndispatchEvent@resource://path/data/content/vendor.bundle.js:18:23028\nwrapped@resource://path/data/content/bundle.js:7270:25',
+    frames: [
+      ['render', 'resource://path/data/content/bundle.js', 5529, 16],
+      ['dispatchEvent', 'resource://path/data/content/vendor.bundle.js', 18, 23028],
+      ['wrapped', 'resource://path/data/content/bundle.js', 7270, 25],
+    ],
   },
   {
     engine: 'Firefox 60, @ in the URL',
     source: 'esp',
-    stack: 'who@http://localhost:5000/misc/@stuff/foo.js:3:9\nwhat@http://localhost:5000/misc/@stuff/foo.js:6:3\nwhere@http://localhost:5000/misc/@stuff/foo.js:9:3\nwhy@http://localhost:5000/misc/@stuff/foo.js:12:3\n@http://localhost:5000/misc/@stuff/foo.js:15:1\n',
-    frames: [['who', AT_STUFF, 3, 9], ['what', AT_STUFF, 6, 3], ['where', AT_STUFF, 9, 3], ['why', AT_STUFF, 12, 3], ['?', AT_STUFF, 15, 1]],
+    stack:
+      'who@http://localhost:5000/misc/@stuff/foo.js:3:9\nwhat@http://localhost:5000/misc/@stuff/foo.js:6:3\nwhere@http://localhost:5000/misc/@stuff/foo.js:9:3\nwhy@http://localhost:5000/misc/@stuff/foo.js:12:3\n@http://localhost:5000/misc/@stuff/foo.js:15:1\n',
+    frames: [
+      ['who', AT_STUFF, 3, 9],
+      ['what', AT_STUFF, 6, 3],
+      ['where', AT_STUFF, 9, 3],
+      ['why', AT_STUFF, 12, 3],
+      ['?', AT_STUFF, 15, 1],
+    ],
   },
   {
     engine: 'Firefox 60, @ in the URL and the function name',
     source: 'esp',
-    stack: 'obj["@who"]@http://localhost:5000/misc/@stuff/foo.js:4:9\nwhat@http://localhost:5000/misc/@stuff/foo.js:8:3\nwhere@http://localhost:5000/misc/@stuff/foo.js:11:3\nwhy@http://localhost:5000/misc/@stuff/foo.js:14:3\n@http://localhost:5000/misc/@stuff/foo.js:17:1\n',
-    frames: [['obj["@who"]', AT_STUFF, 4, 9], ['what', AT_STUFF, 8, 3], ['where', AT_STUFF, 11, 3], ['why', AT_STUFF, 14, 3], ['?', AT_STUFF, 17, 1]],
+    stack:
+      'obj["@who"]@http://localhost:5000/misc/@stuff/foo.js:4:9\nwhat@http://localhost:5000/misc/@stuff/foo.js:8:3\nwhere@http://localhost:5000/misc/@stuff/foo.js:11:3\nwhy@http://localhost:5000/misc/@stuff/foo.js:14:3\n@http://localhost:5000/misc/@stuff/foo.js:17:1\n',
+    frames: [
+      ['obj["@who"]', AT_STUFF, 4, 9],
+      ['what', AT_STUFF, 8, 3],
+      ['where', AT_STUFF, 11, 3],
+      ['why', AT_STUFF, 14, 3],
+      ['?', AT_STUFF, 17, 1],
+    ],
   },
   {
     engine: 'Firefox 66, native frames left out',
     source: 'sentry',
-    stack: 'fooIterator@http://localhost:5000/test:20:17\n          foo@http://localhost:5000/test:19:19\n          @http://localhost:5000/test:24:7',
-    frames: [['fooIterator', L5000_TEST, 20, 17], ['foo', L5000_TEST, 19, 19], ['?', L5000_TEST, 24, 7]],
+    stack:
+      'fooIterator@http://localhost:5000/test:20:17\n          foo@http://localhost:5000/test:19:19\n          @http://localhost:5000/test:24:7',
+    frames: [
+      ['fooIterator', L5000_TEST, 20, 17],
+      ['foo', L5000_TEST, 19, 19],
+      ['?', L5000_TEST, 24, 7],
+    ],
   },
   {
     engine: 'Firefox 66, eval',
@@ -516,7 +661,8 @@ Version: viem@2.22.11
   {
     engine: 'Firefox, parentheses and brackets in URLs',
     source: 'sentry',
-    stack: 'onClick@http://localhost:3002/_next/static/chunks/app/(group)/[route]/script.js:1:644\n@http://localhost:3002/_next/static/chunks/app/(group)/[route]/script.js:1:126',
+    stack:
+      'onClick@http://localhost:3002/_next/static/chunks/app/(group)/[route]/script.js:1:644\n@http://localhost:3002/_next/static/chunks/app/(group)/[route]/script.js:1:126',
     frames: [
       ['onClick', 'http://localhost:3002/_next/static/chunks/app/(group)/[route]/script.js', 1, 644],
       ['?', 'http://localhost:3002/_next/static/chunks/app/(group)/[route]/script.js', 1, 126],
@@ -525,7 +671,8 @@ Version: viem@2.22.11
   {
     engine: 'Firefox, minified bundles',
     source: 'sentry',
-    stack: 'us@https://www.random_website.com/vendor.d1cae9cfc9917df88de7.js:1:296021\ndetectChanges@https://www.random_website.com/vendor.d1cae9cfc9917df88de7.js:1:333807\nhandleProfileResult@https://www.random_website.com/main.4a4119c3cdfd10266d84.js:146:1018410\n',
+    stack:
+      'us@https://www.random_website.com/vendor.d1cae9cfc9917df88de7.js:1:296021\ndetectChanges@https://www.random_website.com/vendor.d1cae9cfc9917df88de7.js:1:333807\nhandleProfileResult@https://www.random_website.com/main.4a4119c3cdfd10266d84.js:146:1018410\n',
     frames: [
       ['us', 'https://www.random_website.com/vendor.d1cae9cfc9917df88de7.js', 1, 296021],
       ['detectChanges', 'https://www.random_website.com/vendor.d1cae9cfc9917df88de7.js', 1, 333807],
@@ -537,38 +684,67 @@ Version: viem@2.22.11
   {
     engine: 'Safari 6',
     source: 'sentry',
-    stack: '@http://path/to/file.js:48\ndumpException3@http://path/to/file.js:52\nonclick@http://path/to/file.js:82\n[native code]',
-    frames: [['?', FILE, 48], ['dumpException3', FILE, 52], ['onclick', FILE, 82], ['?', '[native code]']],
+    stack:
+      '@http://path/to/file.js:48\ndumpException3@http://path/to/file.js:52\nonclick@http://path/to/file.js:82\n[native code]',
+    frames: [
+      ['?', FILE, 48],
+      ['dumpException3', FILE, 52],
+      ['onclick', FILE, 82],
+      ['?', '[native code]'],
+    ],
   },
   {
     engine: 'Safari 7',
     source: 'sentry',
     stack: 'http://path/to/file.js:48:22\nfoo@http://path/to/file.js:52:15\nbar@http://path/to/file.js:108:107',
-    frames: [['?', FILE, 48, 22], ['foo', FILE, 52, 15], ['bar', FILE, 108, 107]],
+    frames: [
+      ['?', FILE, 48, 22],
+      ['foo', FILE, 52, 15],
+      ['bar', FILE, 108, 107],
+    ],
   },
   {
     engine: 'Safari 8',
     source: 'sentry',
     stack: 'http://path/to/file.js:47:22\nfoo@http://path/to/file.js:52:15\nbar@http://path/to/file.js:108:23',
-    frames: [['?', FILE, 47, 22], ['foo', FILE, 52, 15], ['bar', FILE, 108, 23]],
+    frames: [
+      ['?', FILE, 47, 22],
+      ['foo', FILE, 52, 15],
+      ['bar', FILE, 108, 23],
+    ],
   },
   {
     engine: 'Safari 8, eval',
     source: 'sentry',
     stack: 'eval code\neval@[native code]\nfoo@http://path/to/file.js:58:21\nbar@http://path/to/file.js:109:91',
-    frames: [['eval', '[native code]'], ['foo', FILE, 58, 21], ['bar', FILE, 109, 91]],
+    frames: [
+      ['eval', '[native code]'],
+      ['foo', FILE, 58, 21],
+      ['bar', FILE, 109, 91],
+    ],
   },
   {
     engine: 'Safari 9, nested eval',
     source: 'esp',
-    stack: 'baz\nfoo\neval code\neval@[native code]\nspeak@http://localhost:8080/file.js:26:21\nglobal code@http://localhost:8080/file.js:33:18',
-    frames: [['eval', '[native code]'], ['speak', L8080, 26, 21], ['global code', L8080, 33, 18]],
+    stack:
+      'baz\nfoo\neval code\neval@[native code]\nspeak@http://localhost:8080/file.js:26:21\nglobal code@http://localhost:8080/file.js:33:18',
+    frames: [
+      ['eval', '[native code]'],
+      ['speak', L8080, 26, 21],
+      ['global code', L8080, 33, 18],
+    ],
   },
   {
     engine: 'Safari 12, native frames',
     source: 'sentry',
-    stack: 'fooIterator@http://localhost:5000/test:20:26\n          map@[native code]\n          foo@http://localhost:5000/test:19:22\n          global code@http://localhost:5000/test:24:10',
-    frames: [['fooIterator', L5000_TEST, 20, 26], ['map', '[native code]'], ['foo', L5000_TEST, 19, 22], ['global code', L5000_TEST, 24, 10]],
+    stack:
+      'fooIterator@http://localhost:5000/test:20:26\n          map@[native code]\n          foo@http://localhost:5000/test:19:22\n          global code@http://localhost:5000/test:24:10',
+    frames: [
+      ['fooIterator', L5000_TEST, 20, 26],
+      ['map', '[native code]'],
+      ['foo', L5000_TEST, 19, 22],
+      ['global code', L5000_TEST, 24, 10],
+    ],
   },
   {
     engine: 'Safari 12, eval',
@@ -592,20 +768,34 @@ Version: viem@2.22.11
   {
     engine: 'Safari, parentheses and brackets in URLs',
     source: 'sentry',
-    stack: '@http://localhost:3000/(group)/[route]/script.js:1:131\nglobal code@http://localhost:3000/(group)/[route]/script.js:1:334',
-    frames: [['?', 'http://localhost:3000/(group)/[route]/script.js', 1, 131], ['global code', 'http://localhost:3000/(group)/[route]/script.js', 1, 334]],
+    stack:
+      '@http://localhost:3000/(group)/[route]/script.js:1:131\nglobal code@http://localhost:3000/(group)/[route]/script.js:1:334',
+    frames: [
+      ['?', 'http://localhost:3000/(group)/[route]/script.js', 1, 131],
+      ['global code', 'http://localhost:3000/(group)/[route]/script.js', 1, 334],
+    ],
   },
   {
     engine: 'Safari, safari-extension:// frames only',
     source: 'sentry',
-    stack: 'isClaimed@safari-extension://com.grammarly.safari.extension.ext2-W8F64X92K3/ee7759dd/Grammarly.js:2:929865\n        safari-extension://com.grammarly.safari.extension.ext2-W8F64X92K3/ee7759dd/Grammarly.js:2:1588410\n        promiseReactionJob@[native code]',
-    frames: [['isClaimed', GRAMMARLY, 2, 929865], ['?', GRAMMARLY, 2, 1588410], ['promiseReactionJob', '[native code]']],
+    stack:
+      'isClaimed@safari-extension://com.grammarly.safari.extension.ext2-W8F64X92K3/ee7759dd/Grammarly.js:2:929865\n        safari-extension://com.grammarly.safari.extension.ext2-W8F64X92K3/ee7759dd/Grammarly.js:2:1588410\n        promiseReactionJob@[native code]',
+    frames: [
+      ['isClaimed', GRAMMARLY, 2, 929865],
+      ['?', GRAMMARLY, 2, 1588410],
+      ['promiseReactionJob', '[native code]'],
+    ],
   },
   {
     engine: 'Safari, safari-web-extension:// frames only',
     source: 'sentry',
-    stack: 'p_@safari-web-extension://46434E60-F5BD-48A4-80C8-A422C5D16897/scripts/content-script.js:29:33314\n      safari-web-extension://46434E60-F5BD-48A4-80C8-A422C5D16897/scripts/content-script.js:29:56027\n      promiseReactionJob@[native code]',
-    frames: [['p_', CONTENT_SCRIPT, 29, 33314], ['?', CONTENT_SCRIPT, 29, 56027], ['promiseReactionJob', '[native code]']],
+    stack:
+      'p_@safari-web-extension://46434E60-F5BD-48A4-80C8-A422C5D16897/scripts/content-script.js:29:33314\n      safari-web-extension://46434E60-F5BD-48A4-80C8-A422C5D16897/scripts/content-script.js:29:56027\n      promiseReactionJob@[native code]',
+    frames: [
+      ['p_', CONTENT_SCRIPT, 29, 33314],
+      ['?', CONTENT_SCRIPT, 29, 56027],
+      ['promiseReactionJob', '[native code]'],
+    ],
   },
   {
     engine: 'React Native on JavaScriptCore, Android production',
@@ -656,7 +846,13 @@ Version: viem@2.22.11
     engine: 'React Native, Expo bundle',
     source: 'sentry',
     stack: `onPress@${EXPO}:595:658\n          value@${EXPO}:221:7656\n          onResponderRelease@${EXPO}:221:5666\n          p@${EXPO}:96:385\n          forEach@[native code]`,
-    frames: [['onPress', EXPO, 595, 658], ['value', EXPO, 221, 7656], ['onResponderRelease', EXPO, 221, 5666], ['p', EXPO, 96, 385], ['forEach', '[native code]']],
+    frames: [
+      ['onPress', EXPO, 595, 658],
+      ['value', EXPO, 221, 7656],
+      ['onResponderRelease', EXPO, 221, 5666],
+      ['p', EXPO, 96, 385],
+      ['forEach', '[native code]'],
+    ],
   },
 
   // ---- Captured here: Chromium 156 (Debian) and Node 20 ----
@@ -717,7 +913,12 @@ Version: viem@2.22.11
       [S.closure, 'wasm://wasm/b2a24692', u, u, 3, '0x32'],
       ['?', 'wasm://wasm/b2a24692', u, u, 4, '0x37'],
       ['?', '/work/main/packages/crash-reporter/src/zzprobe.test.ts', 7, 27],
-      ['?', 'file:///work/main/node_modules/.pnpm/@vitest+runner@4.1.12/node_modules/@vitest/runner/dist/chunk-artifact.js', 1903, 20],
+      [
+        '?',
+        'file:///work/main/node_modules/.pnpm/@vitest+runner@4.1.12/node_modules/@vitest/runner/dist/chunk-artifact.js',
+        1903,
+        20,
+      ],
     ],
   },
 
@@ -786,7 +987,8 @@ commit@https://app.example/main.js:5:50588`,
   {
     engine: 'Older V8, <WASM>[index]+offset frames',
     source: 'marco',
-    stack: 'RuntimeError: unreachable\n    at <WASM UNNAMED> (<WASM>[42]+6699)\n    at commit (https://app.example/main.js:5:50588)',
+    stack:
+      'RuntimeError: unreachable\n    at <WASM UNNAMED> (<WASM>[42]+6699)\n    at commit (https://app.example/main.js:5:50588)',
     frames: [
       ['<WASM UNNAMED>', '<WASM>[42]+6699', u, u, 42, '0x1a2b'],
       ['commit', 'https://app.example/main.js', 5, 50588],

@@ -5,8 +5,22 @@ import { parseStack } from './parseStack'
 import { STACK_CASES, type ExpectedFrame } from './parseStack.fixtures'
 import type { StackFrame } from './types'
 
-const seen = (frame: StackFrame) => ({ function: frame.function, file: frame.file, line: frame.line, column: frame.column, functionIndex: frame.functionIndex, offset: frame.offset })
-const wanted = ([fn, file, line, column, functionIndex, offset]: ExpectedFrame) => ({ function: fn, file, line, column, functionIndex, offset })
+const seen = (frame: StackFrame) => ({
+  function: frame.function,
+  file: frame.file,
+  line: frame.line,
+  column: frame.column,
+  functionIndex: frame.functionIndex,
+  offset: frame.offset,
+})
+const wanted = ([fn, file, line, column, functionIndex, offset]: ExpectedFrame) => ({
+  function: fn,
+  file,
+  line,
+  column,
+  functionIndex,
+  offset,
+})
 
 function thrown(run: () => unknown): string {
   try {
@@ -68,7 +82,8 @@ describe('parseStack — real V8 stacks from this Node', () => {
     expect(frames[0]!.function).toBe('inner')
     expect(frames.some((frame) => frame.function.startsWith('async'))).toBe(false)
     // As this Node printed it for an awaited chain at module top level.
-    const recorded = 'Error: async\n    at a1 (file:///tmp/st.mjs:8:41)\n    at async a2 (file:///tmp/st.mjs:9:23)\n    at async file:///tmp/st.mjs:10:7'
+    const recorded =
+      'Error: async\n    at a1 (file:///tmp/st.mjs:8:41)\n    at async a2 (file:///tmp/st.mjs:9:23)\n    at async file:///tmp/st.mjs:10:7'
     expect(parseStack(recorded)).toEqual([
       { function: 'a1', file: 'file:///tmp/st.mjs', line: 8, column: 41, inApp: true },
       { function: 'a2', file: 'file:///tmp/st.mjs', line: 9, column: 23, inApp: true },
@@ -81,7 +96,12 @@ describe('parseStack — real V8 stacks from this Node', () => {
     const bytes = (await wabt()).parseWat('t.wat', wat).toBinary({ write_debug_names: true }).buffer
     const { instance } = await WebAssembly.instantiate(new Uint8Array(bytes))
     const frames = parseStack(thrown(() => (instance.exports.run as () => void)()))
-    expect(frames[0]).toMatchObject({ function: 'crash', functionIndex: 0, offset: expect.stringMatching(/^0x[\da-f]+$/), inApp: true })
+    expect(frames[0]).toMatchObject({
+      function: 'crash',
+      functionIndex: 0,
+      offset: expect.stringMatching(/^0x[\da-f]+$/),
+      inApp: true,
+    })
     expect(frames[0]!.file).toMatch(/^wasm:\/\/wasm\/[\da-f]+$/)
     expect(frames[0]!.module).toMatch(/^[\da-f]+$/)
     expect(frames[1]).toMatchObject({ function: '?', functionIndex: 1 })
@@ -107,7 +127,13 @@ describe('parseStack — Chrome shapes', () => {
       '    at https://app.example/node_modules/lib/index.js:2:3',
     ].join('\n')
     expect(parseStack(stack)).toEqual([
-      { function: 'Object.draw [as render]', file: 'blob:https://app.example/4f7a-11', line: 10, column: 5, inApp: true },
+      {
+        function: 'Object.draw [as render]',
+        file: 'blob:https://app.example/4f7a-11',
+        line: 10,
+        column: 5,
+        inApp: true,
+      },
       { function: '?', file: 'webpack-internal:///./src/canvas.ts', line: 12, column: 7, inApp: true },
       { function: '?', file: 'https://app.example/static/js/main.chunk.js', line: 1, column: 999, inApp: true },
       { function: 'inject', file: 'chrome-extension://abcdef/content.js', line: 4, column: 2, inApp: false },
@@ -116,17 +142,35 @@ describe('parseStack — Chrome shapes', () => {
   })
 
   it('reads the older <WASM> frames and native frames', () => {
-    const stack = 'RuntimeError: unreachable\n    at <WASM UNNAMED> (<WASM>[42]+6699)\n    at native\n    at Array.forEach (native)'
+    const stack =
+      'RuntimeError: unreachable\n    at <WASM UNNAMED> (<WASM>[42]+6699)\n    at native\n    at Array.forEach (native)'
     expect(parseStack(stack)).toEqual([
-      { function: '<WASM UNNAMED>', file: '<WASM>[42]+6699', inApp: false, module: '<WASM>[42]+6699', functionIndex: 42, offset: '0x1a2b', line: undefined, column: undefined },
+      {
+        function: '<WASM UNNAMED>',
+        file: '<WASM>[42]+6699',
+        inApp: false,
+        module: '<WASM>[42]+6699',
+        functionIndex: 42,
+        offset: '0x1a2b',
+        line: undefined,
+        column: undefined,
+      },
       { function: '?', file: 'native', inApp: false, line: undefined, column: undefined },
       { function: 'Array.forEach', file: 'native', inApp: false, line: undefined, column: undefined },
     ])
   })
 
   it('reads current Chrome wasm frames with a named module', () => {
-    const [frame] = parseStack('RuntimeError: memory access out of bounds\n    at $draw_stroke (wasm://wasm/marco_core-8ac8b5c2:wasm-function[1234]:0x1a2b)')
-    expect(frame).toMatchObject({ function: '$draw_stroke', module: 'marco_core-8ac8b5c2', functionIndex: 1234, offset: '0x1a2b', inApp: true })
+    const [frame] = parseStack(
+      'RuntimeError: memory access out of bounds\n    at $draw_stroke (wasm://wasm/marco_core-8ac8b5c2:wasm-function[1234]:0x1a2b)',
+    )
+    expect(frame).toMatchObject({
+      function: '$draw_stroke',
+      module: 'marco_core-8ac8b5c2',
+      functionIndex: 1234,
+      offset: '0x1a2b',
+      inApp: true,
+    })
   })
 })
 
@@ -151,7 +195,14 @@ describe('parseStack — Firefox (SpiderMonkey) shapes', () => {
       { function: 'load', line: 40 },
       { function: 'evaluated', file: 'https://app.example/main.js', line: 55 },
       { function: 'make', file: 'https://app.example/main.js', line: 60 },
-      { function: '$crash', file: 'https://app.example/core.wasm', module: 'core.wasm', functionIndex: 7, offset: '0x2d', inApp: true },
+      {
+        function: '$crash',
+        file: 'https://app.example/core.wasm',
+        module: 'core.wasm',
+        functionIndex: 7,
+        offset: '0x2d',
+        inApp: true,
+      },
       { function: 'run', file: 'https://app.example/main.js', functionIndex: 8, offset: '0x31' },
       { function: 'inject', inApp: false },
     ])
@@ -188,13 +239,18 @@ describe('parseStack — Safari (JavaScriptCore) shapes', () => {
 })
 
 describe('parseStack — the corpus of real traces (parseStack.fixtures.ts)', () => {
-  it.each(STACK_CASES.map((c) => [`${c.engine} (${c.source})`, c] as const))('reads %s: function, file, line, column and wasm place of every frame', (_, c) => {
-    expect(parseStack(c.stack).map(seen)).toEqual(c.frames.map(wanted))
-  })
+  it.each(STACK_CASES.map((c) => [`${c.engine} (${c.source})`, c] as const))(
+    'reads %s: function, file, line, column and wasm place of every frame',
+    (_, c) => {
+      expect(parseStack(c.stack).map(seen)).toEqual(c.frames.map(wanted))
+    },
+  )
 
   it('keeps the URL of extension frames, so their errors are told apart as extension noise', () => {
-    const extensionFrames = STACK_CASES.filter((c) => c.engine.includes('extension')).flatMap((c) => parseStack(c.stack, ['app.example']))
-    expect(extensionFrames.filter((frame) => frame.file != '[native code]').map((frame) => frame.file)).toEqual(
+    const extensionFrames = STACK_CASES.filter((c) => c.engine.includes('extension')).flatMap((c) =>
+      parseStack(c.stack, ['app.example']),
+    )
+    expect(extensionFrames.filter((frame) => frame.file !== '[native code]').map((frame) => frame.file)).toEqual(
       Array.from({ length: 8 }, () => expect.stringMatching(/^safari(-web)?-extension:\/\/[^/]+\/.+\.js$/)),
     )
     expect(extensionFrames.every((frame) => !frame.inApp)).toBe(true)
@@ -232,7 +288,14 @@ describe('parseStack — robustness', () => {
     ]
     // Each built line wrapped so that every path reads it: skipped, a V8 frame, a V8 frame in parentheses, a
     // `name@place` frame, a place with a line; 60 of them, so the 50 frames kept are all hostile.
-    const wrappers = [(line: string) => line, (line: string) => 'at ' + line, (line: string) => `at f (${line})`, (line: string) => 'f@' + line, (line: string) => line + ':1', (line: string) => `at ${line}:1:2`]
+    const wrappers = [
+      (line: string) => line,
+      (line: string) => 'at ' + line,
+      (line: string) => `at f (${line})`,
+      (line: string) => 'f@' + line,
+      (line: string) => line + ':1',
+      (line: string) => `at ${line}:1:2`,
+    ]
     for (const build of builders)
       for (const wrap of wrappers) {
         const frames = parseStack(Array.from({ length: 60 }, () => wrap(build(near))).join('\n'))
@@ -241,13 +304,20 @@ describe('parseStack — robustness', () => {
     // A 1 MB line and 100,000 short lines, with and without V8's `at`.
     for (const v8 of [false, true]) {
       const lines = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? '(((((' : '[[[@b'))
-      const frames = parseStack(['x'.repeat(1_000_000), ...lines, v8 ? 'at f (https://a.example/a.js:1:2)' : 'f@https://a.example/a.js:1:2'].join('\n'))
+      const frames = parseStack(
+        [
+          'x'.repeat(1_000_000),
+          ...lines,
+          v8 ? 'at f (https://a.example/a.js:1:2)' : 'f@https://a.example/a.js:1:2',
+        ].join('\n'),
+      )
       expect(frames.at(-1)).toMatchObject({ function: 'f', file: 'https://a.example/a.js', line: 1, column: 2 })
     }
   })
 
   it('keeps at most 50 frames, the newest', () => {
-    const stack = 'Error\n' + Array.from({ length: 80 }, (_, i) => `    at f${i} (https://a.example/a.js:${i + 1}:1)`).join('\n')
+    const stack =
+      'Error\n' + Array.from({ length: 80 }, (_, i) => `    at f${i} (https://a.example/a.js:${i + 1}:1)`).join('\n')
     const frames = parseStack(stack)
     expect(frames).toHaveLength(50)
     expect(frames[0]!.function).toBe('f0')

@@ -51,7 +51,8 @@ export function parseStack(stack: string, inAppUrls?: readonly UrlPattern[]): St
     location = location
       // Chrome's `(async https://…)`, Hermes' `(address at index.android.bundle:1:2)`
       .replace(/^(async|address at) /, '')
-      // Firefox's `https://x/a.js line 2 > eval line 1 > eval:1:3` (or `> WebAssembly.instantiate:wasm-function[1]:0x2a`):
+      // Firefox's `https://x/a.js line 2 > eval line 1 > eval:1:3` (or `>
+      // WebAssembly.instantiate:wasm-function[1]:0x2a`):
       // the line that called eval or instantiate.
       .replace(/ line (\d+) > [^:]*(:wasm-.*)?.*/, (_, line: string, wasm?: string) => wasm || ':' + line)
     // `eval at fn (https://x/a.js:1:2), <anonymous>:1:3`: the place of the eval call is what can be found.
@@ -63,7 +64,8 @@ export function parseStack(stack: string, inAppUrls?: readonly UrlPattern[]): St
 
 /** Where the parentheses that close `line` open, or -1 when it does not end with balanced ones. */
 function openingParen(line: string): number {
-  for (let i = line.length, depth = 0; i--; ) if (!(depth += line[i] == ')' ? 1 : line[i] == '(' ? -1 : 0)) return line[i] == '(' ? i : -1
+  for (let i = line.length, depth = 0; i--; )
+    if (!(depth += line[i] === ')' ? 1 : line[i] === '(' ? -1 : 0)) return line[i] === '(' ? i : -1
   return -1
 }
 
@@ -72,7 +74,7 @@ function createFrame(name: string, location: string, inAppUrls: readonly UrlPatt
     /^(.*?):?wasm-function\[(\d+)\]:(0x[\da-f]+)$/i.exec(location) ??
     /^()<wasm>\[(\d+)\]\+(\d+)$/i.exec(location) ??
     // Safari names the function `<?>.wasm-function[42]` and the file `[wasm code]`.
-    (location == '[wasm code]' ? /()wasm-function\[(\d+)\]()/.exec(name) : null)
+    (location === '[wasm code]' ? /()wasm-function\[(\d+)\]()/.exec(name) : null)
   const place = wasm ? null : /^(.*?):(\d+)(?::(\d+))?$/.exec(location)
   const file = wasm ? wasm[1] || location : place ? place[1]! : location
   const frame: StackFrame = {

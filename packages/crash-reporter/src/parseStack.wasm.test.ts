@@ -37,12 +37,25 @@ describe('parseStack — wasm functions named by demangled Rust and C++ symbols'
   it('reads the same frames as Firefox and Safari print them', async () => {
     const { offsets } = await trapStack()
     const url = 'https://app.example/marco_core_bg.wasm'
-    const firefox = NAMED_FUNCTIONS.map((name, index) => `${name}@${url}:wasm-function[${index}]:${offsets[index]}`).join('\n') + '\n@https://app.example/main.js:3:7\n'
+    const firefox =
+      NAMED_FUNCTIONS.map((name, index) => `${name}@${url}:wasm-function[${index}]:${offsets[index]}`).join('\n') +
+      '\n@https://app.example/main.js:3:7\n'
     expect(parseStack(firefox).slice(0, 4)).toEqual(
-      NAMED_FUNCTIONS.map((name, index) => ({ function: name, file: url, line: undefined, column: undefined, inApp: true, module: 'marco_core_bg.wasm', functionIndex: index, offset: offsets[index] })),
+      NAMED_FUNCTIONS.map((name, index) => ({
+        function: name,
+        file: url,
+        line: undefined,
+        column: undefined,
+        inApp: true,
+        module: 'marco_core_bg.wasm',
+        functionIndex: index,
+        offset: offsets[index],
+      })),
     )
     // Safari prints neither URL nor offset, and the symbol in place of the index when there is one.
-    const safari = NAMED_FUNCTIONS.map((name) => `<?>.wasm-function[${name}]@[wasm code]`).join('\n') + '\n<?>.wasm-function[4]@[wasm code]\nglobal code@https://app.example/main.js:3:7'
+    const safari =
+      NAMED_FUNCTIONS.map((name) => `<?>.wasm-function[${name}]@[wasm code]`).join('\n') +
+      '\n<?>.wasm-function[4]@[wasm code]\nglobal code@https://app.example/main.js:3:7'
     expect(parseStack(safari).map((frame) => [frame.function, frame.file, frame.functionIndex])).toEqual([
       ...NAMED_FUNCTIONS.map((name) => [`<?>.wasm-function[${name}]`, '[wasm code]', undefined]),
       ['<?>.wasm-function[4]', '[wasm code]', 4],

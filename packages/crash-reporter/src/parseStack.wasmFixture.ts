@@ -2,7 +2,12 @@ import wabt from 'wabt'
 import { WASM_SYMBOLS } from './parseStack.fixtures'
 
 /** The symbols of functions 0-3 of the named module, in its name section: the trap is in 0, run → 3 → 2 → 1 → 0. */
-export const NAMED_FUNCTIONS = [WASM_SYMBOLS.drop, WASM_SYMBOLS.slice, WASM_SYMBOLS.invoke, WASM_SYMBOLS.closure] as const
+export const NAMED_FUNCTIONS = [
+  WASM_SYMBOLS.drop,
+  WASM_SYMBOLS.slice,
+  WASM_SYMBOLS.invoke,
+  WASM_SYMBOLS.closure,
+] as const
 
 export interface NamedWasm {
   readonly bytes: Uint8Array<ArrayBuffer>
@@ -25,7 +30,10 @@ export async function buildNamedWasm(): Promise<NamedWasm> {
   const wat = '(module (func unreachable) (func call 0) (func call 1) (func call 2) (func (export "run") call 3))'
   const code = new Uint8Array((await wabt()).parseWat('names.wat', wat).toBinary({}).buffer)
   const utf8 = (text: string) => [...leb(new TextEncoder().encode(text).length), ...new TextEncoder().encode(text)]
-  const names = [...leb(NAMED_FUNCTIONS.length), ...NAMED_FUNCTIONS.flatMap((name, index) => [...leb(index), ...utf8(name)])]
+  const names = [
+    ...leb(NAMED_FUNCTIONS.length),
+    ...NAMED_FUNCTIONS.flatMap((name, index) => [...leb(index), ...utf8(name)]),
+  ]
   const payload = [...utf8('name'), 1, ...leb(names.length), ...names]
   return { bytes: new Uint8Array([...code, 0, ...leb(payload.length), ...payload]), offsets: firstInstructions(code) }
 }
@@ -53,7 +61,7 @@ function firstInstructions(bytes: Uint8Array): string[] {
   while (at < bytes.length) {
     const id = bytes[at++]
     const size = read()
-    if (id != 10) {
+    if (id !== 10) {
       at += size
       continue
     }

@@ -15,7 +15,8 @@ export function pushBreadcrumb(state: ReporterState, crumb: Breadcrumb): void {
   state.busy = true
   try {
     const data = crumb.data && { ...crumb.data }
-    for (const key of ['url', 'from', 'to']) if (typeof data?.[key] == 'string') data[key] = state.scrubber.url(data[key] as string)
+    for (const key of ['url', 'from', 'to'])
+      if (typeof data?.[key] === 'string') data[key] = state.scrubber.url(data[key] as string)
     const kept = callHook(context.monitor, state.options.beforeBreadcrumb, { ts: context.clock.now(), ...crumb, data })
     if (kept && state.crumbs.push(kept) > (state.options.maxBreadcrumbs ?? 30)) state.crumbs.shift()
   } finally {

@@ -23,13 +23,25 @@ export function startBreadcrumbs(
   const stops: Teardown[] = []
   const on = (kind: keyof BreadcrumbOptions) => options[kind] !== false
   if (on('clicks')) {
-    stops.push(listen(monitor, scope.document, 'click', (event) => add({ category: 'ui.click', message: cssPath(event.target) }), { capture: true }))
+    stops.push(
+      listen(
+        monitor,
+        scope.document,
+        'click',
+        (event) => add({ category: 'ui.click', message: cssPath(event.target) }),
+        { capture: true },
+      ),
+    )
   }
   if (on('console')) {
     for (const level of ['warn', 'error'] as const) {
       stops.push(
         wrapMethod(monitor, scope.console, level, (args) =>
-          add({ category: 'console', level: level == 'warn' ? 'warning' : level, message: args.map(String).join(' ').slice(0, 300) }),
+          add({
+            category: 'console',
+            level: level === 'warn' ? 'warning' : level,
+            message: args.map(String).join(' ').slice(0, 300),
+          }),
         ),
       )
     }
@@ -58,8 +70,11 @@ export function startBreadcrumbs(
       const observer = new Observer(
         monitor.wrap((list) => {
           for (const entry of list.getEntries() as PerformanceResourceTiming[]) {
-            if (entry.initiatorType == 'xmlhttprequest') {
-              add({ category: 'xhr', data: { url: entry.name, status: entry.responseStatus, durationMs: Math.round(entry.duration) } })
+            if (entry.initiatorType === 'xmlhttprequest') {
+              add({
+                category: 'xhr',
+                data: { url: entry.name, status: entry.responseStatus, durationMs: Math.round(entry.duration) },
+              })
             }
           }
         }),

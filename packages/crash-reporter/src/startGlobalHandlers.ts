@@ -15,11 +15,15 @@ import { reportCspViolation } from './reportCspViolation'
 export function startGlobalHandlers(state: ReporterState): Teardown {
   const { scope, monitor } = state.context!
   const stops = [
-    listen<ErrorEvent>(monitor, scope, 'error', (event) => captureErrorEvent(state, event, 'onerror'), { capture: true }),
+    listen<ErrorEvent>(monitor, scope, 'error', (event) => captureErrorEvent(state, event, 'onerror'), {
+      capture: true,
+    }),
     listen<PromiseRejectionEvent>(monitor, scope, 'unhandledrejection', (event) =>
       captureException(state, event.reason, { handled: false, mechanism: 'onunhandledrejection' }),
     ),
-    listen<SecurityPolicyViolationEvent>(monitor, scope, 'securitypolicyviolation', (event) => reportCspViolation(state, event)),
+    listen<SecurityPolicyViolationEvent>(monitor, scope, 'securitypolicyviolation', (event) =>
+      reportCspViolation(state, event),
+    ),
   ]
   return () => stops.forEach((stop) => stop())
 }

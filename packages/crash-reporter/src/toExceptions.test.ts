@@ -18,8 +18,17 @@ describe('toExceptions', () => {
   })
 
   it('keeps a DOMException by name, and an error-like object', () => {
-    expect(toExceptions(new DOMException('The operation was aborted.', 'AbortError'))[0]).toMatchObject({ type: 'AbortError', message: 'The operation was aborted.' })
-    expect(toExceptions({ name: 'WorkerError', message: 'died', stack: 'WorkerError: died\n    at w (https://a.example/w.js:1:2)' })[0]).toMatchObject({
+    expect(toExceptions(new DOMException('The operation was aborted.', 'AbortError'))[0]).toMatchObject({
+      type: 'AbortError',
+      message: 'The operation was aborted.',
+    })
+    expect(
+      toExceptions({
+        name: 'WorkerError',
+        message: 'died',
+        stack: 'WorkerError: died\n    at w (https://a.example/w.js:1:2)',
+      })[0],
+    ).toMatchObject({
       type: 'WorkerError',
       frames: [{ function: 'w', line: 1 }],
     })

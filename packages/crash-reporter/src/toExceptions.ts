@@ -20,14 +20,18 @@ export function toExceptions(value: unknown, inAppUrls?: readonly UrlPattern[]):
   const visit = (error: any): void => {
     if (entries.length >= MAX_ENTRIES || seen.has(error)) return
     seen.add(error)
-    const isErrorLike = !!error && typeof error == 'object' && typeof error.message == 'string'
+    const isErrorLike = !!error && typeof error === 'object' && typeof error.message === 'string'
     const type = isErrorLike ? String(error.name || error.constructor?.name || 'Error') : 'Error'
     const message = isErrorLike
       ? error.message
-      : typeof error == 'string'
+      : typeof error === 'string'
         ? error
         : `Non-Error thrown: ${JSON.stringify(serialize(error, { maxBytes: 300, maxDepth: 2 }))}`
-    const entry: ExceptionEntry = { type, message, frames: isErrorLike && error.stack ? parseStack(String(error.stack), inAppUrls) : [] }
+    const entry: ExceptionEntry = {
+      type,
+      message,
+      frames: isErrorLike && error.stack ? parseStack(String(error.stack), inAppUrls) : [],
+    }
     if (/^(Runtime|Compile|Link)Error$/.test(type) || entry.frames.some((frame) => frame.functionIndex! >= 0)) {
       entry.wasm = /unreachable/i.test(message)
         ? 'unreachable'

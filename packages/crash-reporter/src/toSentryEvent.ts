@@ -17,7 +17,7 @@ export function toSentryEvent(event: WireEvent): Record<string, unknown> {
     event_id: event.id.replace(/-/g, ''),
     timestamp: event.ts / 1000,
     platform: 'javascript',
-    level: p.level == 'warning' ? 'warning' : p.level || 'error',
+    level: p.level === 'warning' ? 'warning' : p.level || 'error',
     release: p.release,
     environment: p.environment,
     fingerprint: [p.fingerprint],

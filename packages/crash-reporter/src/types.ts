@@ -1,4 +1,12 @@
-import type { Consent, ConsentOptions, EventQueueOptions, GlobalScope, JsonValue, ScrubOptions, SdkEvent } from '@marco/core'
+import type {
+  Consent,
+  ConsentOptions,
+  EventQueueOptions,
+  GlobalScope,
+  JsonValue,
+  ScrubOptions,
+  SdkEvent,
+} from '@marco/core'
 
 /**
  * A URL test: a substring of the URL, or a RegExp run against it.
@@ -92,7 +100,8 @@ export interface Breadcrumb {
  * A performance budget that was breached (the runtime reports these from `@marco/performance-analytics`).
  *
  * @example
- * reporter.reportPerformanceIssue({ name: 'INP', value: 420, threshold: 200, unit: 'ms', attribution: { target: 'canvas' } })
+ * reporter.reportPerformanceIssue({ name: 'INP', value: 420, threshold: 200, unit: 'ms', attribution: { target:
+ * 'canvas' } })
  */
 export interface PerformanceMetric {
   /** `long-frame`, `wasm-load`, `INP`, … */
@@ -146,7 +155,8 @@ export interface BreadcrumbOptions {
  * Options of a {@link CrashReporter}; every field is optional.
  *
  * @example
- * const options: CrashReporterOptions = { endpoint: '/v1/batch', inAppUrls: [location.origin], ignoreErrors: [/AbortError/] }
+ * const options: CrashReporterOptions = { endpoint: '/v1/batch', inAppUrls: [location.origin], ignoreErrors:
+ * [/AbortError/] }
  */
 export interface CrashReporterOptions {
   /** Alone (`start()`): where the own `EventQueue` sends. */
@@ -160,7 +170,10 @@ export interface CrashReporterOptions {
   debug?: boolean
   release?: string
   environment?: string
-  /** Frames whose URL matches are the app's own; default every http(s), blob, file and webpack URL outside node_modules and extensions. */
+  /**
+   * Frames whose URL matches are the app's own; default every http(s), blob, file and webpack URL outside node_modules
+   * and extensions.
+   */
   inAppUrls?: readonly UrlPattern[]
   /** Errors whose `Type: message` matches are not reported. */
   ignoreErrors?: readonly UrlPattern[]

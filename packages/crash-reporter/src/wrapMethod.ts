@@ -18,7 +18,7 @@ export function wrapMethod(
 ): Teardown {
   const host = target as Record<string, unknown> | undefined
   const original = host?.[name]
-  if (typeof original != 'function') return () => {}
+  if (typeof original !== 'function') return () => {}
   let active = true
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
     const result = original.apply(this, args)

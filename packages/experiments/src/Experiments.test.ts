@@ -51,8 +51,19 @@ describe('Experiments', () => {
     const exposures = context.queue.ofType('experiment_exposure')
     expect(exposures).toHaveLength(1)
     expect(exposures[0]).toMatchObject({ category: 'analytics', sessionId: 'session-1' })
-    expect(exposures[0]!.payload).toMatchObject({ experiment: 'smoothing', variant: 'on', unitId: id, variants: ['off', 'on'], weights: [1, 1] })
-    expect(assignVariant({ ...smoothing, key: exposures[0]!.payload.experiment as string }, exposures[0]!.payload.unitId as string)).toBe('on')
+    expect(exposures[0]!.payload).toMatchObject({
+      experiment: 'smoothing',
+      variant: 'on',
+      unitId: id,
+      variants: ['off', 'on'],
+      weights: [1, 1],
+    })
+    expect(
+      assignVariant(
+        { ...smoothing, key: exposures[0]!.payload.experiment as string },
+        exposures[0]!.payload.unitId as string,
+      ),
+    ).toBe('on')
     expect(experiments.batchContext()).toEqual({ experiments: { smoothing: 'on' } })
   })
 
@@ -81,7 +92,9 @@ describe('Experiments', () => {
     expect(reads(first)).toBe(1)
     expect(reads(page())).toBe(0) // the reload
     // Which experiments were exposed in the session, never the variant.
-    expect(scope.sessionStorage.getItem('marco_experiments_exposed')).toBe(JSON.stringify(['same-session\u001fsmoothing']))
+    expect(scope.sessionStorage.getItem('marco_experiments_exposed')).toBe(
+      JSON.stringify(['same-session\u001fsmoothing']),
+    )
     const revoked = page()
     new Experiments({ experiments: [smoothing], id: () => 'anon-1' }).setup(revoked)
     revoked.consent.deny('analytics')
@@ -115,7 +128,11 @@ describe('Experiments', () => {
     const context = createFakeContext({ consent: GRANTED })
     const pro = defineExperiment({ key: 'export', variants: ['png', 'svg'], audience: { plan: ['pro', 'team'] } })
     const none = defineExperiment({ key: 'none', variants: ['a', 'b'], coverage: 0 })
-    const experiments = new Experiments({ experiments: [pro, none], id: () => 'anon-3', attributes: () => ({ plan: 'free' }) })
+    const experiments = new Experiments({
+      experiments: [pro, none],
+      id: () => 'anon-3',
+      attributes: () => ({ plan: 'free' }),
+    })
     experiments.setup(context)
     expect(experiments.variant('export')).toBe('png')
     expect(experiments.variant('none')).toBe('a')
@@ -132,7 +149,10 @@ describe('Experiments', () => {
   })
 
   it('applies ?marco-exp=key:variant only when allowOverride is set, and sends no exposure for it', () => {
-    const scope = { ...createFakeScope(), location: { search: '?marco-exp=renderer:webgpu,smoothing:bogus' } as Location }
+    const scope = {
+      ...createFakeScope(),
+      location: { search: '?marco-exp=renderer:webgpu,smoothing:bogus' } as Location,
+    }
     const id = idFor(renderer, 'canvas2d')
     const forced = createFakeContext({ scope, consent: GRANTED })
     const qa = new Experiments({ experiments: [renderer, smoothing], id: () => id, allowOverride: true })
@@ -166,7 +186,12 @@ describe('Experiments', () => {
       const scope = { ...createFakeScope({ localStorage }), fetch: globalThis.fetch.bind(globalThis) }
       const id = idFor(smoothing, 'on')
       // Typed as the fetched definitions are: any key, a string or undefined.
-      const page = () => new Experiments<readonly ExperimentDefinition[]>({ experiments: [smoothing, renderer], id: () => id, definitionsUrl: url })
+      const page = () =>
+        new Experiments<readonly ExperimentDefinition[]>({
+          experiments: [smoothing, renderer],
+          id: () => id,
+          definitionsUrl: url,
+        })
 
       const pending = createFakeContext({ scope })
       const first = page()

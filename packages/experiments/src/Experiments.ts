@@ -15,10 +15,17 @@ import { fetchDefinitions } from './fetchDefinitions'
 import { isExperimentDefinition } from './isExperimentDefinition'
 import { matchesAudience } from './matchesAudience'
 import { readOverrides } from './readOverrides'
-import { EXPOSURE_EVENT, type ExperimentDefinition, type ExperimentKey, type ExposurePayload, type VariantOf } from './types'
+import {
+  EXPOSURE_EVENT,
+  type ExperimentDefinition,
+  type ExperimentKey,
+  type ExposurePayload,
+  type VariantOf,
+} from './types'
 
 /** A coded key's variant names; with untyped (fetched) definitions, a string or `undefined` for an unknown key. */
-export type VariantResult<D extends readonly ExperimentDefinition[], K extends string> = string extends ExperimentKey<D> ? string | undefined : VariantOf<D, K>
+export type VariantResult<D extends readonly ExperimentDefinition[], K extends string> =
+  string extends ExperimentKey<D> ? string | undefined : VariantOf<D, K>
 
 export interface ExperimentsOptions<D extends readonly ExperimentDefinition[]> {
   /** The experiments in code (`defineExperiment`); their keys and variant names type `variant()`. */
@@ -63,7 +70,9 @@ export interface ExperimentsOptions<D extends readonly ExperimentDefinition[]> {
  * createMarcoClient({ endpoint: '/v1/batch', features: [new AnalyticsEngine(), experiments] }).start()
  * if (experiments.variant('smoothing') === 'on') smooth(stroke)
  */
-export class Experiments<const D extends readonly ExperimentDefinition[] = readonly ExperimentDefinition[]> implements Feature {
+export class Experiments<const D extends readonly ExperimentDefinition[] = readonly ExperimentDefinition[]>
+  implements Feature
+{
   readonly name = 'experiments'
   private _options: ExperimentsOptions<D>
   private _definitions = new Map<string, ExperimentDefinition>()
@@ -97,16 +106,19 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     })
     let fetched = false
     const onConsent = (): void => {
-      if (!consent.isGranted('analytics')) return saveDefinitions(scope, key, undefined), writeExposed(context, undefined)
+      if (!consent.isGranted('analytics'))
+        return (saveDefinitions(scope, key, undefined), writeExposed(context, undefined))
       this._exposeAll()
       if (!fetched && options.definitionsUrl && scope.fetch) {
         fetched = true
         fetchDefinitions(scope, options.definitionsUrl)
-          .then((definitions) => definitions && consent.isGranted('analytics') && saveDefinitions(scope, key, definitions))
+          .then(
+            (definitions) => definitions && consent.isGranted('analytics') && saveDefinitions(scope, key, definitions),
+          )
           .catch(monitor.report)
       }
     }
-    const unsubscribe = consent.subscribe(({ category }) => category == 'analytics' && monitor.call(onConsent))
+    const unsubscribe = consent.subscribe(({ category }) => category === 'analytics' && monitor.call(onConsent))
     monitor.call(onConsent)
     this._teardown = () => {
       unsubscribe()
@@ -118,7 +130,13 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
   /** Used alone, without the runtime: builds its own context and queue to `endpoint`, then sets up. */
   start(): Teardown {
     const { endpoint, consent, scope, debug, queueOptions } = this._options
-    const own = createCoreContext({ endpoint, consent, scope, debug, queueOptions: { context: () => this.batchContext(), ...queueOptions } })
+    const own = createCoreContext({
+      endpoint,
+      consent,
+      scope,
+      debug,
+      queueOptions: { context: () => this.batchContext(), ...queueOptions },
+    })
     this.setup(own)
     this._own = own
     return () => this.stop()
@@ -150,8 +168,11 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
       if (forced && definition.variants.includes(forced)) return forced
       if (!this._assigned.has(key)) {
         const id = this._call(() => this._options.id?.())
-        if (typeof id != 'string' || !id) return definition.variants[0]
-        const audience = matchesAudience(definition.audience, this._call(() => this._options.attributes?.()))
+        if (typeof id !== 'string' || !id) return definition.variants[0]
+        const audience = matchesAudience(
+          definition.audience,
+          this._call(() => this._options.attributes?.()),
+        )
         this._assigned.set(key, audience ? assignVariant(definition, id) : undefined)
         this._ids.set(key, id)
       }
@@ -163,7 +184,9 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
 
   /** A flag: true when the experiment of that key gives `'on'`, else the `flags` option's value. */
   isOn(flag: string): boolean {
-    return this._definitions.has(flag) ? this.variant(flag as ExperimentKey<D>) === 'on' : this._options.flags?.[flag] === true
+    return this._definitions.has(flag)
+      ? this.variant(flag as ExperimentKey<D>) === 'on'
+      : this._options.flags?.[flag] === true
   }
 
   /** The variants read in this page (in the experiment, not forced), `{ key: variant }`. */
@@ -183,9 +206,13 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
   private _add(definitions: readonly ExperimentDefinition[], fetched?: boolean): void {
     for (const definition of definitions) {
       const known = this._definitions.get(definition.key)
-      if (!isExperimentDefinition(definition)) this._warn(`experiment "${String((definition as { key?: unknown } | undefined)?.key)}" is not a valid definition: left out`)
+      if (!isExperimentDefinition(definition))
+        this._warn(
+          `experiment "${String((definition as { key?: unknown } | undefined)?.key)}" is not a valid definition: left out`,
+        )
       else if (!fetched || !known) this._definitions.set(definition.key, definition)
-      else if (known.variants.join('\u001f') == definition.variants.join('\u001f')) this._definitions.set(definition.key, definition)
+      else if (known.variants.join('\u001f') === definition.variants.join('\u001f'))
+        this._definitions.set(definition.key, definition)
     }
   }
 
@@ -201,7 +228,16 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     this._exposed.add(seen)
     writeExposed(context, [...stored.slice(-(MAX_EXPOSED - 1)), seen])
     const { variants, weights, coverage, seed, namespace } = this._definitions.get(key)!
-    const payload: ExposurePayload = { experiment: key, variant: this._assigned.get(key)!, unitId: this._ids.get(key)!, variants, weights, coverage, seed, namespace }
+    const payload: ExposurePayload = {
+      experiment: key,
+      variant: this._assigned.get(key)!,
+      unitId: this._ids.get(key)!,
+      variants,
+      weights,
+      coverage,
+      seed,
+      namespace,
+    }
     context.queue.push(createEvent(context, 'analytics', EXPOSURE_EVENT, { ...payload }))
   }
 
@@ -220,7 +256,8 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
   }
 
   private _warn(message: string): undefined {
-    if (this._options.debug) (this._options.scope ?? this._context?.scope ?? globalThis).console?.warn(`[marco] experiments: ${message}`)
+    if (this._options.debug)
+      (this._options.scope ?? this._context?.scope ?? globalThis).console?.warn(`[marco] experiments: ${message}`)
     return undefined
   }
 }
@@ -232,7 +269,7 @@ const MAX_EXPOSED = 50
 function readExposed({ scope }: CoreContext): string[] {
   try {
     const list: unknown = JSON.parse(scope.sessionStorage?.getItem(EXPOSED_KEY) ?? '[]')
-    return Array.isArray(list) ? list.filter((item): item is string => typeof item == 'string') : []
+    return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []
   } catch {
     return []
   }

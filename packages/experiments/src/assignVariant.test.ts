@@ -26,7 +26,10 @@ describe('assignVariant', () => {
   it('spreads 100,000 ids uniformly over four equal variants (chi-square, df 3, p > 0.001)', () => {
     const variants = ['a', 'b', 'c', 'd'] as const
     const tally = counts({ key: 'renderer', variants })
-    const chi = chiSquare(variants.map((v) => tally.get(v) ?? 0), [0.25, 0.25, 0.25, 0.25])
+    const chi = chiSquare(
+      variants.map((v) => tally.get(v) ?? 0),
+      [0.25, 0.25, 0.25, 0.25],
+    )
     expect(chi).toBeLessThan(CRITICAL_001[3])
   })
 
@@ -38,7 +41,12 @@ describe('assignVariant', () => {
       const second = variants.indexOf(assignVariant({ key: 'smoothing', variants }, id)!)
       table[first * 4 + second]!++
     }
-    expect(chiSquare(table, table.map(() => 1 / 16))).toBeLessThan(CRITICAL_001[9])
+    expect(
+      chiSquare(
+        table,
+        table.map(() => 1 / 16),
+      ),
+    ).toBeLessThan(CRITICAL_001[9])
   })
 
   it('gives a different split when the seed changes (a reshuffle), and the same one for the same seed', () => {

@@ -35,7 +35,11 @@ export function loadDefinitions(scope: GlobalScope, key: string): ExperimentDefi
  * @example
  * saveDefinitions(globalScope, 'marco_experiments', definitions)
  */
-export function saveDefinitions(scope: GlobalScope, key: string, definitions: readonly ExperimentDefinition[] | undefined): void {
+export function saveDefinitions(
+  scope: GlobalScope,
+  key: string,
+  definitions: readonly ExperimentDefinition[] | undefined,
+): void {
   try {
     if (definitions) scope.localStorage?.setItem(key, JSON.stringify(definitions))
     else scope.localStorage?.removeItem(key)

@@ -17,7 +17,9 @@ export async function fetchDefinitions(scope: GlobalScope, url: string): Promise
   try {
     const response = await scope.fetch!(url, { cache: 'no-cache', credentials: 'omit' })
     const text = response.ok ? await response.text() : ''
-    return text && text.length <= MAX_RESPONSE_CHARS ? toDefinitions((JSON.parse(text) as { experiments?: unknown }).experiments) : undefined
+    return text && text.length <= MAX_RESPONSE_CHARS
+      ? toDefinitions((JSON.parse(text) as { experiments?: unknown }).experiments)
+      : undefined
   } catch {
     return undefined
   }

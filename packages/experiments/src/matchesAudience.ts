@@ -7,7 +7,10 @@ import type { ExperimentDefinition } from './types'
  * @example
  * matchesAudience({ plan: ['pro', 'team'] }, { plan: 'pro' }) // true
  */
-export function matchesAudience(audience: ExperimentDefinition['audience'], attributes: Record<string, unknown> = {}): boolean {
+export function matchesAudience(
+  audience: ExperimentDefinition['audience'],
+  attributes: Record<string, unknown> = {},
+): boolean {
   for (const name in audience) {
     const wanted = audience[name]
     if (!(Array.isArray(wanted) ? wanted : [wanted]).includes(attributes[name])) return false

@@ -27,7 +27,10 @@ export interface ExperimentDefinition<K extends string = string, V extends reado
 export type ExperimentKey<D extends readonly ExperimentDefinition[]> = D[number]['key']
 
 /** The variant names of the experiment `K` in a list of definitions. */
-export type VariantOf<D extends readonly ExperimentDefinition[], K extends string> = Extract<D[number], { readonly key: K }>['variants'][number]
+export type VariantOf<D extends readonly ExperimentDefinition[], K extends string> = Extract<
+  D[number],
+  { readonly key: K }
+>['variants'][number]
 
 /** The payload of an `experiment_exposure` event (category `analytics`). */
 export interface ExposurePayload {

@@ -21,7 +21,8 @@ document.body.innerHTML =
 document.getElementById('boards')!.addEventListener('click', (event) => {
   event.preventDefault()
   history.pushState({}, '', '/boards')
-  document.querySelector('main')!.innerHTML = `<h1>Your boards</h1><p>${'Sketches, diagrams and plans shared with your team. '.repeat(60)}</p>`
+  document.querySelector('main')!.innerHTML =
+    `<h1>Your boards</h1><p>${'Sketches, diagrams and plans shared with your team. '.repeat(60)}</p>`
 })
 let shifted = false
 // After the first paint, a banner pushes the content down: a layout shift no input caused.
@@ -58,4 +59,6 @@ async function connectPeers(): Promise<void> {
   Object.assign(window, { peers: [a, b] })
 }
 
-Object.assign(window, { marcoPerf: { perf, ux: () => ux, breaches: () => breaches, shifted: () => shifted, connectPeers } })
+Object.assign(window, {
+  marcoPerf: { perf, ux: () => ux, breaches: () => breaches, shifted: () => shifted, connectPeers },
+})

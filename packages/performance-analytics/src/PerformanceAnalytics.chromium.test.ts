@@ -1,6 +1,15 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { bundleForBrowser, CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, startTestCollector, testPage, type LaunchedChromium, type TestCollector } from '@marco/testing'
+import {
+  bundleForBrowser,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  launchChromium,
+  startTestCollector,
+  testPage,
+  type LaunchedChromium,
+  type TestCollector,
+} from '@marco/testing'
 import type { BudgetBreach, PerformanceAnalytics, UserExperienceMetrics } from './index'
 
 declare global {
@@ -22,19 +31,29 @@ let script: string
 let collector: TestCollector
 
 beforeAll(async () => {
-  ;[chromium, script] = await Promise.all([launchChromium(), bundleForBrowser(fileURLToPath(new URL('./PerformanceAnalytics.chromium.page.ts', import.meta.url)))])
+  ;[chromium, script] = await Promise.all([
+    launchChromium(),
+    bundleForBrowser(fileURLToPath(new URL('./PerformanceAnalytics.chromium.page.ts', import.meta.url))),
+  ])
 })
 afterAll(() => chromium?.close())
 
 beforeEach(async () => {
   collector = await startTestCollector()
-  collector.routes.set('/', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(testPage('/app.js', 'marco perf test')))
+  collector.routes.set('/', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end(testPage('/app.js', 'marco perf test')),
+  )
   collector.routes.set('/app.js', (_req, res) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(script))
-  collector.routes.set('/elsewhere', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><link rel="icon" href="data:,"><p>elsewhere'))
+  collector.routes.set('/elsewhere', (_req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><link rel="icon" href="data:,"><p>elsewhere'),
+  )
 })
 afterEach(() => collector.close())
 
-const received = (): Received[] => collector.requests.flatMap((request) => (request.body as { events?: Received[] }).events ?? [])
+const received = (): Received[] =>
+  collector.requests.flatMap((request) => (request.body as { events?: Received[] }).events ?? [])
 
 describe('PerformanceAnalytics in Chromium', () => {
   it('reports CLS > 0 and an INP whose attribution names the slow handler’s element, at the collector', async () => {
@@ -44,10 +63,18 @@ describe('PerformanceAnalytics in Chromium', () => {
       await page.goto(collector.origin)
       await page.waitForFunction(() => !!window.marcoPerf && window.marcoPerf.shifted())
       await page.click('#slow')
-      await page.waitForFunction(() => !!window.marcoPerf.ux().INP && (window.marcoPerf.ux().CLS?.value ?? 0) > 0, undefined, { timeout: 20_000 })
+      await page.waitForFunction(
+        () => !!window.marcoPerf.ux().INP && (window.marcoPerf.ux().CLS?.value ?? 0) > 0,
+        undefined,
+        { timeout: 20_000 },
+      )
       await page.evaluate(() => window.marcoPerf.perf.flush())
 
-      const vitals = Object.fromEntries(received().filter((event) => event.type === 'web_vital').map((event) => [event.payload.name, event.payload]))
+      const vitals = Object.fromEntries(
+        received()
+          .filter((event) => event.type === 'web_vital')
+          .map((event) => [event.payload.name, event.payload]),
+      )
       expect(vitals.CLS.value).toBeGreaterThan(0)
       expect(vitals.CLS.attribution.largestShiftValue).toBeGreaterThan(0)
       const inp = vitals.INP
@@ -59,12 +86,16 @@ describe('PerformanceAnalytics in Chromium', () => {
       expect(inp.value).toBeGreaterThanOrEqual(290)
       // 300 ms of handler: never 'good'; on a loaded machine the frame after it can push INP past 500 ms.
       expect(['needs-improvement', 'poor']).toContain(inp.rating)
-      for (const part of ['inputDelay', 'processingDuration', 'presentationDelay']) expect(inp.attribution[part]).toBeTypeOf('number')
+      for (const part of ['inputDelay', 'processingDuration', 'presentationDelay'])
+        expect(inp.attribution[part]).toBeTypeOf('number')
       expect(Object.keys(vitals)).toEqual(expect.arrayContaining(['TTFB', 'FCP', 'LCP', 'CLS', 'INP']))
 
       // Over the 200 ms INP budget: the listener heard it and a budget_breach event arrived with the element.
       const breach = received().find((event) => event.type === 'budget_breach' && event.payload.metric === 'INP')!
-      expect(breach.payload).toMatchObject({ threshold: 200, attribution: { interactionTarget: expect.stringContaining('#slow') } })
+      expect(breach.payload).toMatchObject({
+        threshold: 200,
+        attribution: { interactionTarget: expect.stringContaining('#slow') },
+      })
       expect(await page.evaluate(() => window.marcoPerf.breaches().map((b) => b.metric))).toContain('INP')
       // Everything is in the performance category, and frames were summarised, not sent one by one.
       expect(received().every((event) => event.category === 'performance')).toBe(true)
@@ -85,7 +116,11 @@ describe('PerformanceAnalytics in Chromium', () => {
       await page.goto(collector.origin)
       await page.waitForFunction(() => !!window.marcoPerf)
       await page.evaluate(() => window.marcoPerf.connectPeers())
-      await page.waitForFunction(() => window.marcoPerf.perf.analyzeCollaborationPerformance().peers[0]?.rttMs !== undefined, undefined, { timeout: 20_000 })
+      await page.waitForFunction(
+        () => window.marcoPerf.perf.analyzeCollaborationPerformance().peers[0]?.rttMs !== undefined,
+        undefined,
+        { timeout: 20_000 },
+      )
       const collab = await page.evaluate(() => window.marcoPerf.perf.analyzeCollaborationPerformance())
       expect(collab.peersConnected).toBe(1)
       expect(collab.peers[0]!.rttMs).toBeGreaterThanOrEqual(0)
@@ -103,7 +138,12 @@ describe('PerformanceAnalytics in Chromium', () => {
   it('starts new Web Vitals after a back/forward-cache restore and resumes frame monitoring', async () => {
     // playwright turns the back/forward cache off by default; this browser keeps it on.
     const { chromium: driver } = await import('playwright-core')
-    const browser = await driver.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, ignoreDefaultArgs: ['--disable-back-forward-cache'] })
+    const browser = await driver.launch({
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      ignoreDefaultArgs: ['--disable-back-forward-cache'],
+    })
     try {
       const page = await browser.newPage()
       await page.goto(collector.origin)
@@ -113,10 +153,14 @@ describe('PerformanceAnalytics in Chromium', () => {
       // A restored page fires pageshow, not load: wait for the commit only.
       await page.goBack({ waitUntil: 'commit' })
       // Restored, not reloaded: the same page object with its state, and web-vitals reports the restore.
-      await page.waitForFunction(() => window.marcoPerf?.ux().LCP?.navigationType === 'back-forward-cache', undefined, { timeout: 20_000 })
+      await page.waitForFunction(() => window.marcoPerf?.ux().LCP?.navigationType === 'back-forward-cache', undefined, {
+        timeout: 20_000,
+      })
       const after = await page.evaluate(() => window.marcoPerf.ux().LCP!)
       expect(after.id).not.toBe(before)
-      await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))))
+      await page.waitForFunction(
+        () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))),
+      )
       await page.evaluate(() => window.marcoPerf.perf.flush())
       await vi.waitFor(() => {
         const lcps = received().filter((event) => event.type === 'web_vital' && event.payload.name === 'LCP')
@@ -139,11 +183,15 @@ describe('PerformanceAnalytics in Chromium', () => {
       await page.waitForFunction(() => !!window.marcoPerf?.ux().LCP)
       const first = await page.evaluate(() => window.marcoPerf.ux().LCP!.id)
       await page.click('#boards')
-      await page.waitForFunction(() => window.marcoPerf.ux().LCP?.navigationType === 'soft-navigation', undefined, { timeout: 20_000 })
+      await page.waitForFunction(() => window.marcoPerf.ux().LCP?.navigationType === 'soft-navigation', undefined, {
+        timeout: 20_000,
+      })
       await page.evaluate(() => window.marcoPerf.perf.flush())
       const lcps = received().filter((event) => event.type === 'web_vital' && event.payload.name === 'LCP')
       // Both routes' LCP arrive, though both happened within one summary window.
-      expect(lcps.map((event) => event.payload.navigationType)).toEqual(expect.arrayContaining(['navigate', 'soft-navigation']))
+      expect(lcps.map((event) => event.payload.navigationType)).toEqual(
+        expect.arrayContaining(['navigate', 'soft-navigation']),
+      )
       expect(lcps.find((event) => event.payload.navigationType === 'navigate')!.payload.id).toBe(first)
       expect(new Set(lcps.map((event) => event.payload.id)).size).toBe(lcps.length)
     } finally {
@@ -151,4 +199,3 @@ describe('PerformanceAnalytics in Chromium', () => {
     }
   })
 })
-

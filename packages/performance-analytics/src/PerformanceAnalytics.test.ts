@@ -41,7 +41,8 @@ function createFakeObserver(supported: string[]) {
   }
   return {
     PerformanceObserver: FakeObserver,
-    emit: (type: string, entries: unknown[]) => observers.forEach((o) => o.type === type && o.callback({ getEntries: () => entries })),
+    emit: (type: string, entries: unknown[]) =>
+      observers.forEach((o) => o.type === type && o.callback({ getEntries: () => entries })),
     observing: () => [...observers].map((o) => o.type),
   }
 }
@@ -50,11 +51,17 @@ function createDocument() {
   return Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState })
 }
 
-function setupWith(options: ConstructorParameters<typeof PerformanceAnalytics>[0] = {}, overrides: Record<string, unknown> = {}, consent = 'granted' as const) {
+function setupWith(
+  options: ConstructorParameters<typeof PerformanceAnalytics>[0] = {},
+  overrides: Record<string, unknown> = {},
+  consent = 'granted' as const,
+) {
   const raf = createFakeRaf()
   const observer = createFakeObserver(['long-animation-frame', 'longtask', 'resource'])
   const document = createDocument()
-  const scope = createFakeScope({ overrides: { ...raf, PerformanceObserver: observer.PerformanceObserver, document, ...overrides } })
+  const scope = createFakeScope({
+    overrides: { ...raf, PerformanceObserver: observer.PerformanceObserver, document, ...overrides },
+  })
   const context = createFakeContext({ scope, consent: { defaults: { performance: consent } } })
   const perf = new PerformanceAnalytics({ summaryIntervalMs: 10_000, ...options })
   const breaches: BudgetBreach[] = []
@@ -67,7 +74,8 @@ function setupWith(options: ConstructorParameters<typeof PerformanceAnalytics>[0
   return { perf, context, raf, observer, document, scope, breaches, teardown, advance }
 }
 
-const summaries = (context: FakeContext) => context.queue.ofType('perf_summary').map((event) => event.payload as Record<string, any>)
+const summaries = (context: FakeContext) =>
+  context.queue.ofType('perf_summary').map((event) => event.payload as Record<string, any>)
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -138,16 +146,43 @@ describe('PerformanceAnalytics', () => {
     const { perf, context, observer, breaches, advance } = setupWith()
     perf.monitorRealTimeMetrics()
     expect(observer.observing()).toContain('long-animation-frame')
-    const script = { duration: 230, invoker: 'BUTTON#export.onclick', invokerType: 'event-listener', sourceURL: 'https://app.example/app.js', sourceFunctionName: 'exportSvg' }
+    const script = {
+      duration: 230,
+      invoker: 'BUTTON#export.onclick',
+      invokerType: 'event-listener',
+      sourceURL: 'https://app.example/app.js',
+      sourceFunctionName: 'exportSvg',
+    }
     observer.emit('long-animation-frame', [
       { entryType: 'long-animation-frame', duration: 80, blockingDuration: 30, scripts: [] },
-      { entryType: 'long-animation-frame', duration: 260, blockingDuration: 210, scripts: [{ ...script, duration: 10, invoker: 'TimerHandler:setTimeout' }, script] },
+      {
+        entryType: 'long-animation-frame',
+        duration: 260,
+        blockingDuration: 210,
+        scripts: [{ ...script, duration: 10, invoker: 'TimerHandler:setTimeout' }, script],
+      },
     ])
     expect(breaches).toEqual([
-      { metric: 'long-animation-frame', value: 260, threshold: 200, attribution: { invoker: 'BUTTON#export.onclick', invokerType: 'event-listener', sourceURL: 'https://app.example/app.js', sourceFunctionName: 'exportSvg', durationMs: 230 } },
+      {
+        metric: 'long-animation-frame',
+        value: 260,
+        threshold: 200,
+        attribution: {
+          invoker: 'BUTTON#export.onclick',
+          invokerType: 'event-listener',
+          sourceURL: 'https://app.example/app.js',
+          sourceFunctionName: 'exportSvg',
+          durationMs: 230,
+        },
+      },
     ])
     advance(10_000)
-    expect(summaries(context)[0]!.longFrames).toMatchObject({ count: 2, totalMs: 340, maxMs: 260, worst: { durationMs: 260, blockingMs: 210, script: { invoker: 'BUTTON#export.onclick' } } })
+    expect(summaries(context)[0]!.longFrames).toMatchObject({
+      count: 2,
+      totalMs: 340,
+      maxMs: 260,
+      worst: { durationMs: 260, blockingMs: 210, script: { invoker: 'BUTTON#export.onclick' } },
+    })
     expect(context.queue.ofType('budget_breach').map((event) => event.payload)).toEqual([breaches[0]])
   })
 
@@ -200,7 +235,10 @@ describe('PerformanceAnalytics', () => {
   it('reports at most five breaches of one metric per window', () => {
     const { perf, observer, breaches, advance } = setupWith()
     perf.monitorRealTimeMetrics()
-    observer.emit('long-animation-frame', Array.from({ length: 20 }, () => ({ duration: 300, scripts: [] })))
+    observer.emit(
+      'long-animation-frame',
+      Array.from({ length: 20 }, () => ({ duration: 300, scripts: [] })),
+    )
     expect(breaches).toHaveLength(5)
     advance(10_000)
     observer.emit('long-animation-frame', [{ duration: 300, scripts: [] }])
@@ -229,7 +267,10 @@ describe('PerformanceAnalytics', () => {
     const { perf, context, advance } = setupWith()
     const report = new Map(CHROME_AUDIO_CALL_VIA_TURN.map((stats) => [stats.id, stats]))
     const peer = { connectionState: 'connected', getStats: async () => report } as unknown as RTCPeerConnection
-    const closed = { connectionState: 'closed', getStats: () => Promise.reject(new DOMException('closed', 'InvalidStateError')) } as unknown as RTCPeerConnection
+    const closed = {
+      connectionState: 'closed',
+      getStats: () => Promise.reject(new DOMException('closed', 'InvalidStateError')),
+    } as unknown as RTCPeerConnection
     perf.trackPeerConnection(peer)
     perf.trackPeerConnection(closed)
     for (let i = 0; i < 3; i++) {
@@ -271,21 +312,49 @@ describe('PerformanceAnalytics', () => {
     perf.registerWasmMemory(memory)
     perf.monitorRealTimeMetrics()
     await vi.advanceTimersByTimeAsync(0)
-    perf.recordWasmLoad({ url: '/core.wasm', bytes: 812_000, cacheHit: false, durations: { fetch: 120, verify: 4, compile: 60, instantiate: 3, total: 187 } })
+    perf.recordWasmLoad({
+      url: '/core.wasm',
+      bytes: 812_000,
+      cacheHit: false,
+      durations: { fetch: 120, verify: 4, compile: 60, instantiate: 3, total: 187 },
+    })
     advance(10_000)
     memory.grow(1)
-    perf.recordWasmLoad({ url: '/core.wasm', bytes: 812_000, cacheHit: true, fetchMs: 2, verifyMs: 4, compileMs: 1, instantiateMs: 3, totalMs: 10 })
+    perf.recordWasmLoad({
+      url: '/core.wasm',
+      bytes: 812_000,
+      cacheHit: true,
+      fetchMs: 2,
+      verifyMs: 4,
+      compileMs: 1,
+      instantiateMs: 3,
+      totalMs: 10,
+    })
     await vi.advanceTimersByTimeAsync(0)
     advance(10_000)
     const [first, second] = summaries(context)
     expect(first!.memory).toEqual({ jsBytes: 24_000_000, wasmBytes: 131_072 })
-    expect(first!.wasmLoads).toEqual([{ url: '/core.wasm', bytes: 812_000, cacheHit: false, fetchMs: 120, verifyMs: 4, compileMs: 60, instantiateMs: 3, totalMs: 187 }])
+    expect(first!.wasmLoads).toEqual([
+      {
+        url: '/core.wasm',
+        bytes: 812_000,
+        cacheHit: false,
+        fetchMs: 120,
+        verifyMs: 4,
+        compileMs: 60,
+        instantiateMs: 3,
+        totalMs: 187,
+      },
+    ])
     expect(second!.memory).toEqual({ jsBytes: 24_000_000, wasmBytes: 196_608 })
     expect(second!.wasmLoads[0]).toMatchObject({ cacheHit: true, totalMs: 10 })
   })
 
   it('prefers measureUserAgentSpecificMemory when the page is cross-origin isolated', async () => {
-    const performance = { memory: { usedJSHeapSize: 1 }, measureUserAgentSpecificMemory: async () => ({ bytes: 52_000_000 }) }
+    const performance = {
+      memory: { usedJSHeapSize: 1 },
+      measureUserAgentSpecificMemory: async () => ({ bytes: 52_000_000 }),
+    }
     const { perf, context, advance } = setupWith({}, { performance, crossOriginIsolated: true })
     perf.monitorRealTimeMetrics()
     await vi.advanceTimersByTimeAsync(0)
@@ -364,12 +433,18 @@ describe('PerformanceAnalytics', () => {
     vi.useRealTimers()
     const collector = await startTestCollector()
     try {
-      const perf = new PerformanceAnalytics({ endpoint: collector.endpoint, consent: { defaults: { performance: 'granted' } }, queueOptions: { storage: false } })
+      const perf = new PerformanceAnalytics({
+        endpoint: collector.endpoint,
+        consent: { defaults: { performance: 'granted' } },
+        queueOptions: { storage: false },
+      })
       perf.recordOperation(3)
       perf.recordLatency(42)
       perf.monitorRealTimeMetrics()
       await perf.flush()
-      const events = collector.requests.flatMap((request) => (request.body as { events: { type: string; category: string; payload: any }[] }).events)
+      const events = collector.requests.flatMap(
+        (request) => (request.body as { events: { type: string; category: string; payload: any }[] }).events,
+      )
       expect(events.map((event) => [event.type, event.category])).toEqual([['perf_summary', 'performance']])
       expect(events[0]!.payload.collab.latency).toMatchObject({ count: 1, p50: 42 })
       await perf.stop()

@@ -21,10 +21,23 @@ import { startWebVitals } from './startWebVitals'
 import { summarizeLongFrame, type LongFrame } from './summarizeLongFrame'
 import { toPercentiles } from './toPercentiles'
 import type { WebVital } from './toWebVital'
-import type { BudgetBreach, Budgets, CollabMetrics, PerformanceAnalyticsOptions, UserExperienceMetrics, WasmLoad } from './types'
+import type {
+  BudgetBreach,
+  Budgets,
+  CollabMetrics,
+  PerformanceAnalyticsOptions,
+  UserExperienceMetrics,
+  WasmLoad,
+} from './types'
 
 /** The budgets in force unless `budgets` changes them. */
-export const DEFAULT_BUDGETS: Budgets = { INP: 200, collaborationP95Ms: 150, minFps: 50, lowFpsMs: 5_000, longFrameMs: 200 }
+export const DEFAULT_BUDGETS: Budgets = {
+  INP: 200,
+  collaborationP95Ms: 150,
+  minFps: 50,
+  lowFpsMs: 5_000,
+  longFrameMs: 200,
+}
 /** `trackUserExperience()` resolves after this long at the latest. */
 const UX_WAIT_MS = 10_000
 /** Breaches of one metric reported per summary window, at most; wasm loads kept per window. */
@@ -78,7 +91,11 @@ export class PerformanceAnalytics implements Feature {
   private _peers = new Map<RTCPeerConnection, PeerStats>()
   private _wasmMemories = new Set<WebAssembly.Memory>()
   private _wasmLoads: Record<string, unknown>[] = []
-  private _long: { count: number; totalMs: number; maxMs: number; worst?: LongFrame } = { count: 0, totalMs: 0, maxMs: 0 }
+  private _long: { count: number; totalMs: number; maxMs: number; worst?: LongFrame } = {
+    count: 0,
+    totalMs: 0,
+    maxMs: 0,
+  }
   private _resources: Partial<Record<ResourceKind, Aggregate>> = {}
   private _jsBytes: number | undefined
 
@@ -103,9 +120,16 @@ export class PerformanceAnalytics implements Feature {
       startInterval(monitor, () => this._poll(), this._o.statsIntervalMs ?? 2_000),
       // Capture phase: the summary must be queued before the queue's own hide handler sends.
       listen(monitor, scope, 'pagehide', hide, { capture: true }),
-      listen(monitor, scope.document, 'visibilitychange', () => scope.document?.visibilityState == 'hidden' && hide(), { capture: true }),
+      listen(
+        monitor,
+        scope.document,
+        'visibilitychange',
+        () => scope.document?.visibilityState === 'hidden' && hide(),
+        { capture: true },
+      ),
       consent.subscribe(({ category, state }) => {
-        if (category == 'performance' && state != 'granted') monitor.call(() => (this._flush(), context.queue.purge?.('performance')))
+        if (category === 'performance' && state !== 'granted')
+          monitor.call(() => (this._flush(), context.queue.purge?.('performance')))
       }),
     ]
     this._stop = () => {
@@ -123,7 +147,13 @@ export class PerformanceAnalytics implements Feature {
   start(): void {
     if (this._c) return
     try {
-      this._own = createCoreContext({ endpoint: this._o.endpoint, consent: this._o.consent, debug: this._o.debug, scope: this._o.scope, queueOptions: this._o.queueOptions })
+      this._own = createCoreContext({
+        endpoint: this._o.endpoint,
+        consent: this._o.consent,
+        debug: this._o.debug,
+        scope: this._o.scope,
+        queueOptions: this._o.queueOptions,
+      })
       this.setup(this._own)
     } catch (error) {
       this._warn('start', error)
@@ -155,8 +185,12 @@ export class PerformanceAnalytics implements Feature {
     // Each part alone: one the browser refuses (an observer that throws) leaves the others running.
     const stops = [
       monitor.call(startFrameLoop, scope, monitor, frames.add, frames.pause),
-      monitor.call(observeEntries, scope, monitor, ['long-animation-frame', 'longtask'], (entry) => this._longFrame(summarizeLongFrame(entry))),
-      monitor.call(observeEntries, scope, monitor, ['resource'], (entry) => this._resource(entry as PerformanceResourceTiming)),
+      monitor.call(observeEntries, scope, monitor, ['long-animation-frame', 'longtask'], (entry) =>
+        this._longFrame(summarizeLongFrame(entry)),
+      ),
+      monitor.call(observeEntries, scope, monitor, ['resource'], (entry) =>
+        this._resource(entry as PerformanceResourceTiming),
+      ),
     ]
     this._realtime = () => {
       for (const stop of stops) stop?.()
@@ -204,14 +238,16 @@ export class PerformanceAnalytics implements Feature {
       latency: toPercentiles(this._latency),
       opsPerSecond: round((this._ops * 1000) / Math.max(1000, now - this._windowStart)),
       syncLagMs: this._syncLag,
-      peersConnected: [...this._peers.keys()].filter((peer) => (peer.connectionState ?? peer.iceConnectionState) == 'connected').length,
+      peersConnected: [...this._peers.keys()].filter(
+        (peer) => (peer.connectionState ?? peer.iceConnectionState) === 'connected',
+      ).length,
       peers: [...this._peers.values()],
     }
   }
 
   /** One collaboration latency in ms: one-way operation latency (default) or a round trip (`'rtt'`). O(1). */
   recordLatency(ms: number, kind: 'operation' | 'rtt' = 'operation'): void {
-    if (typeof ms == 'number' && ms >= 0 && ms < Infinity) (kind == 'rtt' ? this._rtt : this._latency).add(ms)
+    if (typeof ms === 'number' && ms >= 0 && ms < Infinity) (kind === 'rtt' ? this._rtt : this._latency).add(ms)
     else this._warn('recordLatency: not a duration in ms')
   }
 
@@ -304,7 +340,8 @@ export class PerformanceAnalytics implements Feature {
     long.maxMs = Math.max(long.maxMs, frame.durationMs)
     if (!long.worst || frame.durationMs > long.worst.durationMs) long.worst = frame
     const threshold = this._b.longFrameMs
-    if (threshold !== undefined && frame.durationMs > threshold) this._breach('long-animation-frame', frame.durationMs, threshold, frame.script)
+    if (threshold !== undefined && frame.durationMs > threshold)
+      this._breach('long-animation-frame', frame.durationMs, threshold, frame.script)
   }
 
   private _resource(entry: PerformanceResourceTiming): void {
@@ -319,7 +356,8 @@ export class PerformanceAnalytics implements Feature {
 
   private _sampleMemory(): void {
     const context = this._c
-    if (context && this._realtime) readJsMemory(context.scope).then((bytes) => void (this._jsBytes = bytes), context.monitor.report)
+    if (context && this._realtime)
+      readJsMemory(context.scope).then((bytes) => void (this._jsBytes = bytes), context.monitor.report)
   }
 
   private _poll(): void {
@@ -328,12 +366,15 @@ export class PerformanceAnalytics implements Feature {
     for (const peer of this._peers.keys()) {
       // A closed connection rejects or reports nothing: its metrics are simply absent.
       context.monitor.call(() =>
-        peer.getStats().then((report) => {
-          if (!this._peers.has(peer)) return
-          const stats = readRtcStats(report as never)
-          this._peers.set(peer, stats)
-          if (stats.rttMs !== undefined) this._rtt.add(stats.rttMs)
-        }, () => {}),
+        peer.getStats().then(
+          (report) => {
+            if (!this._peers.has(peer)) return
+            const stats = readRtcStats(report as never)
+            this._peers.set(peer, stats)
+            if (stats.rttMs !== undefined) this._rtt.add(stats.rttMs)
+          },
+          () => {},
+        ),
       )
     }
   }
@@ -347,7 +388,10 @@ export class PerformanceAnalytics implements Feature {
     for (const listener of [...this._breachListeners]) context.monitor.call(listener, breach)
   }
 
-  /** Ends the window: its summary and the latest report of each Web Vital instance that changed are queued, with consent. */
+  /**
+   * Ends the window: its summary and the latest report of each Web Vital instance that changed are queued, with
+   * consent.
+   */
   private _flush(hiding = false): void {
     const context = this._c
     if (!context) return
@@ -367,7 +411,8 @@ export class PerformanceAnalytics implements Feature {
     const frames = this._frames.take()
     const p95 = collab.latency?.p95
     const threshold = this._b.collaborationP95Ms
-    if (p95 !== undefined && threshold !== undefined && p95 > threshold) this._breach('collaboration-p95', p95, threshold)
+    if (p95 !== undefined && threshold !== undefined && p95 > threshold)
+      this._breach('collaboration-p95', p95, threshold)
     let wasmBytes: number | undefined
     for (const memory of this._wasmMemories) wasmBytes = (wasmBytes ?? 0) + memory.buffer.byteLength
     const long = this._long
@@ -376,7 +421,7 @@ export class PerformanceAnalytics implements Feature {
       windowMs: round(context.clock.monotonic() - this._windowStart),
       frames,
       longFrames: long.count ? { ...long, totalMs: round(long.totalMs) } : undefined,
-      memory: this._jsBytes ?? wasmBytes ? { jsBytes: this._jsBytes, wasmBytes } : undefined,
+      memory: (this._jsBytes ?? wasmBytes) ? { jsBytes: this._jsBytes, wasmBytes } : undefined,
       resources: Object.keys(this._resources).length ? this._resources : undefined,
       wasmLoads: this._wasmLoads.length ? this._wasmLoads : undefined,
       collab: hasCollab ? collab : undefined,
@@ -391,16 +436,19 @@ export class PerformanceAnalytics implements Feature {
     this._wasmLoads = []
     this._perWindow = {}
     this._sampleMemory()
-    return frames || summary.longFrames || summary.memory || summary.resources || summary.wasmLoads || hasCollab ? summary : undefined
+    return frames || summary.longFrames || summary.memory || summary.resources || summary.wasmLoads || hasCollab
+      ? summary
+      : undefined
   }
 
   private _push(type: string, payload: Record<string, unknown>): void {
     const context = this._c
-    if (context?.consent.isGranted('performance')) context.queue.push(createEvent(context, 'performance', type, payload))
+    if (context?.consent.isGranted('performance'))
+      context.queue.push(createEvent(context, 'performance', type, payload))
   }
 
   private _warn(message: string, error?: unknown): void {
-    if (this._o.debug) (this._c?.scope ?? globalThis).console?.warn(`[marco] performance-analytics: ${message}`, error ?? '')
+    if (this._o.debug)
+      (this._c?.scope ?? globalThis).console?.warn(`[marco] performance-analytics: ${message}`, error ?? '')
   }
 }
-

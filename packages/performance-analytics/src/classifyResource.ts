@@ -13,5 +13,5 @@ export function classifyResource(entry: { name: string; initiatorType?: string }
   const path = entry.name.split(/[?#]/)[0]!
   if (/\.wasm$/i.test(path)) return 'wasm'
   if (/worker[^/]*$/i.test(path)) return 'worker'
-  return entry.initiatorType == 'script' || /\.m?js$/i.test(path) ? 'script' : undefined
+  return entry.initiatorType === 'script' || /\.m?js$/i.test(path) ? 'script' : undefined
 }

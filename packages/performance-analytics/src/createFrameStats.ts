@@ -45,7 +45,9 @@ export interface FrameStats {
  * stats.take() // { frames: 598, fps: 59.8, dropped: 2, janky: 0, p50: 16.7, … }
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function createFrameStats(options: { minFps?: number; lowFpsMs?: number; onLowFps?: (fps: number) => void } = {}): FrameStats {
+export function createFrameStats(
+  options: { minFps?: number; lowFpsMs?: number; onLowFps?: (fps: number) => void } = {},
+): FrameStats {
   const { minFps = 0, lowFpsMs = 5_000, onLowFps } = options
   const sketch = createQuantileSketch({ minValue: 0.1, maxValue: 60_000 })
   let last: number | undefined
@@ -105,4 +107,3 @@ export function createFrameStats(options: { minFps?: number; lowFpsMs?: number; 
     },
   }
 }
-

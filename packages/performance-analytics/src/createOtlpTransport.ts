@@ -21,14 +21,17 @@ export interface OtlpTransportOptions {
  * says; any other status → `dropped`.
  *
  * @example
- * const transport = createOtlpTransport({ endpoint: 'https://otel.example.com:4318', resource: { 'service.name': 'marco-web' } })
+ * const transport = createOtlpTransport({ endpoint: 'https://otel.example.com:4318', resource: { 'service.name':
+ * 'marco-web' } })
  * new PerformanceAnalytics({ endpoint: 'https://otel.example.com:4318', queueOptions: { transport } })
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createOtlpTransport(options: OtlpTransportOptions): Transport {
   const { resource, headers, timeoutMs, scope } = options
   return createHttpTransport({
-    url: /\/v1\/metrics$/.test(options.endpoint) ? options.endpoint : `${options.endpoint.replace(/\/$/, '')}/v1/metrics`,
+    url: /\/v1\/metrics$/.test(options.endpoint)
+      ? options.endpoint
+      : `${options.endpoint.replace(/\/$/, '')}/v1/metrics`,
     headers: { 'content-type': 'application/json', ...headers },
     timeoutMs,
     scope,
@@ -37,7 +40,10 @@ export function createOtlpTransport(options: OtlpTransportOptions): Transport {
     encode(batch) {
       const request = toOtlpMetrics(batch, resource)
       if (!request) return undefined
-      return { body: JSON.stringify(request), filtered: batch.events.filter((event) => event.category !== 'performance').length }
+      return {
+        body: JSON.stringify(request),
+        filtered: batch.events.filter((event) => event.category !== 'performance').length,
+      }
     },
   })
 }

@@ -15,7 +15,8 @@ function createRandom(seed: number): () => number {
 }
 
 /** Nearest-rank quantile of sorted values: the definition the sketch follows. */
-const exact = (sorted: Float64Array | number[], q: number): number => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!
+const exact = (sorted: Float64Array | number[], q: number): number =>
+  sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!
 const QUANTILES = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1]
 // The bound is exact in real numbers; a value on a bucket edge may land one float step off.
 const ALPHA = 0.01 * (1 + 1e-9)
@@ -24,7 +25,10 @@ describe('createQuantileSketch', () => {
   for (const [label, draw] of [
     ['log-uniform latencies from 0.01 ms to 100 s', (r: () => number) => 10 ** (-2 + 7 * r())],
     ['uniform 0–500 ms', (r: () => number) => 500 * r()],
-    ['a long-tailed mix (exponential 40 ms, 1 % outliers up to 5 s)', (r: () => number) => (r() < 0.01 ? 5000 * r() : -40 * Math.log(1 - r()))],
+    [
+      'a long-tailed mix (exponential 40 ms, 1 % outliers up to 5 s)',
+      (r: () => number) => (r() < 0.01 ? 5000 * r() : -40 * Math.log(1 - r())),
+    ],
   ] as const) {
     it(`answers every quantile of 1,000,000 ${label} within 1 % of the exact value`, () => {
       const random = createRandom(7)
@@ -37,7 +41,8 @@ describe('createQuantileSketch', () => {
         const truth = exact(values, q)
         const estimate = sketch.quantile(q)!
         // Values at or below minValue (0.001) share a bucket: there the error is absolute, at most minValue.
-        if (truth > 0.001) expect(Math.abs(estimate - truth) / truth, `q=${q}: ${estimate} vs ${truth}`).toBeLessThanOrEqual(ALPHA)
+        if (truth > 0.001)
+          expect(Math.abs(estimate - truth) / truth, `q=${q}: ${estimate} vs ${truth}`).toBeLessThanOrEqual(ALPHA)
         else expect(Math.abs(estimate - truth)).toBeLessThanOrEqual(0.001)
       }
       expect(sketch.count).toBe(1_000_000)
@@ -57,7 +62,10 @@ describe('createQuantileSketch', () => {
         (values, q) => {
           const sketch = createQuantileSketch()
           for (const value of values) sketch.add(value)
-          const truth = exact([...values].sort((a, b) => a - b), q)
+          const truth = exact(
+            [...values].sort((a, b) => a - b),
+            q,
+          )
           return Math.abs(sketch.quantile(q)! - truth) / truth <= ALPHA
         },
       ),
@@ -71,7 +79,8 @@ describe('createQuantileSketch', () => {
     const values = Array.from({ length: 10_000 }, () => 1 + 999 * random())
     for (const value of values) coarse.add(value)
     values.sort((a, b) => a - b)
-    for (const q of QUANTILES) expect(Math.abs(coarse.quantile(q)! - exact(values, q)) / exact(values, q)).toBeLessThanOrEqual(0.05 * (1 + 1e-9))
+    for (const q of QUANTILES)
+      expect(Math.abs(coarse.quantile(q)! - exact(values, q)) / exact(values, q)).toBeLessThanOrEqual(0.05 * (1 + 1e-9))
     expect(coarse.memoryBytes).toBeLessThan(fine.memoryBytes / 4)
   })
 

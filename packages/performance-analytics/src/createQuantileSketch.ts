@@ -7,7 +7,10 @@ export interface QuantileSketch {
    * `minValue` and `maxValue`; `undefined` when empty.
    */
   quantile(q: number): number | undefined
-  /** How many of the values fall below each bound (`counts[i]`: at or above `bounds[i - 1]`, below `bounds[i]`; the last is open). */
+  /**
+   * How many of the values fall below each bound (`counts[i]`: at or above `bounds[i - 1]`, below `bounds[i]`; the last
+   * is open).
+   */
   histogram(bounds: readonly number[]): number[]
   readonly count: number
   readonly sum: number
@@ -54,11 +57,14 @@ export function createQuantileSketch(options: QuantileSketchOptions = {}): Quant
   const indexOf = (value: number): number =>
     value > minValue ? Math.min(size - 1, Math.ceil(Math.log(value) / lnGamma) - offset + 1) : 0
   // The value a bucket answers with, kept within what was seen (which only brings it closer).
-  const valueOf = (index: number): number =>
-    Math.min(max, Math.max(min, index && index < size - 1 ? (2 * gamma ** (index + offset - 1)) / (gamma + 1) : index ? max : min))
+  const bucketValue = (index: number): number =>
+    Math.min(
+      max,
+      Math.max(min, index && index < size - 1 ? (2 * gamma ** (index + offset - 1)) / (gamma + 1) : index ? max : min),
+    )
   return {
     add(value) {
-      if (value !== value) return
+      if (Number.isNaN(value)) return
       count++
       sum += value
       if (value < min) min = value
@@ -69,14 +75,14 @@ export function createQuantileSketch(options: QuantileSketchOptions = {}): Quant
       if (!count) return undefined
       const rank = Math.max(0, Math.ceil(q * count) - 1)
       let seen = 0
-      for (let i = 0; i < size; i++) if ((seen += counts[i]!) > rank) return valueOf(i)
+      for (let i = 0; i < size; i++) if ((seen += counts[i]!) > rank) return bucketValue(i)
       return max
     },
     histogram(bounds) {
       const out = bounds.map(() => 0).concat(0)
       for (let i = 0; i < size; i++) {
         if (!counts[i]) continue
-        const value = valueOf(i)
+        const value = bucketValue(i)
         let b = 0
         while (b < bounds.length && value >= bounds[b]!) b++
         out[b]! += counts[i]!

@@ -1,5 +1,13 @@
 export { PerformanceAnalytics, DEFAULT_BUDGETS } from './PerformanceAnalytics'
-export type { PerformanceAnalyticsOptions, Budgets, BudgetBreach, CollabMetrics, Percentiles, UserExperienceMetrics, WasmLoad } from './types'
+export type {
+  PerformanceAnalyticsOptions,
+  Budgets,
+  BudgetBreach,
+  CollabMetrics,
+  Percentiles,
+  UserExperienceMetrics,
+  WasmLoad,
+} from './types'
 export type { WebVital } from './toWebVital'
 export { createQuantileSketch } from './createQuantileSketch'
 export type { QuantileSketch, QuantileSketchOptions } from './createQuantileSketch'

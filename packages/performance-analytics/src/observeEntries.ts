@@ -17,7 +17,9 @@ export function observeEntries(
   const Observer = scope.PerformanceObserver
   const type = types.find((t) => Observer?.supportedEntryTypes?.includes(t))
   if (!Observer || !type) return undefined
-  const observer = new Observer(monitor.wrap((list: PerformanceObserverEntryList) => list.getEntries().forEach(callback)))
+  const observer = new Observer(
+    monitor.wrap((list: PerformanceObserverEntryList) => list.getEntries().forEach(callback)),
+  )
   observer.observe({ type, buffered: true })
   return () => observer.disconnect()
 }

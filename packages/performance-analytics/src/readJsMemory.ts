@@ -10,10 +10,16 @@ import type { GlobalScope } from '@marco/core'
  */
 export async function readJsMemory(scope: GlobalScope): Promise<number | undefined> {
   const performance = scope.performance as
-    | (Performance & { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }>; memory?: { usedJSHeapSize?: number } })
+    | (Performance & {
+        measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }>
+        memory?: { usedJSHeapSize?: number }
+      })
     | undefined
   try {
-    if ((scope as { crossOriginIsolated?: boolean }).crossOriginIsolated && performance?.measureUserAgentSpecificMemory) {
+    if (
+      (scope as { crossOriginIsolated?: boolean }).crossOriginIsolated &&
+      performance?.measureUserAgentSpecificMemory
+    ) {
       return (await performance.measureUserAgentSpecificMemory()).bytes
     }
     return performance?.memory?.usedJSHeapSize

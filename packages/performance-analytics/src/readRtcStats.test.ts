@@ -18,12 +18,22 @@ describe('readRtcStats', () => {
 
   it('reads a data-channel-only connection between host candidates recorded in Chromium: no RTP, so no loss or jitter', () => {
     const stats = readRtcStats(CHROME_DATA_CHANNEL_HOST)
-    expect(stats).toEqual({ rttMs: 0, bytesSent: 2_451, bytesReceived: 2_482, candidateType: 'host', remoteCandidateType: 'host' })
+    expect(stats).toEqual({
+      rttMs: 0,
+      bytesSent: 2_451,
+      bytesReceived: 2_482,
+      candidateType: 'host',
+      remoteCandidateType: 'host',
+    })
     expect('packetsLost' in stats).toBe(false)
   })
 
   it('finds the pair Firefox marks `selected` when there is no transport entry', () => {
-    expect(readRtcStats(FIREFOX_SELECTED_PAIR)).toMatchObject({ rttMs: 23, candidateType: 'srflx', remoteCandidateType: 'host' })
+    expect(readRtcStats(FIREFOX_SELECTED_PAIR)).toMatchObject({
+      rttMs: 23,
+      candidateType: 'srflx',
+      remoteCandidateType: 'host',
+    })
   })
 
   it('does not take a pair that failed or was not nominated', () => {

@@ -35,22 +35,23 @@ export function readRtcStats(report: { forEach(callback: (stats: Stats) => void)
   report.forEach((stats) => {
     byId.set(stats.id, stats)
     if (stats.type === 'transport' && stats.selectedCandidatePairId) selectedId = stats.selectedCandidatePairId
-    if (stats.type === 'candidate-pair' && (stats.selected || (stats.nominated && stats.state === 'succeeded'))) pair ??= stats
+    if (stats.type === 'candidate-pair' && (stats.selected || (stats.nominated && stats.state === 'succeeded')))
+      pair ??= stats
     if (stats.type === 'inbound-rtp') {
-      if (typeof stats.packetsLost == 'number') out.packetsLost = (out.packetsLost ?? 0) + stats.packetsLost
-      if (typeof stats.jitter == 'number') out.jitterMs = Math.max(out.jitterMs ?? 0, stats.jitter * 1000)
+      if (typeof stats.packetsLost === 'number') out.packetsLost = (out.packetsLost ?? 0) + stats.packetsLost
+      if (typeof stats.jitter === 'number') out.jitterMs = Math.max(out.jitterMs ?? 0, stats.jitter * 1000)
     }
   })
   pair = (selectedId !== undefined && byId.get(selectedId)) || pair
   if (pair) {
-    if (typeof pair.currentRoundTripTime == 'number') out.rttMs = pair.currentRoundTripTime * 1000
-    if (typeof pair.bytesSent == 'number') out.bytesSent = pair.bytesSent
-    if (typeof pair.bytesReceived == 'number') out.bytesReceived = pair.bytesReceived
+    if (typeof pair.currentRoundTripTime === 'number') out.rttMs = pair.currentRoundTripTime * 1000
+    if (typeof pair.bytesSent === 'number') out.bytesSent = pair.bytesSent
+    if (typeof pair.bytesReceived === 'number') out.bytesReceived = pair.bytesReceived
     const local = byId.get(pair.localCandidateId)
     const remote = byId.get(pair.remoteCandidateId)
-    if (typeof local?.candidateType == 'string') out.candidateType = local.candidateType
-    if (typeof local?.relayProtocol == 'string') out.relayProtocol = local.relayProtocol
-    if (typeof remote?.candidateType == 'string') out.remoteCandidateType = remote.candidateType
+    if (typeof local?.candidateType === 'string') out.candidateType = local.candidateType
+    if (typeof local?.relayProtocol === 'string') out.relayProtocol = local.relayProtocol
+    if (typeof remote?.candidateType === 'string') out.remoteCandidateType = remote.candidateType
   }
   return out
 }

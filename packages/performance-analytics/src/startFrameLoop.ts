@@ -9,9 +9,14 @@ import { listen, type GlobalScope, type Monitor, type Teardown } from '@marco/co
  * @example
  * const stop = startFrameLoop(globalScope, monitor, (t) => stats.add(t), () => stats.pause())
  */
-export function startFrameLoop(scope: GlobalScope, monitor: Monitor, onFrame: (timestamp: number) => void, onPause: () => void): Teardown {
+export function startFrameLoop(
+  scope: GlobalScope,
+  monitor: Monitor,
+  onFrame: (timestamp: number) => void,
+  onPause: () => void,
+): Teardown {
   const raf = scope.requestAnimationFrame
-  if (typeof raf != 'function') return () => {}
+  if (typeof raf !== 'function') return () => {}
   const document = scope.document
   let handle: number | undefined
   let stopped = false
@@ -22,7 +27,7 @@ export function startFrameLoop(scope: GlobalScope, monitor: Monitor, onFrame: (t
     handle = raf.call(scope, frame)
   })
   const toggle = (): void => {
-    const visible = document?.visibilityState != 'hidden'
+    const visible = document?.visibilityState !== 'hidden'
     if (visible && handle === undefined && !stopped) handle = raf.call(scope, frame)
     if (!visible && handle !== undefined) {
       scope.cancelAnimationFrame?.call(scope, handle)
@@ -32,7 +37,12 @@ export function startFrameLoop(scope: GlobalScope, monitor: Monitor, onFrame: (t
   }
   const teardowns = [
     listen(monitor, document, 'visibilitychange', toggle),
-    listen(monitor, scope, 'pagehide', () => (scope.cancelAnimationFrame?.call(scope, handle!), (handle = undefined), onPause())),
+    listen(
+      monitor,
+      scope,
+      'pagehide',
+      () => (scope.cancelAnimationFrame?.call(scope, handle!), (handle = undefined), onPause()),
+    ),
     listen(monitor, scope, 'pageshow', toggle),
   ]
   toggle()

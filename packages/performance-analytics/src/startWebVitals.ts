@@ -13,5 +13,6 @@ import { toWebVital, type WebVital } from './toWebVital'
  */
 export function startWebVitals(monitor: Monitor, onVital: (vital: WebVital) => void): void {
   const report = monitor.wrap((metric: MetricWithAttribution) => onVital(toWebVital(metric)))
-  for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB]) monitor.call(() => on(report, { reportAllChanges: true, reportSoftNavs: true }))
+  for (const on of [onCLS, onFCP, onINP, onLCP, onTTFB])
+    monitor.call(() => on(report, { reportAllChanges: true, reportSoftNavs: true }))
 }

@@ -6,7 +6,13 @@ export interface LongFrame {
   /** Time in the frame's long tasks beyond 50 ms each: what delays input. */
   readonly blockingMs?: number
   /** The longest script, from `long-animation-frame` script attribution. */
-  readonly script?: { invoker?: string; invokerType?: string; sourceURL?: string; sourceFunctionName?: string; durationMs: number }
+  readonly script?: {
+    invoker?: string
+    invokerType?: string
+    sourceURL?: string
+    sourceFunctionName?: string
+    durationMs: number
+  }
 }
 
 interface ScriptTiming {
@@ -22,9 +28,14 @@ interface ScriptTiming {
  * longest script's invoker (e.g. `BUTTON#save.onclick`), source URL and function.
  *
  * @example
- * new PerformanceObserver((list) => list.getEntries().forEach((e) => send(summarizeLongFrame(e)))).observe({ type: 'long-animation-frame' })
+ * new PerformanceObserver((list) => list.getEntries().forEach((e) => send(summarizeLongFrame(e)))).observe({ type:
+ * 'long-animation-frame' })
  */
-export function summarizeLongFrame(entry: { duration: number; blockingDuration?: number; scripts?: readonly ScriptTiming[] }): LongFrame {
+export function summarizeLongFrame(entry: {
+  duration: number
+  blockingDuration?: number
+  scripts?: readonly ScriptTiming[]
+}): LongFrame {
   let longest: ScriptTiming | undefined
   for (const script of entry.scripts ?? []) if (!longest || script.duration > longest.duration) longest = script
   return {

@@ -5,7 +5,12 @@ import { LATENCY_BOUNDS_MS } from './toPercentiles'
 /** An OTLP `AnyValue` attribute list entry. */
 type Attribute = { key: string; value: { stringValue: string } | { doubleValue: number } | { boolValue: boolean } }
 type Point = Record<string, unknown> & { attributes: Attribute[] }
-type Metric = { name: string; unit: string; gauge?: { dataPoints: Point[] }; histogram?: { dataPoints: Point[]; aggregationTemporality: number } }
+type Metric = {
+  name: string
+  unit: string
+  gauge?: { dataPoints: Point[] }
+  histogram?: { dataPoints: Point[]; aggregationTemporality: number }
+}
 
 /** OTLP `AggregationTemporality.DELTA`: each summary covers its own window. */
 const DELTA = 1
@@ -24,40 +29,64 @@ const VITAL_UNITS: Record<string, string> = { CLS: '1' }
  * @example
  * const body = JSON.stringify(toOtlpMetrics(batch, { 'service.name': 'marco-web' }))
  */
-export function toOtlpMetrics(batch: WireBatch, resource: Record<string, string | number | boolean> = {}): Record<string, unknown> | undefined {
+export function toOtlpMetrics(
+  batch: WireBatch,
+  resource: Record<string, string | number | boolean> = {},
+): Record<string, unknown> | undefined {
   const metrics = new Map<string, Metric>()
   const attributes = (values: Record<string, unknown>): Attribute[] =>
     Object.entries(values).flatMap(([key, value]): Attribute[] =>
-      typeof value == 'string'
+      typeof value === 'string'
         ? [{ key, value: { stringValue: value } }]
-        : typeof value == 'number'
+        : typeof value === 'number'
           ? [{ key, value: { doubleValue: value } }]
-          : typeof value == 'boolean'
+          : typeof value === 'boolean'
             ? [{ key, value: { boolValue: value } }]
             : [],
     )
   const nanos = (ms: number): string => `${Math.round(ms)}000000`
   const add = (kind: 'gauge' | 'histogram', name: string, unit: string, point: Point): void => {
     let metric = metrics.get(name)
-    if (!metric) metrics.set(name, (metric = { name, unit, [kind]: kind == 'gauge' ? { dataPoints: [] } : { dataPoints: [], aggregationTemporality: DELTA } }))
+    if (!metric)
+      metrics.set(
+        name,
+        (metric = {
+          name,
+          unit,
+          [kind]: kind === 'gauge' ? { dataPoints: [] } : { dataPoints: [], aggregationTemporality: DELTA },
+        }),
+      )
     metric[kind]?.dataPoints.push(point)
   }
   for (const event of batch.events) {
-    if (event.category != 'performance') continue
+    if (event.category !== 'performance') continue
     const p = event.payload as Record<string, any>
     const time = { timeUnixNano: nanos(event.ts) }
     const common = { 'session.id': event.sessionId }
     const gauge = (name: string, unit: string, value: unknown, extra: Record<string, unknown> = {}): void => {
-      if (typeof value == 'number') add('gauge', name, unit, { ...time, asDouble: value, attributes: attributes({ ...common, ...extra }) })
+      if (typeof value === 'number')
+        add('gauge', name, unit, { ...time, asDouble: value, attributes: attributes({ ...common, ...extra }) })
     }
     const start = { startTimeUnixNano: nanos(event.ts - (p.windowMs ?? 0)), ...time }
-    const histogram = (name: string, unit: string, summary: Record<string, any> | undefined, bounds: readonly number[]): void => {
+    const histogram = (
+      name: string,
+      unit: string,
+      summary: Record<string, any> | undefined,
+      bounds: readonly number[],
+    ): void => {
       if (summary?.hist) {
         const count = summary.hist.reduce((a: number, b: number) => a + b, 0)
-        add('histogram', name, unit, { ...start, count: `${count}`, max: summary.max, bucketCounts: summary.hist.map(String), explicitBounds: bounds, attributes: attributes(common) })
+        add('histogram', name, unit, {
+          ...start,
+          count: `${count}`,
+          max: summary.max,
+          bucketCounts: summary.hist.map(String),
+          explicitBounds: bounds,
+          attributes: attributes(common),
+        })
       }
     }
-    if (event.type == 'web_vital') {
+    if (event.type === 'web_vital') {
       const a = p.attribution ?? {}
       gauge(`web_vitals.${String(p.name).toLowerCase()}`, VITAL_UNITS[p.name] ?? 'ms', p.value, {
         rating: p.rating,
@@ -66,9 +95,9 @@ export function toOtlpMetrics(batch: WireBatch, resource: Record<string, string 
       })
       const point = metrics.get(`web_vitals.${String(p.name).toLowerCase()}`)?.gauge?.dataPoints.at(-1)
       if (point) point.exemplars = [exemplar(event, p.value)]
-    } else if (event.type == 'budget_breach') {
+    } else if (event.type === 'budget_breach') {
       gauge('marco.budget.breach', '1', p.value, { metric: p.metric, threshold: p.threshold })
-    } else if (event.type == 'perf_summary') {
+    } else if (event.type === 'perf_summary') {
       const f = p.frames
       histogram('marco.frame.duration', 'ms', f && { ...f, hist: f.hist }, FRAME_BOUNDS_MS)
       gauge('marco.frame.rate', '{frame}/s', f?.fps)
@@ -81,7 +110,8 @@ export function toOtlpMetrics(batch: WireBatch, resource: Record<string, string 
       for (const [kind, total] of Object.entries<Record<string, number>>(p.resources ?? {})) {
         gauge('marco.resource.duration', 'ms', total.ms, { kind, count: total.count })
       }
-      for (const load of p.wasmLoads ?? []) gauge('marco.wasm.load.duration', 'ms', load.totalMs, { url: load.url, 'cache.hit': load.cacheHit })
+      for (const load of p.wasmLoads ?? [])
+        gauge('marco.wasm.load.duration', 'ms', load.totalMs, { url: load.url, 'cache.hit': load.cacheHit })
       const c = p.collab
       histogram('marco.collab.latency', 'ms', c?.latency, LATENCY_BOUNDS_MS)
       histogram('marco.collab.rtt', 'ms', c?.rtt, LATENCY_BOUNDS_MS)
@@ -94,7 +124,13 @@ export function toOtlpMetrics(batch: WireBatch, resource: Record<string, string 
   return {
     resourceMetrics: [
       {
-        resource: { attributes: attributes({ 'telemetry.sdk.name': batch.sdk.name, 'telemetry.sdk.version': batch.sdk.version, ...resource }) },
+        resource: {
+          attributes: attributes({
+            'telemetry.sdk.name': batch.sdk.name,
+            'telemetry.sdk.version': batch.sdk.version,
+            ...resource,
+          }),
+        },
         scopeMetrics: [{ scope: { name: '@marco/performance-analytics' }, metrics: [...metrics.values()] }],
       },
     ],
@@ -102,6 +138,12 @@ export function toOtlpMetrics(batch: WireBatch, resource: Record<string, string 
 
   function exemplar(event: WireEvent, value: number): Record<string, unknown> {
     const hex = event.id.replace(/-/g, '').toLowerCase()
-    return { timeUnixNano: nanos(event.ts), asDouble: value, traceId: hex, spanId: hex.slice(16), filteredAttributes: [] }
+    return {
+      timeUnixNano: nanos(event.ts),
+      asDouble: value,
+      traceId: hex,
+      spanId: hex.slice(16),
+      filteredAttributes: [],
+    }
   }
 }

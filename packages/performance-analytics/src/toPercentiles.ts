@@ -12,7 +12,10 @@ export const LATENCY_BOUNDS_MS = [10, 25, 50, 100, 150, 250, 500, 1000] as const
  * @example
  * toPercentiles(latencySketch) // { count: 812, p50: 38.2, p95: 121, p99: 190, max: 240, hist: [0, 12, …] }
  */
-export function toPercentiles(sketch: QuantileSketch, bounds: readonly number[] = LATENCY_BOUNDS_MS): Percentiles | undefined {
+export function toPercentiles(
+  sketch: QuantileSketch,
+  bounds: readonly number[] = LATENCY_BOUNDS_MS,
+): Percentiles | undefined {
   return sketch.count
     ? {
         count: sketch.count,

@@ -30,11 +30,18 @@ export interface WebVital {
  */
 export function toWebVital(metric: MetricWithAttribution): WebVital {
   const attribution: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(metric.attribution)) if (typeof value == 'string' || typeof value == 'number') attribution[key] = value
+  for (const [key, value] of Object.entries(metric.attribution))
+    if (typeof value === 'string' || typeof value === 'number') attribution[key] = value
   const script = (metric.attribution as Partial<INPAttribution>).longestScript
   if (script) {
     const { invoker, sourceURL, sourceFunctionName } = script.entry
-    attribution.longestScript = { subpart: script.subpart, durationMs: round(script.intersectingDuration), invoker, sourceURL, sourceFunctionName }
+    attribution.longestScript = {
+      subpart: script.subpart,
+      durationMs: round(script.intersectingDuration),
+      invoker,
+      sourceURL,
+      sourceFunctionName,
+    }
   }
   const { name, value, rating, delta, id, navigationType } = metric
   return { name, value, rating, delta, id, navigationType, attribution }

@@ -59,7 +59,9 @@ export interface CollabMetrics {
 /** The latest value of each Core Web Vital reported so far (a metric not reported yet is absent). */
 export type UserExperienceMetrics = Partial<Record<WebVital['name'], WebVital>>
 
-/** A WebAssembly load, as `@marco/wasm-loader` profiles it (both its `*Ms` fields and a `durations` object are read). */
+/**
+ * A WebAssembly load, as `@marco/wasm-loader` profiles it (both its `*Ms` fields and a `durations` object are read).
+ */
 export interface WasmLoad {
   url?: string
   bytes?: number

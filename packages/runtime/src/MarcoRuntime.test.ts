@@ -14,10 +14,19 @@ beforeEach(async () => {
 })
 afterEach(() => collector.close())
 
-const received = () => collector.requests.flatMap((request) => (request.body as { events: { type: string; category: string; payload: any; sessionId: string }[] }).events)
+const received = () =>
+  collector.requests.flatMap(
+    (request) =>
+      (request.body as { events: { type: string; category: string; payload: any; sessionId: string }[] }).events,
+  )
 
 function client(config: MarcoConfig = {}) {
-  return createMarcoClient({ endpoint: collector.endpoint, scope: createFakeScope({ overrides: { fetch, console } }), queue: { storage: false }, ...config })
+  return createMarcoClient({
+    endpoint: collector.endpoint,
+    scope: createFakeScope({ overrides: { fetch, console } }),
+    queue: { storage: false },
+    ...config,
+  })
 }
 
 /** A feature that records what happens to it. */
@@ -40,7 +49,11 @@ describe('MarcoRuntime', () => {
       [new AnalyticsEngine({ autoPageViews: false }), new CrashReporter({ globalHandlers: false, breadcrumbs: false })],
     ]) {
       collector.requests.length = 0
-      const marco = client({ features, consent: { defaults: { analytics: 'granted', crash: 'granted' } }, release: '2.0.3' }).start()
+      const marco = client({
+        features,
+        consent: { defaults: { analytics: 'granted', crash: 'granted' } },
+        release: '2.0.3',
+      }).start()
       marco.get(AnalyticsEngine)!.track('export', { format: 'svg' })
       marco.get(CrashReporter)!.captureException(new Error('boom'))
       await marco.shutdown()
@@ -49,12 +62,18 @@ describe('MarcoRuntime', () => {
       // One session for every feature: the analytics session.
       expect(new Set(events.map((event) => event.sessionId)).size).toBe(1)
       expect(collector.requests).toHaveLength(1)
-      expect((collector.requests[0]!.body as { sdk: unknown; context: unknown })).toMatchObject({ sdk: { name: '@marco/runtime' }, context: { release: '2.0.3' } })
+      expect(collector.requests[0]!.body as { sdk: unknown; context: unknown }).toMatchObject({
+        sdk: { name: '@marco/runtime' },
+        context: { release: '2.0.3' },
+      })
     }
   })
 
   it('runs with only the crash reporter, and with no feature at all', async () => {
-    const marco = client({ features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })], consent: { defaults: { crash: 'granted' } } }).start()
+    const marco = client({
+      features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })],
+      consent: { defaults: { crash: 'granted' } },
+    }).start()
     expect(marco.get(AnalyticsEngine)).toBeUndefined()
     marco.get(CrashReporter)!.captureMessage('hello', 'info')
     await marco.shutdown()
@@ -76,14 +95,22 @@ describe('MarcoRuntime', () => {
     marco.on('error', (error) => errors.push(error))
     expect(() => marco.start()).not.toThrow()
     expect(order).toEqual(['setup a', 'setup b'])
-    expect(errors.map((error) => (error as Error).message)).toEqual(['cannot start', 'feature "broken" failed to start'])
+    expect(errors.map((error) => (error as Error).message)).toEqual([
+      'cannot start',
+      'feature "broken" failed to start',
+    ])
     await marco.shutdown()
   })
 
   it('tears features down in reverse order, once, and start twice does nothing', async () => {
     const order: string[] = []
     const warn = vi.fn()
-    const marco = createMarcoClient({ endpoint: collector.endpoint, debug: true, scope: createFakeScope({ overrides: { console: { warn } } }), features: [new Probe('a', order), new Probe('b', order), new Probe('c', order)] })
+    const marco = createMarcoClient({
+      endpoint: collector.endpoint,
+      debug: true,
+      scope: createFakeScope({ overrides: { console: { warn } } }),
+      features: [new Probe('a', order), new Probe('b', order), new Probe('c', order)],
+    })
     marco.start()
     marco.start()
     await marco.shutdown()
@@ -104,7 +131,10 @@ describe('MarcoRuntime', () => {
   it('purges the queued data of a category when its consent is revoked', async () => {
     collector.reply = () => 'network-error'
     const marco = client({
-      features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false }), new AnalyticsEngine({ autoPageViews: false })],
+      features: [
+        new CrashReporter({ globalHandlers: false, breadcrumbs: false }),
+        new AnalyticsEngine({ autoPageViews: false }),
+      ],
       consent: { defaults: { analytics: 'granted', crash: 'granted' } },
       queue: { storage: false, retryBaseMs: 1, retryMaxMs: 5 },
     }).start()
@@ -116,7 +146,10 @@ describe('MarcoRuntime', () => {
     expect(collector.requests).toHaveLength(1)
     marco.consent.deny('analytics')
     collector.reply = () => ({ status: 200 })
-    const stored = () => collector.requests.filter((request) => request.status === 200).flatMap((request) => (request.body as { events: { type: string }[] }).events)
+    const stored = () =>
+      collector.requests
+        .filter((request) => request.status === 200)
+        .flatMap((request) => (request.body as { events: { type: string }[] }).events)
     await vi.waitFor(async () => {
       await marco.flush()
       expect(stored().map((event) => event.type)).toEqual(['exception'])
@@ -136,22 +169,45 @@ describe('MarcoRuntime', () => {
       onBudgetBreach: (listener: (value: unknown) => void) => ((breach = listener), () => (breach = undefined)),
       recordWasmLoad: (profile: unknown) => loads.push(profile),
     }
-    const security = { name: 'csp', setup: () => () => {}, onCspViolation: (listener: (value: unknown) => void) => ((csp = listener), () => (csp = undefined)) }
-    const wasm = { name: 'wasm', setup: () => () => {}, onLoad: (listener: (value: unknown) => void) => ((load = listener), () => (load = undefined)) }
+    const security = {
+      name: 'csp',
+      setup: () => () => {},
+      onCspViolation: (listener: (value: unknown) => void) => ((csp = listener), () => (csp = undefined)),
+    }
+    const wasm = {
+      name: 'wasm',
+      setup: () => () => {},
+      onLoad: (listener: (value: unknown) => void) => ((load = listener), () => (load = undefined)),
+    }
     const budgets: unknown[] = []
     const violations: unknown[] = []
-    const marco = client({ features: [perf, security, wasm, new CrashReporter({ globalHandlers: false, breadcrumbs: false })], consent: { defaults: { crash: 'granted' } } })
+    const marco = client({
+      features: [perf, security, wasm, new CrashReporter({ globalHandlers: false, breadcrumbs: false })],
+      consent: { defaults: { crash: 'granted' } },
+    })
     marco.on('budget', (value) => budgets.push(value))
     marco.on('csp-violation', (value) => violations.push(value))
     marco.start()
     breach!({ metric: 'INP', value: 420, threshold: 200 })
-    csp!({ violatedDirective: 'script-src-elem', effectiveDirective: 'script-src-elem', blockedURI: 'inline', sourceFile: 'https://marco.test/', lineNumber: 3, columnNumber: 1, disposition: 'enforce' })
+    csp!({
+      violatedDirective: 'script-src-elem',
+      effectiveDirective: 'script-src-elem',
+      blockedURI: 'inline',
+      sourceFile: 'https://marco.test/',
+      lineNumber: 3,
+      columnNumber: 1,
+      disposition: 'enforce',
+    })
     load!({ bytes: 1024, cacheHit: false, durations: { total: 40 } })
     await marco.shutdown()
     expect(budgets).toHaveLength(1)
     expect(violations).toHaveLength(1)
     expect(loads).toEqual([{ bytes: 1024, cacheHit: false, durations: { total: 40 } }])
-    expect(received().map((event) => event.type).sort()).toEqual(['csp_violation', 'performance_issue'])
+    expect(
+      received()
+        .map((event) => event.type)
+        .sort(),
+    ).toEqual(['csp_violation', 'performance_issue'])
     // Torn down: no listener is left behind.
     expect([breach, csp, load]).toEqual([undefined, undefined, undefined])
   })
@@ -176,7 +232,11 @@ describe('MarcoRuntime', () => {
   })
 
   it('sends nothing for a session outside sampleRate', async () => {
-    const marco = client({ sampleRate: 0, features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })], consent: { defaults: { crash: 'granted' } } }).start()
+    const marco = client({
+      sampleRate: 0,
+      features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })],
+      consent: { defaults: { crash: 'granted' } },
+    }).start()
     marco.get(CrashReporter)!.captureException(new Error('not sampled'))
     await marco.shutdown()
     expect(collector.requests).toHaveLength(0)
@@ -185,7 +245,14 @@ describe('MarcoRuntime', () => {
   it('warns once per malformed option and runs with safe defaults instead of throwing', async () => {
     const warn = vi.fn()
     const scope = createFakeScope({ overrides: { console: { warn } } })
-    const marco = createMarcoClient({ debug: true, scope, endpoint: 42 as never, sampleRate: 7, features: 'all' as never, colour: 'blue' } as MarcoConfig)
+    const marco = createMarcoClient({
+      debug: true,
+      scope,
+      endpoint: 42 as never,
+      sampleRate: 7,
+      features: 'all' as never,
+      colour: 'blue',
+    } as MarcoConfig)
     expect(() => marco.start()).not.toThrow()
     const messages = warn.mock.calls.map(([message]) => String(message))
     expect(messages.some((message) => message.includes('config.endpoint'))).toBe(true)
@@ -215,7 +282,11 @@ describe('MarcoRuntime with a wire adapter as its transport', () => {
   it('sends crash events as a Sentry envelope', async () => {
     const bodies = receive('/api/42/envelope/')
     const dsn = `${collector.origin.replace('//', '//publickey@')}/42`
-    const marco = client({ transport: createSentryTransport({ dsn }), consent: { defaults: { crash: 'granted' } }, features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })] }).start()
+    const marco = client({
+      transport: createSentryTransport({ dsn }),
+      consent: { defaults: { crash: 'granted' } },
+      features: [new CrashReporter({ globalHandlers: false, breadcrumbs: false })],
+    }).start()
     marco.get(CrashReporter)!.captureException(new TypeError('through sentry'))
     await marco.shutdown()
     expect(bodies).toHaveLength(1)
@@ -228,25 +299,38 @@ describe('MarcoRuntime with a wire adapter as its transport', () => {
 
   it('sends performance events as OTLP/HTTP JSON metrics', async () => {
     const bodies = receive('/v1/metrics')
-    const marco = client({ transport: createOtlpTransport({ endpoint: collector.origin, resource: { 'service.name': 'marco-test' } }), consent: { defaults: { performance: 'granted' } }, features: [new PerformanceAnalytics()] }).start()
+    const marco = client({
+      transport: createOtlpTransport({ endpoint: collector.origin, resource: { 'service.name': 'marco-test' } }),
+      consent: { defaults: { performance: 'granted' } },
+      features: [new PerformanceAnalytics()],
+    }).start()
     const perf = marco.get(PerformanceAnalytics)!
     perf.recordLatency(42)
     await perf.flush()
     await marco.shutdown()
     expect(bodies).toHaveLength(1)
     const { resourceMetrics } = JSON.parse(bodies[0]!)
-    expect(resourceMetrics[0].resource.attributes).toContainEqual({ key: 'service.name', value: { stringValue: 'marco-test' } })
+    expect(resourceMetrics[0].resource.attributes).toContainEqual({
+      key: 'service.name',
+      value: { stringValue: 'marco-test' },
+    })
     expect(resourceMetrics[0].scopeMetrics[0].metrics.length).toBeGreaterThan(0)
   })
 
   it('sends analytics events as a Segment batch', async () => {
     const bodies = receive('/segment/batch')
-    const marco = client({ transport: createSegmentTransport({ writeKey: 'key', endpoint: `${collector.origin}/segment/batch` }), consent: { defaults: { analytics: 'granted' } }, features: [new AnalyticsEngine({ autoPageViews: false })] }).start()
+    const marco = client({
+      transport: createSegmentTransport({ writeKey: 'key', endpoint: `${collector.origin}/segment/batch` }),
+      consent: { defaults: { analytics: 'granted' } },
+      features: [new AnalyticsEngine({ autoPageViews: false })],
+    }).start()
     marco.get(AnalyticsEngine)!.track('export', { format: 'svg' })
     await marco.shutdown()
     expect(bodies).toHaveLength(1)
     const { batch } = JSON.parse(bodies[0]!)
-    expect(batch).toContainEqual(expect.objectContaining({ type: 'track', event: 'export', properties: { format: 'svg' } }))
+    expect(batch).toContainEqual(
+      expect.objectContaining({ type: 'track', event: 'export', properties: { format: 'svg' } }),
+    )
   })
 })
 

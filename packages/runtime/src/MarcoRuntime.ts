@@ -88,7 +88,11 @@ export class MarcoRuntime {
     this._config = safe
     this._features = safe.features ?? []
     // The one error boundary: every internal error goes to the `error` listeners, never to the page.
-    const monitor = createMonitor({ scope: safe.scope, debug: safe.debug, onError: (error) => this._emit('error', error) })
+    const monitor = createMonitor({
+      scope: safe.scope,
+      debug: safe.debug,
+      onError: (error) => this._emit('error', error),
+    })
     const own = createCoreContext({
       scope: safe.scope,
       debug: safe.debug,
@@ -127,7 +131,9 @@ export class MarcoRuntime {
     const context = this._sampledContext()
     const { monitor, consent } = context
     this._teardowns.push(
-      consent.subscribe(({ category, state }) => state === 'denied' && monitor.call(() => context.queue.purge?.(category))),
+      consent.subscribe(
+        ({ category, state }) => state === 'denied' && monitor.call(() => context.queue.purge?.(category)),
+      ),
     )
     for (const feature of this._features) {
       const teardown = monitor.call(() => feature.setup(context))

@@ -27,19 +27,29 @@ describe('the CDN bundle in Chromium', () => {
   client.get(Marco.CrashReporter).captureException(new Error('from the CDN bundle'))
   client.flush().then(() => { document.title = 'sent' })
 </script>`
-    collector.routes.set('/', (_req, res) => res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': csp }).end(page))
-    collector.routes.set('/marco.min.js', (_req, res) => res.writeHead(200, { 'content-type': 'text/javascript' }).end(code))
+    collector.routes.set('/', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': csp }).end(page),
+    )
+    collector.routes.set('/marco.min.js', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(code),
+    )
     const context = await chromium.browser.newContext()
     try {
       const tab = await context.newPage()
       const violations: string[] = []
-      tab.on('console', (message) => /Content Security Policy|Refused/i.test(message.text()) && violations.push(message.text()))
+      tab.on(
+        'console',
+        (message) => /Content Security Policy|Refused/i.test(message.text()) && violations.push(message.text()),
+      )
       const errors: string[] = []
       tab.on('pageerror', (error) => errors.push(error.message))
       await tab.goto(collector.origin)
       await vi.waitFor(() => expect(collector.storedIds).toHaveLength(1), { timeout: 15_000 })
       const [batch] = collector.requests.map((request) => request.body as { events: { type: string; payload: any }[] })
-      expect(batch!.events[0]).toMatchObject({ type: 'exception', payload: { exceptions: [{ message: 'from the CDN bundle' }] } })
+      expect(batch!.events[0]).toMatchObject({
+        type: 'exception',
+        payload: { exceptions: [{ message: 'from the CDN bundle' }] },
+      })
       expect(violations).toEqual([])
       expect(errors).toEqual([])
     } finally {

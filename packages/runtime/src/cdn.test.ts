@@ -15,7 +15,20 @@ describe('the CDN bundle (dist/marco.min.js, from the build)', () => {
     const after = Object.getOwnPropertyNames(runInNewContext('globalThis', sandbox)).filter((name) => !before.has(name))
     expect(after).toEqual(['Marco'])
     const marco = sandbox.Marco as Record<string, unknown>
-    for (const name of ['createMarcoClient', 'lazy', 'AnalyticsEngine', 'CrashReporter', 'PerformanceAnalytics', 'WasmLoader', 'createWorkerSink', 'CspReporting', 'Consent', 'EventQueue', 'Experiments', 'defineExperiment']) {
+    for (const name of [
+      'createMarcoClient',
+      'lazy',
+      'AnalyticsEngine',
+      'CrashReporter',
+      'PerformanceAnalytics',
+      'WasmLoader',
+      'createWorkerSink',
+      'CspReporting',
+      'Consent',
+      'EventQueue',
+      'Experiments',
+      'defineExperiment',
+    ]) {
       expect(typeof marco[name]).toBe('function')
     }
     // Libraries an app calls itself, not runtime features: imported from their packages.
@@ -24,7 +37,9 @@ describe('the CDN bundle (dist/marco.min.js, from the build)', () => {
 
   it('ships its SRI hash and brotli and gzip copies of the same bytes', () => {
     const code = read('marco.min.js')
-    expect(read('marco.min.js.sri').toString().trim()).toBe(`sha384-${createHash('sha384').update(code).digest('base64')}`)
+    expect(read('marco.min.js.sri').toString().trim()).toBe(
+      `sha384-${createHash('sha384').update(code).digest('base64')}`,
+    )
     expect(brotliDecompressSync(read('marco.min.js.br')).equals(code)).toBe(true)
     expect(gunzipSync(read('marco.min.js.gz')).equals(code)).toBe(true)
   })

@@ -42,7 +42,11 @@ beforeAll(async () => {
     launchChromium(),
   ])
   chromium = launched
-  files = new Map(result.outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => [`/${basename(file.path)}`, file.text]))
+  files = new Map(
+    result.outputFiles
+      .filter((file) => file.path.endsWith('.js'))
+      .map((file) => [`/${basename(file.path)}`, file.text]),
+  )
   chunkPath = [...files.keys()].find((path) => path.startsWith('/lazy.chromium.chunk-'))!
 })
 afterAll(() => chromium?.close())
@@ -57,19 +61,33 @@ afterEach(() => collector.close())
 function serve(csp: string): void {
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>marco lazy</title><link rel="icon" href="data:,"></head><body><script type="module" nonce="${NONCE}" src="/app.js"></script></body></html>`
   const log = (path: string | undefined) => served.push((path ?? '/').split('?')[0]!)
-  collector.routes.set('/', (req, res) => (log(req.url), res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': csp }).end(html)))
+  collector.routes.set(
+    '/',
+    (req, res) => (
+      log(req.url), res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': csp }).end(html)
+    ),
+  )
   for (const [path, code] of files) {
-    collector.routes.set(path, (req, res) => (log(req.url), res.writeHead(200, { 'content-type': 'text/javascript' }).end(code)))
+    collector.routes.set(
+      path,
+      (req, res) => (log(req.url), res.writeHead(200, { 'content-type': 'text/javascript' }).end(code)),
+    )
   }
 }
 
 /** Opens the page in a fresh context, collecting CSP messages and page errors; closes the context after `drive`. */
-async function visit(drive: (tab: Page, seen: { violations: string[]; errors: string[] }) => Promise<void>): Promise<void> {
+async function visit(
+  drive: (tab: Page, seen: { violations: string[]; errors: string[] }) => Promise<void>,
+): Promise<void> {
   const context = await chromium.browser.newContext()
   try {
     const tab = await context.newPage()
     const seen = { violations: [] as string[], errors: [] as string[] }
-    tab.on('console', (message: ConsoleMessage) => /Content Security Policy|Refused/i.test(message.text()) && seen.violations.push(message.text()))
+    tab.on(
+      'console',
+      (message: ConsoleMessage) =>
+        /Content Security Policy|Refused/i.test(message.text()) && seen.violations.push(message.text()),
+    )
     tab.on('pageerror', (error) => seen.errors.push(error.message))
     await drive(tab, seen)
   } finally {
@@ -94,10 +112,19 @@ describe('lazy() in Chromium', () => {
     serve(CSP)
     await visit(async (tab, seen) => {
       await tab.goto(collector.origin)
-      await tab.waitForFunction(() => window.lazyTest?.sent === true || window.lazyTest?.failure !== undefined, undefined, { timeout: 20_000 })
+      await tab.waitForFunction(
+        () => window.lazyTest?.sent === true || window.lazyTest?.failure !== undefined,
+        undefined,
+        { timeout: 20_000 },
+      )
       const state = (await tab.evaluate(() => window.lazyTest))!
       expect(state.failure).toBeUndefined()
-      expect(state).toMatchObject({ readyStateAtStart: 'interactive', loaderCalledAfterLoad: true, loadedFeature: 'crash-reporter', sent: true })
+      expect(state).toMatchObject({
+        readyStateAtStart: 'interactive',
+        loaderCalledAfterLoad: true,
+        loadedFeature: 'crash-reporter',
+        sent: true,
+      })
 
       // The chunk was a request of its own, once, after the entry; and the browser started fetching it only
       // once the load event had begun.
@@ -114,9 +141,15 @@ describe('lazy() in Chromium', () => {
 
       // What reached the collector: the exception, through the client's one pipeline.
       await vi.waitFor(() => expect(collector.storedIds.length).toBeGreaterThan(0), { timeout: 15_000 })
-      const events = collector.requests.flatMap((request) => (request.body as { events: { type: string; category: string; payload: any }[] }).events)
+      const events = collector.requests.flatMap(
+        (request) => (request.body as { events: { type: string; category: string; payload: any }[] }).events,
+      )
       expect(events).toHaveLength(1)
-      expect(events[0]).toMatchObject({ type: 'exception', category: 'crash', payload: { handled: true, exceptions: [{ type: 'Error', message: MESSAGE }] } })
+      expect(events[0]).toMatchObject({
+        type: 'exception',
+        category: 'crash',
+        payload: { handled: true, exceptions: [{ type: 'Error', message: MESSAGE }] },
+      })
 
       expect(seen.violations).toEqual([])
       expect(seen.errors).toEqual([])

@@ -11,7 +11,9 @@ describe('lazy', () => {
   it('loads and sets the feature up after the page has loaded, when idle', async () => {
     const log: string[] = []
     const document = { readyState: 'loading' } as Document
-    const scope = createFakeScope({ overrides: { document, requestIdleCallback: (callback: () => void) => setTimeout(callback, 0) } })
+    const scope = createFakeScope({
+      overrides: { document, requestIdleCallback: (callback: () => void) => setTimeout(callback, 0) },
+    })
     const context = createFakeContext({ scope })
     const feature = lazy(async () => (log.push('import'), probe(log)))
     const teardown = feature.setup(context)

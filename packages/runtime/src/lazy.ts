@@ -9,7 +9,10 @@ import { listen, startTimeout, type CoreContext, type Feature, type Teardown } f
  * @example
  * createMarcoClient({ features: [lazy(() => import('@marco/crash-reporter').then((m) => new m.CrashReporter()))] })
  */
-export function lazy(load: () => Promise<Feature>, name = 'lazy'): Feature & { readonly loaded: Promise<Feature | undefined> } {
+export function lazy(
+  load: () => Promise<Feature>,
+  name = 'lazy',
+): Feature & { readonly loaded: Promise<Feature | undefined> } {
   let resolveLoaded: (feature: Feature | undefined) => void = () => {}
   const loaded = new Promise<Feature | undefined>((resolve) => (resolveLoaded = resolve))
   return {

@@ -35,13 +35,19 @@ const SECRETS = {
 
 describe('no planted secret leaves the SDK', () => {
   it('scrubs page, title, referrer, track and page names, user ids, traits, properties, messages, stacks and fingerprints', async () => {
-    const document = { title: `Board shared with ${SECRETS.titleEmail}`, referrer: `https://mail.example/?from=${SECRETS.referrerEmail}`, visibilityState: 'visible' }
+    const document = {
+      title: `Board shared with ${SECRETS.titleEmail}`,
+      referrer: `https://mail.example/?from=${SECRETS.referrerEmail}`,
+      visibilityState: 'visible',
+    }
     const scope = createFakeScope({
       overrides: {
         fetch,
         console,
         document,
-        location: new URL(`https://marco.example/board;jsessionid=${SECRETS.pageSession}?token=${SECRETS.pageToken}&view=grid`),
+        location: new URL(
+          `https://marco.example/board;jsessionid=${SECRETS.pageSession}?token=${SECRETS.pageToken}&view=grid`,
+        ),
       },
     })
     const marco = createMarcoClient({
@@ -54,7 +60,10 @@ describe('no planted secret leaves the SDK', () => {
     const analytics = marco.get(AnalyticsEngine)!
     const crash = marco.get(CrashReporter)!
     analytics.identify(SECRETS.userEmail, { phone: SECRETS.traitPhone, plan: 'pro' })
-    analytics.track(`invite sent to ${SECRETS.trackEmail}` as never, { note: `card ${SECRETS.propertyCard}`, header: `authorization ${SECRETS.propertyBearer}` } as never)
+    analytics.track(
+      `invite sent to ${SECRETS.trackEmail}` as never,
+      { note: `card ${SECRETS.propertyCard}`, header: `authorization ${SECRETS.propertyBearer}` } as never,
+    )
     analytics.page(`Profile of ${SECRETS.pageNameEmail}`)
     analytics.track('search' as never, { query: `${SECRETS.idnEmail}` } as never)
     const error = new Error(`save failed for ${SECRETS.messageEmail} with ${SECRETS.messageJwt}`)
@@ -68,10 +77,13 @@ describe('no planted secret leaves the SDK', () => {
 
     const bodies = collector.requests.map((request) => JSON.stringify(request.body))
     expect(bodies.length).toBeGreaterThan(0)
-    const types = collector.requests.flatMap((request) => (request.body as { events: { type: string }[] }).events.map((event) => event.type))
+    const types = collector.requests.flatMap((request) =>
+      (request.body as { events: { type: string }[] }).events.map((event) => event.type),
+    )
     expect(types).toEqual(expect.arrayContaining(['identify', 'track', 'page', 'exception']))
     for (const [name, secret] of Object.entries(SECRETS)) {
-      for (const body of bodies) expect(body.includes(secret) || body.includes(encodeURIComponent(secret)), name).toBe(false)
+      for (const body of bodies)
+        expect(body.includes(secret) || body.includes(encodeURIComponent(secret)), name).toBe(false)
     }
     // What is not personal still arrives.
     expect(bodies.join('')).toContain('view=grid')

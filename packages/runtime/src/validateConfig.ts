@@ -27,13 +27,21 @@ const OPTIONS: Record<keyof MarcoConfig, string> = {
 export function validateConfig(input: unknown): { config: MarcoConfig; warnings: string[] } {
   const warnings: string[] = []
   const config: Record<string, unknown> = {}
-  if (!input || typeof input != 'object') warnings.push('config must be an object; running with defaults')
+  if (!input || typeof input !== 'object') warnings.push('config must be an object; running with defaults')
   else {
     for (const [key, value] of Object.entries(input)) {
       const type = OPTIONS[key as keyof MarcoConfig]
-      const ok = value === undefined || ((type == 'array' ? Array.isArray(value) : typeof value == type && value !== null) && (key != 'endpoint' || isUrl(value as string)))
+      const ok =
+        value === undefined ||
+        ((type === 'array' ? Array.isArray(value) : typeof value === type && value !== null) &&
+          (key !== 'endpoint' || isUrl(value as string)))
       if (ok) config[key] = value
-      else warnings.push(type ? `config.${key} must be ${key == 'endpoint' ? 'a URL' : `of type ${type}`}; got ${String(value)}; ignored` : `config.${key} is not an option; ignored`)
+      else
+        warnings.push(
+          type
+            ? `config.${key} must be ${key === 'endpoint' ? 'a URL' : `of type ${type}`}; got ${String(value)}; ignored`
+            : `config.${key} is not an option; ignored`,
+        )
     }
   }
   const rate = config.sampleRate as number | undefined
@@ -44,12 +52,13 @@ export function validateConfig(input: unknown): { config: MarcoConfig; warnings:
   }
   if (config.features) {
     config.features = (config.features as Feature[]).filter((feature) => {
-      const ok = typeof feature?.setup == 'function'
+      const ok = typeof feature?.setup === 'function'
       if (!ok) warnings.push(`config.features: ${String(feature)} is not a feature (no setup()); skipped`)
       return ok
     })
   }
-  if (!config.endpoint && !config.transport && !config.sink) warnings.push('config.endpoint (or transport or sink) is missing: events are kept but not sent')
+  if (!config.endpoint && !config.transport && !config.sink)
+    warnings.push('config.endpoint (or transport or sink) is missing: events are kept but not sent')
   return { config: config as MarcoConfig, warnings }
 }
 

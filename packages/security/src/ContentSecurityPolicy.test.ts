@@ -24,7 +24,13 @@ describe('ContentSecurityPolicy', () => {
 
   it('is the strict policy the issue describes', () => {
     const { directives } = ContentSecurityPolicy.marco(options).withNonce('abcdefghijklmnopqrstuvwx')
-    expect(directives['script-src']).toEqual(["'nonce-abcdefghijklmnopqrstuvwx'", "'strict-dynamic'", "'wasm-unsafe-eval'", 'https:', "'unsafe-inline'"])
+    expect(directives['script-src']).toEqual([
+      "'nonce-abcdefghijklmnopqrstuvwx'",
+      "'strict-dynamic'",
+      "'wasm-unsafe-eval'",
+      'https:',
+      "'unsafe-inline'",
+    ])
     expect(directives['object-src']).toEqual(["'none'"])
     expect(directives['base-uri']).toEqual(["'none'"])
     expect(directives['frame-ancestors']).toEqual(["'none'"])
@@ -40,7 +46,9 @@ describe('ContentSecurityPolicy', () => {
   })
 
   it('finds the weaknesses of a weak policy', () => {
-    const findings = ContentSecurityPolicy.parse("script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; worker-src blob:").validate()
+    const findings = ContentSecurityPolicy.parse(
+      "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; worker-src blob:",
+    ).validate()
     const high = findings.filter((finding) => finding.severity === 'high').map((finding) => finding.message)
     expect(high).toEqual(
       expect.arrayContaining([
@@ -103,7 +111,9 @@ describe('ContentSecurityPolicy', () => {
   })
 
   it('replaces and removes directives with with()', () => {
-    const policy = ContentSecurityPolicy.marco().with('img-src', ["'self'"]).with('upgrade-insecure-requests', undefined)
+    const policy = ContentSecurityPolicy.marco()
+      .with('img-src', ["'self'"])
+      .with('upgrade-insecure-requests', undefined)
     expect(policy.directives['img-src']).toEqual(["'self'"])
     expect(policy.toString()).not.toContain('upgrade-insecure-requests')
   })

@@ -14,7 +14,10 @@ export class CspReporting implements Feature {
   readonly #listeners = new Set<(violation: CspViolation) => void>()
 
   setup(context: CoreContext): Teardown {
-    return startCspReporting((violation) => this.#listeners.forEach((listener) => context.monitor.call(listener, violation)), context)
+    return startCspReporting(
+      (violation) => this.#listeners.forEach((listener) => context.monitor.call(listener, violation)),
+      context,
+    )
   }
 
   /** Hears every distinct violation; returns the unsubscribe. */

@@ -14,7 +14,8 @@ export interface CsrfTokenOptions {
 /**
  * The double-submit CSRF defence: a random token in a cookie (`SameSite=Strict; Secure`) that the page also
  * sends in a header or form field; the server accepts a state-changing request only when the two match
- * (`matchesCsrfToken`, on the server). Another site can make the browser send the cookie but cannot read it, so it cannot
+ * (`matchesCsrfToken`, on the server). Another site can make the browser send the cookie but cannot read it, so it
+ * cannot
  * send the matching header.
  *
  * @example

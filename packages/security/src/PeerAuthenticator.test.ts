@@ -5,7 +5,19 @@ import { PeerAuthenticator } from './PeerAuthenticator'
 
 const fingerprint = (byte: string) => Array.from({ length: 32 }, () => byte).join(':')
 const sdp = (byte: string) =>
-  ['v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'c=IN IP4 0.0.0.0', `a=fingerprint:sha-256 ${fingerprint(byte)}`, 'a=setup:actpass', 'a=mid:0', ''].join('\r\n')
+  [
+    'v=0',
+    'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0',
+    'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'c=IN IP4 0.0.0.0',
+    `a=fingerprint:sha-256 ${fingerprint(byte)}`,
+    'a=setup:actpass',
+    'a=mid:0',
+    '',
+  ].join('\r\n')
 
 /** The roster entry of a participant: the key it published, under the id the collaboration service knows it by. */
 const keyOf = async (auth: PeerAuthenticator) => ({ peerId: auth.peerId, publicKey: await auth.publicKey() })
@@ -24,7 +36,10 @@ describe('PeerAuthenticator', () => {
     const answer = sdp('BB')
     const fromAlice = await alice.sign(offer, 'bob')
     const fromBob = await bob.sign(answer, 'alice')
-    await expect(bob.verify(fromAlice, offer, await keyOf(alice))).resolves.toEqual({ peerId: 'alice', fingerprints: [`sha-256 ${fingerprint('AA')}`] })
+    await expect(bob.verify(fromAlice, offer, await keyOf(alice))).resolves.toEqual({
+      peerId: 'alice',
+      fingerprints: [`sha-256 ${fingerprint('AA')}`],
+    })
     await expect(alice.verify(fromBob, answer, await keyOf(bob))).resolves.toMatchObject({ peerId: 'bob' })
   })
 
@@ -37,7 +52,9 @@ describe('PeerAuthenticator', () => {
       message: expect.stringContaining('replaced in transit'),
     })
     // Nor can it rewrite the statement to match its SDP: the signature breaks.
-    await expect(bob.verify({ ...statement, fingerprints: [`sha-256 ${fingerprint('EE')}`] }, sdp('EE'), await keyOf(alice))).rejects.toMatchObject({ code: 'bad_signature' })
+    await expect(
+      bob.verify({ ...statement, fingerprints: [`sha-256 ${fingerprint('EE')}`] }, sdp('EE'), await keyOf(alice)),
+    ).rejects.toMatchObject({ code: 'bad_signature' })
   })
 
   it('refuses a replayed statement', async () => {
@@ -54,24 +71,32 @@ describe('PeerAuthenticator', () => {
     await expect(bob.verify(statement, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({ code: 'stale' })
     clock.advance(-122_000)
     await expect(bob.verify(statement, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({ code: 'stale' })
-    await expect(bob.verify({ ...statement, ts: Number.NaN }, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({ code: 'stale' })
+    await expect(bob.verify({ ...statement, ts: Number.NaN }, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({
+      code: 'stale',
+    })
   })
 
   it('refuses a statement checked against the wrong key, or signed by someone else', async () => {
     const { alice, bob } = pair()
     const mallory = new PeerAuthenticator({ peerId: 'alice', clock: createFakeClock() })
     const statement = await alice.sign(sdp('AA'), 'bob')
-    await expect(bob.verify(statement, sdp('AA'), await keyOf(mallory))).rejects.toMatchObject({ code: 'bad_signature' })
+    await expect(bob.verify(statement, sdp('AA'), await keyOf(mallory))).rejects.toMatchObject({
+      code: 'bad_signature',
+    })
     const forged = await mallory.sign(sdp('AA'), 'bob')
     await expect(bob.verify(forged, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({ code: 'bad_signature' })
-    await expect(bob.verify(statement, sdp('AA'), { peerId: 'alice', publicKey: { kty: 'oct', k: 'AAAA' } })).rejects.toMatchObject({ code: 'bad_key' })
+    await expect(
+      bob.verify(statement, sdp('AA'), { peerId: 'alice', publicKey: { kty: 'oct', k: 'AAAA' } }),
+    ).rejects.toMatchObject({ code: 'bad_key' })
   })
 
   it('refuses a statement meant for another peer, malformed input, and SDPs without a fingerprint', async () => {
     const { alice, bob } = pair()
     const carol = new PeerAuthenticator({ peerId: 'carol', clock: createFakeClock() })
     const statement = await alice.sign(sdp('AA'), 'carol')
-    await expect(bob.verify(statement, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({ code: 'wrong_recipient' })
+    await expect(bob.verify(statement, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({
+      code: 'wrong_recipient',
+    })
     await expect(carol.verify(statement, sdp('AA'), await keyOf(alice))).resolves.toMatchObject({ peerId: 'alice' })
     await expect(bob.verify({} as never, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({ code: 'malformed' })
     await expect(bob.verify(null as never, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({ code: 'malformed' })
@@ -81,7 +106,10 @@ describe('PeerAuthenticator', () => {
   })
 
   it('keeps the private key non-extractable', async () => {
-    const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair
+    const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
     const auth = new PeerAuthenticator({ peerId: 'alice', keyPair })
     expect(await auth.publicKey()).toMatchObject({ kty: 'EC', crv: 'P-256' })
     const own = new PeerAuthenticator({ peerId: 'x' })
@@ -104,12 +132,17 @@ describe('PeerAuthenticator', () => {
     const malloryInRoster = { peerId: 'mallory', publicKey: await mallory.publicKey() }
     const posing = await mallory.sign(sdp('EE'), 'bob')
     expect(posing.from).toBe('alice')
-    await expect(bob.verify(posing, sdp('EE'), malloryInRoster)).rejects.toMatchObject({ code: 'wrong_sender', message: expect.stringContaining('mallory') })
+    await expect(bob.verify(posing, sdp('EE'), malloryInRoster)).rejects.toMatchObject({
+      code: 'wrong_sender',
+      message: expect.stringContaining('mallory'),
+    })
     // The genuine Alice, checked against Alice's roster entry: her identity comes from the roster.
     const honest = await alice.sign(sdp('AA'), 'bob')
     await expect(bob.verify(honest, sdp('AA'), await keyOf(alice))).resolves.toMatchObject({ peerId: 'alice' })
     // A bare key carries no identity: refused.
-    await expect(bob.verify(await alice.sign(sdp('AA'), 'bob'), sdp('AA'), (await alice.publicKey()) as never)).rejects.toMatchObject({ code: 'bad_key' })
+    await expect(
+      bob.verify(await alice.sign(sdp('AA'), 'bob'), sdp('AA'), (await alice.publicKey()) as never),
+    ).rejects.toMatchObject({ code: 'bad_key' })
   })
 
   it('refuses a statement replayed to the reloaded page (seen nonces kept in sessionStorage)', async () => {
@@ -118,13 +151,19 @@ describe('PeerAuthenticator', () => {
     const alice = new PeerAuthenticator({ peerId: 'alice', clock })
     const statement = await alice.sign(sdp('AA'), 'bob')
     const beforeReload = new PeerAuthenticator({ peerId: 'bob', clock, scope: { sessionStorage } })
-    await expect(beforeReload.verify(statement, sdp('AA'), await keyOf(alice))).resolves.toMatchObject({ peerId: 'alice' })
+    await expect(beforeReload.verify(statement, sdp('AA'), await keyOf(alice))).resolves.toMatchObject({
+      peerId: 'alice',
+    })
     // The page reloads: a new instance, the same tab's sessionStorage.
     clock.advance(30_000)
     const afterReload = new PeerAuthenticator({ peerId: 'bob', clock, scope: { sessionStorage } })
-    await expect(afterReload.verify(statement, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({ code: 'replayed' })
+    await expect(afterReload.verify(statement, sdp('AA'), await keyOf(alice))).rejects.toMatchObject({
+      code: 'replayed',
+    })
     // A fresh statement is still welcome.
-    await expect(afterReload.verify(await alice.sign(sdp('AA'), 'bob'), sdp('AA'), await keyOf(alice))).resolves.toMatchObject({ peerId: 'alice' })
+    await expect(
+      afterReload.verify(await alice.sign(sdp('AA'), 'bob'), sdp('AA'), await keyOf(alice)),
+    ).resolves.toMatchObject({ peerId: 'alice' })
   })
 
   it('keeps the stored nonces bounded and forgets expired ones', async () => {
@@ -157,7 +196,9 @@ describe('PeerAuthenticator', () => {
       },
     })
     const scopes = [
-      ...['{', '5', '[[1,2],["x"],null]', JSON.stringify([['alice x', 'tomorrow']]), `[${'['.repeat(5_000)}`].map((value) => ({ sessionStorage: corrupt(value) })),
+      ...['{', '5', '[[1,2],["x"],null]', JSON.stringify([['alice x', 'tomorrow']]), `[${'['.repeat(5_000)}`].map(
+        (value) => ({ sessionStorage: corrupt(value) }),
+      ),
       { sessionStorage: throwing },
       {},
     ]

@@ -48,7 +48,9 @@ export interface PeerKey {
 export interface PeerAuthenticatorOptions {
   /** This participant's id. */
   readonly peerId: string
-  /** An existing ECDSA P-256 key pair (say, kept in IndexedDB); default a new one with a non-extractable private key. */
+  /**
+   * An existing ECDSA P-256 key pair (say, kept in IndexedDB); default a new one with a non-extractable private key.
+   */
   readonly keyPair?: CryptoKeyPair | Promise<CryptoKeyPair>
   /** How far a statement's timestamp may be from now; also how long nonces are remembered. Default 60,000. */
   readonly windowMs?: number
@@ -59,7 +61,8 @@ export interface PeerAuthenticatorOptions {
 }
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
-const refuse = (code: PeerAuthErrorCode, detail = ''): Error => securityError(code, `peer refused: ${code.replace(/_/g, ' ')} ${detail}`.trim())
+const refuse = (code: PeerAuthErrorCode, detail = ''): Error =>
+  securityError(code, `peer refused: ${code.replace(/_/g, ' ')} ${detail}`.trim())
 const signedBytes = (s: Omit<PeerStatement, 'sig'>): Uint8Array<ArrayBuffer> =>
   new TextEncoder().encode(JSON.stringify(['marco-peer-auth/1', s.from, s.to, s.fingerprints, s.nonce, s.ts]))
 
@@ -78,7 +81,8 @@ const signedBytes = (s: Omit<PeerStatement, 'sig'>): Uint8Array<ArrayBuffer> =>
  * await pc.setLocalDescription(await pc.createOffer())
  * signal.send({ sdp: pc.localDescription, statement: await auth.sign(pc.localDescription!.sdp, 'bob') })
  * // on the answer:
- * await auth.verify(answer.statement, answer.sdp.sdp, { peerId: 'bob', publicKey: roster.keyOf('bob') }) // rejects with a reason code
+ * await auth.verify(answer.statement, answer.sdp.sdp, { peerId: 'bob', publicKey: roster.keyOf('bob') }) // rejects
+ * with a reason code
  */
 export class PeerAuthenticator {
   readonly peerId: string
@@ -115,7 +119,13 @@ export class PeerAuthenticator {
   async sign(localSdp: string, remotePeerId: string): Promise<PeerStatement> {
     const fingerprints = extractFingerprints(localSdp)
     if (!fingerprints.length) throw refuse('no_fingerprint')
-    const unsigned = { from: this.peerId, to: remotePeerId, fingerprints, nonce: encodeBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16))), ts: this._clock.now() }
+    const unsigned = {
+      from: this.peerId,
+      to: remotePeerId,
+      fingerprints,
+      nonce: encodeBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16))),
+      ts: this._clock.now(),
+    }
     const sig = await this._subtle.sign(ECDSA, (await this._keyPair()).privateKey, signedBytes(unsigned))
     return { ...unsigned, sig: encodeBase64Url(new Uint8Array(sig)) }
   }
@@ -146,18 +156,36 @@ export class PeerAuthenticator {
       key =
         'type' in publicKey
           ? publicKey
-          : await this._subtle.importKey('jwk', { kty: publicKey.kty, crv: publicKey.crv, x: publicKey.x, y: publicKey.y }, ECDSA, false, ['verify'])
+          : await this._subtle.importKey(
+              'jwk',
+              { kty: publicKey.kty, crv: publicKey.crv, x: publicKey.x, y: publicKey.y },
+              ECDSA,
+              false,
+              ['verify'],
+            )
     } catch {
       throw refuse('bad_key', 'not an ECDSA P-256 roster entry')
     }
-    const valid = await this._subtle.verify(ECDSA, key, new Uint8Array(signature), signedBytes(statement)).catch(() => false)
+    const valid = await this._subtle
+      .verify(ECDSA, key, new Uint8Array(signature), signedBytes(statement))
+      .catch(() => false)
     if (!valid) throw refuse('bad_signature', `from ${peerId}`)
     if (from !== peerId) throw refuse('wrong_sender', `${peerId} signed as ${from}`)
     const received = extractFingerprints(remoteSdp)
     if (!received.length) throw refuse('no_fingerprint')
     if (received.join() !== [...fingerprints].sort().join())
       throw refuse('fingerprint_mismatch', '(the SDP was replaced in transit)')
-    if (!rememberNonce(this._seen, this._options.scope ?? globalScope, `marco-peer-auth:${this.peerId}`, `${peerId} ${nonce}`, ts + windowMs, now)) throw refuse('replayed')
+    if (
+      !rememberNonce(
+        this._seen,
+        this._options.scope ?? globalScope,
+        `marco-peer-auth:${this.peerId}`,
+        `${peerId} ${nonce}`,
+        ts + windowMs,
+        now,
+      )
+    )
+      throw refuse('replayed')
     return { peerId, fingerprints: received }
   }
 

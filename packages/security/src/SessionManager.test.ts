@@ -20,7 +20,10 @@ function token(ttlSec: number, sub = 'alice'): string {
 
 let channel = 0
 const managers: SessionManager[] = []
-function create(options: Partial<SessionManagerOptions> & Pick<SessionManagerOptions, 'refresh'>, name = `test-${channel}`): SessionManager {
+function create(
+  options: Partial<SessionManagerOptions> & Pick<SessionManagerOptions, 'refresh'>,
+  name = `test-${channel}`,
+): SessionManager {
   const manager = new SessionManager({ channelName: name, random: () => 0.5, ...options })
   managers.push(manager)
   return manager
@@ -117,7 +120,11 @@ describe('SessionManager', () => {
 
   it('refuses a token that fails verification', async () => {
     const forged = `${(await token(600)).slice(0, -4)}AAAA`
-    const session = create({ refresh: async () => forged, verify: { key: secret, algorithms: ['HS256'] }, maxRetries: 0 })
+    const session = create({
+      refresh: async () => forged,
+      verify: { key: secret, algorithms: ['HS256'] },
+      maxRetries: 0,
+    })
     expect(await session.getToken()).toBeUndefined()
     expect(await session.setToken(forged)).toBe(false)
     const good = await token(600)
@@ -165,7 +172,10 @@ describe('SessionManager', () => {
   })
 
   it('never rejects, even when a listener or revoke throws', async () => {
-    const session = create({ refresh: async () => token(600), revoke: async () => Promise.reject(new Error('offline')) })
+    const session = create({
+      refresh: async () => token(600),
+      revoke: async () => Promise.reject(new Error('offline')),
+    })
     session.on('change', () => {
       throw new Error('listener bug')
     })
@@ -301,7 +311,10 @@ describe('SessionManager refresh rate', () => {
   it('never has more than one refresh in flight, however often the app asks', async () => {
     // Each refresh takes 5 s; the app asks for the token, and forces a refresh, every 100 ms for 2 minutes.
     const server = counted(
-      (call) => new Promise<SessionGrantLike>((resolve) => setTimeout(() => resolve({ accessToken: `opaque-${call}`, expiresInSec: 30 }), 5_000)),
+      (call) =>
+        new Promise<SessionGrantLike>((resolve) =>
+          setTimeout(() => resolve({ accessToken: `opaque-${call}`, expiresInSec: 30 }), 5_000),
+        ),
     )
     const session = create({ refresh: server.refresh })
     for (let tick = 0; tick < 1_200; tick++) {
@@ -321,7 +334,11 @@ describe('SessionManager tab channel', () => {
     const name = `forged-${channel}`
     const warn = vi.fn()
     const session = create(
-      { refresh: async () => null, verify: { key: secret, algorithms: ['HS256'] }, monitor: createMonitor({ debug: true, scope: { console: { warn } as unknown as Console } }) },
+      {
+        refresh: async () => null,
+        verify: { key: secret, algorithms: ['HS256'] },
+        monitor: createMonitor({ debug: true, scope: { console: { warn } as unknown as Console } }),
+      },
       name,
     )
     const changes: string[] = []
@@ -336,7 +353,10 @@ describe('SessionManager tab channel', () => {
     await vi.waitFor(() => expect(changes).toEqual(['change']))
     await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(2))
     expect(await session.getToken()).toBe(genuine)
-    expect(warn.mock.calls.map((call) => (call[1] as { code?: string }).code).sort()).toEqual(['alg_not_allowed', 'malformed'])
+    expect(warn.mock.calls.map((call) => (call[1] as { code?: string }).code).sort()).toEqual([
+      'alg_not_allowed',
+      'malformed',
+    ])
     attacker.close()
   })
 })

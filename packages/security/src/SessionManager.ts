@@ -1,4 +1,14 @@
-import { createMonitor, globalScope, listen, nextRetryDelay, startTimeout, type Clock, type GlobalScope, type Monitor, type Teardown } from '@marco/core'
+import {
+  createMonitor,
+  globalScope,
+  listen,
+  nextRetryDelay,
+  startTimeout,
+  type Clock,
+  type GlobalScope,
+  type Monitor,
+  type Teardown,
+} from '@marco/core'
 import { decodeJwtSegment } from './decodeJwtSegment'
 import { securityError } from './securityError'
 import { verifyJwt, type JwtKey, type VerifyJwtOptions } from './verifyJwt'
@@ -9,7 +19,9 @@ export interface SessionGrant {
   readonly expiresInSec?: number
 }
 
-/** `change`: a new token (refreshed here or in another tab); `expired`: refresh failed, the session is over; `logout`. */
+/**
+ * `change`: a new token (refreshed here or in another tab); `expired`: refresh failed, the session is over; `logout`.
+ */
 export type SessionEventType = 'change' | 'expired' | 'logout'
 
 export interface SessionEvent {
@@ -35,12 +47,18 @@ export interface SessionManagerOptions {
    * is refreshed when it expires (once per lifetime). Default 60,000.
    */
   readonly refreshAheadMs?: number
-  /** Backoff between failed refreshes (`nextRetryDelay` of `@marco/core`): full jitter under a ceiling doubling from `retryBaseMs` up to `retryMaxMs`. Defaults 1,000 / 30,000. */
+  /**
+   * Backoff between failed refreshes (`nextRetryDelay` of `@marco/core`): full jitter under a ceiling doubling from
+   * `retryBaseMs` up to `retryMaxMs`. Defaults 1,000 / 30,000.
+   */
   readonly retryBaseMs?: number
   readonly retryMaxMs?: number
   /** Failed attempts retried before the session is declared expired. Default 4. */
   readonly maxRetries?: number
-  /** The `BroadcastChannel` the origin's tabs share the session on; `false` keeps it to this tab. Default `marco-session`. */
+  /**
+   * The `BroadcastChannel` the origin's tabs share the session on; `false` keeps it to this tab. Default
+   * `marco-session`.
+   */
   readonly channelName?: string | false
   readonly scope?: GlobalScope
   readonly clock?: Clock
@@ -102,7 +120,9 @@ export class SessionManager {
     monitor.call(() => {
       if (name === false || !scope.BroadcastChannel) return
       const channel = (this._channel = new scope.BroadcastChannel(name))
-      this._unlisten = listen<MessageEvent<ChannelMessage>>(monitor, channel, 'message', (event) => this._receive(event.data))
+      this._unlisten = listen<MessageEvent<ChannelMessage>>(monitor, channel, 'message', (event) =>
+        this._receive(event.data),
+      )
     })
   }
 
@@ -185,7 +205,12 @@ export class SessionManager {
 
   private async _runRefresh(): Promise<string | undefined> {
     const generation = this._generation
-    const { retryBaseMs: baseMs = 1_000, retryMaxMs: maxMs = 30_000, maxRetries = 4, random = Math.random } = this._options
+    const {
+      retryBaseMs: baseMs = 1_000,
+      retryMaxMs: maxMs = 30_000,
+      maxRetries = 4,
+      random = Math.random,
+    } = this._options
     for (let attempt = 0; generation === this._generation; ) {
       try {
         const grant = await this._options.refresh()
@@ -196,7 +221,9 @@ export class SessionManager {
       } catch {
         if (generation !== this._generation) break
         if (++attempt > maxRetries) return this._end('expired')
-        await new Promise<void>((resolve) => startTimeout(this._monitor, resolve, nextRetryDelay(attempt, undefined, random, { baseMs, maxMs })))
+        await new Promise<void>((resolve) =>
+          startTimeout(this._monitor, resolve, nextRetryDelay(attempt, undefined, random, { baseMs, maxMs })),
+        )
       }
     }
     return this._token
@@ -210,9 +237,16 @@ export class SessionManager {
    * Verifies a token and makes it current, unless the session moved on meanwhile (resolves `undefined`).
    * `own`: from this tab (posted to the others); otherwise from another tab, taken only when it lives longer.
    */
-  private async _adopt(token: string, expiresAt: number | undefined, generation: number, own: boolean): Promise<string | undefined> {
+  private async _adopt(
+    token: string,
+    expiresAt: number | undefined,
+    generation: number,
+    own: boolean,
+  ): Promise<string | undefined> {
     const verify = this._options.verify
-    const claims = verify ? await verifyJwt(token, verify.key, { ...verify, now: this._clock.now() }) : decodeJwtSegment(token.split('.')[1] ?? '')
+    const claims = verify
+      ? await verifyJwt(token, verify.key, { ...verify, now: this._clock.now() })
+      : decodeJwtSegment(token.split('.')[1] ?? '')
     const exp = claims?.exp
     expiresAt ??= typeof exp === 'number' ? exp * 1000 : undefined
     if (generation !== this._generation || (!own && this._token && !(expiresAt! > this._expiresAt!))) return
@@ -229,7 +263,11 @@ export class SessionManager {
       const ahead = this._options.refreshAheadMs ?? 60_000
       // Never before half the token's life; a token shorter-lived than the margin is refreshed as it expires.
       this._refreshAt = expiresAt - (lifetime < ahead ? 0 : Math.min(ahead, lifetime / 2))
-      this._cancelTimer = startTimeout(this._monitor, () => void this.refresh(), Math.min(MAX_TIMER_MS, this._refreshAt - now))
+      this._cancelTimer = startTimeout(
+        this._monitor,
+        () => void this.refresh(),
+        Math.min(MAX_TIMER_MS, this._refreshAt - now),
+      )
     }
     this._emit('change')
     if (own) this._post({ t: 'token', token, expiresAt })
@@ -258,7 +296,8 @@ export class SessionManager {
     if (message?.t === 'logout') this._end('logout')
     // The same checks as setToken; the newest token wins (an older one arriving late is ignored).
     else if (message?.t === 'token' && typeof message.token === 'string') {
-      if (message.token !== this._token) this._adopt(message.token, message.expiresAt, this._generation, false).catch(this._monitor.report)
+      if (message.token !== this._token)
+        this._adopt(message.token, message.expiresAt, this._generation, false).catch(this._monitor.report)
     } else this._monitor.report(securityError('malformed', 'session channel: not a session message'))
   }
 }

@@ -43,7 +43,8 @@ const origin = (url: string): string => {
  * ignore `'strict-dynamic'` — CSP3 browsers ignore both when a nonce and `'strict-dynamic'` are present.
  *
  * @example
- * createMarcoCspDirectives({ signalling: ['wss://signal.example.com'], collector: 'https://c.example.com' })['connect-src']
+ * createMarcoCspDirectives({ signalling: ['wss://signal.example.com'], collector: 'https://c.example.com'
+ * })['connect-src']
  * // ["'self'", 'wss://signal.example.com', 'https://c.example.com']
  */
 export function createMarcoCspDirectives(options: MarcoCspOptions = {}): CspDirectives {

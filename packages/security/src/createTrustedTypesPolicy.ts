@@ -2,12 +2,18 @@ import { globalScope, type GlobalScope } from '@marco/core'
 
 /** The part of `window.trustedTypes` this package uses (not in TypeScript's DOM types yet). */
 export interface TrustedTypesFactory {
-  createPolicy(name: string, rules: { createScriptURL?: (url: string) => string }): { createScriptURL(url: string): unknown }
+  createPolicy(
+    name: string,
+    rules: { createScriptURL?: (url: string) => string },
+  ): { createScriptURL(url: string): unknown }
 }
 
 /** What `createTrustedTypesPolicy` returns: script URLs for `new Worker`, `import()` targets and `<script src>`. */
 export interface ScriptUrlPolicy {
-  /** The URL as a `TrustedScriptURL` (a string where Trusted Types do not exist). Throws a `TypeError` for another origin. */
+  /**
+   * The URL as a `TrustedScriptURL` (a string where Trusted Types do not exist). Throws a `TypeError` for another
+   * origin.
+   */
   createScriptURL(url: string): string
 }
 
@@ -22,7 +28,10 @@ export interface ScriptUrlPolicy {
  * const policy = createTrustedTypesPolicy()
  * const worker = new Worker(policy.createScriptURL('/workers/analytics.js'), { type: 'module' })
  */
-export function createTrustedTypesPolicy(name = 'marco', scope: GlobalScope & { readonly trustedTypes?: TrustedTypesFactory } = globalScope): ScriptUrlPolicy {
+export function createTrustedTypesPolicy(
+  name = 'marco',
+  scope: GlobalScope & { readonly trustedTypes?: TrustedTypesFactory } = globalScope,
+): ScriptUrlPolicy {
   const here = scope.location?.href
   const check = (url: string): string => {
     const parsed = new URL(url, here)

@@ -27,7 +27,13 @@ export { verifyJwt } from './verifyJwt'
 export type { VerifyJwtOptions, JwtAlgorithm, JwtKey, JwtClaims, JwtError, JwtErrorCode } from './verifyJwt'
 export { decodeJwtSegment } from './decodeJwtSegment'
 export { PeerAuthenticator } from './PeerAuthenticator'
-export type { PeerAuthenticatorOptions, PeerStatement, PeerIdentity, PeerKey, PeerAuthErrorCode } from './PeerAuthenticator'
+export type {
+  PeerAuthenticatorOptions,
+  PeerStatement,
+  PeerIdentity,
+  PeerKey,
+  PeerAuthErrorCode,
+} from './PeerAuthenticator'
 export { extractFingerprints } from './extractFingerprints'
 export { escapeHtml } from './escapeHtml'
 export { isSafeUrl } from './isSafeUrl'

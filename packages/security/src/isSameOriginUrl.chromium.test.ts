@@ -18,15 +18,19 @@ describe('isSameOriginUrl in Chromium', () => {
     const page = await chromium.browser.newPage()
     try {
       // A page "on" https://app.example: links resolve against its base, as on the real site.
-      await page.setContent('<!doctype html><html><head><base href="https://app.example/canvas/"><link rel="icon" href="data:,"></head><body></body></html>')
+      await page.setContent(
+        '<!doctype html><html><head><base href="https://app.example/canvas/"><link rel="icon" href="data:,"></head><body></body></html>',
+      )
       const forms = [...OTHER_ORIGIN_FORMS, ...SAME_ORIGIN_FORMS]
-      const resolved = await page.evaluate((hrefs) =>
-        hrefs.map((href) => {
-          const link = document.createElement('a')
-          link.setAttribute('href', href)
-          return /^https?:$/.test(link.protocol) && link.origin === 'https://app.example'
-        }),
-      forms)
+      const resolved = await page.evaluate(
+        (hrefs) =>
+          hrefs.map((href) => {
+            const link = document.createElement('a')
+            link.setAttribute('href', href)
+            return /^https?:$/.test(link.protocol) && link.origin === 'https://app.example'
+          }),
+        forms,
+      )
       const ours = forms.map((form) => isSameOriginUrl(form, 'https://app.example/canvas/'))
       expect(ours).toEqual(resolved)
       // And the corpus says what it means: Chromium sends every "other" form elsewhere.

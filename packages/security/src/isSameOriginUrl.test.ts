@@ -6,7 +6,9 @@ import { OTHER_ORIGIN_FORMS, SAME_ORIGIN_FORMS } from './urlForms.fixture'
 const ORIGIN = 'https://app.example'
 
 describe('isSameOriginUrl', () => {
-  it.each(OTHER_ORIGIN_FORMS)('refuses %j as another origin (or not http)', (url) => expect(isSameOriginUrl(url, ORIGIN)).toBe(false))
+  it.each(OTHER_ORIGIN_FORMS)('refuses %j as another origin (or not http)', (url) =>
+    expect(isSameOriginUrl(url, ORIGIN)).toBe(false),
+  )
 
   it.each(SAME_ORIGIN_FORMS)('accepts %j on the same origin', (url) => expect(isSameOriginUrl(url, ORIGIN)).toBe(true))
 

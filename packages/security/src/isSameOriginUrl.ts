@@ -4,7 +4,8 @@
  * `fetch` with credentials. Parsed the way browsers parse it, so protocol-relative (`//evil.com`), backslash
  * (`/\evil.com`, `\\evil.com`), tab and newline (`/\t/evil.com`), user-info (`https://app.example@evil.com`) and
  * percent-encoded host forms all count as the other origin they lead to. `javascript:`, `data:`, `blob:` and
- * other non-http URLs, and values that are not strings, are refused. Use the URL as the browser resolves it (`new URL(url, origin).href`), never a
+ * other non-http URLs, and values that are not strings, are refused. Use the URL as the browser resolves it (`new
+ * URL(url, origin).href`), never a
  * piece of it: the path of `/.//evil.com` is `//evil.com`, which on its own is another site. Never throws.
  *
  * `isSafeUrl` answers a different question (can this URL run script?); a link may pass it and fail this.

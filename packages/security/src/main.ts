@@ -36,7 +36,8 @@ type Options = { -readonly [K in keyof SecurityHeadersOptions]: SecurityHeadersO
  * text, from the same `securityHeaders()` the code uses. Returns the exit code; never calls `process.exit`.
  *
  * @example
- * main(['headers', '--format', 'nginx', '--report-uri', 'https://collector.example.com/v1/csp'], (text) => process.stdout.write(text))
+ * main(['headers', '--format', 'nginx', '--report-uri', 'https://collector.example.com/v1/csp'], (text) =>
+ * process.stdout.write(text))
  */
 export function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void = out): number {
   const [command, ...rest] = argv
@@ -48,7 +49,11 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
     if (!findings.length) out('no findings\n')
     return findings.some((finding) => finding.severity === 'high') ? 1 : 0
   }
-  if (command !== 'headers') return usage(command === '--help' || command === 'help' ? out : err, command === '--help' || command === 'help' ? 0 : 2)
+  if (command !== 'headers')
+    return usage(
+      command === '--help' || command === 'help' ? out : err,
+      command === '--help' || command === 'help' ? 0 : 2,
+    )
 
   let format = 'json'
   let subFilter = true
@@ -107,7 +112,12 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
   }
   if (format === 'nginx') out(toNginxSnippet(headers, { subFilter, nonceVariable: nonce ?? NGINX_NONCE_VARIABLE }))
   else if (format === 'cloudflare') out(`${JSON.stringify(toCloudflareHeaderMap(headers), null, 2)}\n`)
-  else if (format === 'text') out(Object.entries(headers).map(([name, value]) => `${name}: ${value}\n`).join(''))
+  else if (format === 'text')
+    out(
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\n`)
+        .join(''),
+    )
   else out(`${JSON.stringify(headers, null, 2)}\n`)
   return 0
 }

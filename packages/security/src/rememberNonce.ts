@@ -12,9 +12,17 @@ export const MAX_SEEN_NONCES = 1_000
  * @example
  * if (!rememberNonce(seen, scope, 'marco-peer-auth:bob', `alice ${nonce}`, ts + 60_000, Date.now())) refuse('replayed')
  */
-export function rememberNonce(seen: Map<string, number>, scope: GlobalScope, key: string, id: string, until: number, now: number): boolean {
+export function rememberNonce(
+  seen: Map<string, number>,
+  scope: GlobalScope,
+  key: string,
+  id: string,
+  until: number,
+  now: number,
+): boolean {
   try {
-    for (const [stored, storedUntil] of JSON.parse(scope.sessionStorage!.getItem(key)!)) if (storedUntil >= now) seen.set(stored, storedUntil)
+    for (const [stored, storedUntil] of JSON.parse(scope.sessionStorage!.getItem(key)!))
+      if (storedUntil >= now) seen.set(stored, storedUntil)
   } catch {
     // Nothing usable stored (none, unreadable, or not ours): the in-memory set stands.
   }

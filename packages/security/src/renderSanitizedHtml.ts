@@ -12,5 +12,9 @@ import { SANITIZER_CONFIG } from './sanitizerConfig'
  */
 export async function renderSanitizedHtml(element: Element, html: string): Promise<void> {
   const purifier = await loadPurifier(element.ownerDocument.defaultView ?? undefined)
-  element.innerHTML = (purifier.isSupported ? purifier.sanitize(String(html), { ...SANITIZER_CONFIG, RETURN_TRUSTED_TYPE: true }) : escapeHtml(html)) as string
+  element.innerHTML = (
+    purifier.isSupported
+      ? purifier.sanitize(String(html), { ...SANITIZER_CONFIG, RETURN_TRUSTED_TYPE: true })
+      : escapeHtml(html)
+  ) as string
 }

@@ -10,10 +10,37 @@ interface JsdomOptions {
   runScripts?: 'dangerously'
   beforeParse?(window: Window): void
 }
-const { JSDOM } = (await import('jsdom' as string)) as { JSDOM: new (html?: string, options?: JsdomOptions) => { window: Window & typeof globalThis } }
+const { JSDOM } = (await import('jsdom' as string)) as {
+  JSDOM: new (html?: string, options?: JsdomOptions) => { window: Window & typeof globalThis }
+}
 
-const EVENTS = ['load', 'error', 'click', 'mouseover', 'focus', 'toggle', 'submit', 'animationstart', 'pointerdown', 'begin', 'pageshow', 'start']
-const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'background', 'srcdoc', 'dynsrc', 'lowsrc', 'code']
+const EVENTS = [
+  'load',
+  'error',
+  'click',
+  'mouseover',
+  'focus',
+  'toggle',
+  'submit',
+  'animationstart',
+  'pointerdown',
+  'begin',
+  'pageshow',
+  'start',
+]
+const URL_ATTRIBUTES = [
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'xlink:href',
+  'data',
+  'background',
+  'srcdoc',
+  'dynsrc',
+  'lowsrc',
+  'code',
+]
 
 /**
  * Loads sanitized HTML into a jsdom document that RUNS scripts (inline scripts while parsing, and every
@@ -25,17 +52,24 @@ function detonate(html: string): { ran: number; survivors: string[] } {
     runScripts: 'dangerously',
     url: 'https://app.example.com/',
     beforeParse(window) {
-      const record = () => void ((window as unknown as { ran: number }).ran = ((window as unknown as { ran?: number }).ran ?? 0) + 1)
+      const record = () =>
+        void ((window as unknown as { ran: number }).ran = ((window as unknown as { ran?: number }).ran ?? 0) + 1)
       Object.assign(window, { ran: 0, xss: record, alert: record })
     },
   })
   const { window } = dom
   const survivors: string[] = []
   for (const element of window.document.querySelectorAll('#host *')) {
-    if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'BASE', 'META', 'LINK', 'STYLE', 'FORM', 'svg', 'math'].includes(element.tagName)) survivors.push(element.tagName)
+    if (
+      ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'BASE', 'META', 'LINK', 'STYLE', 'FORM', 'svg', 'math'].includes(
+        element.tagName,
+      )
+    )
+      survivors.push(element.tagName)
     for (const attribute of element.attributes) {
       if (/^on/i.test(attribute.name)) survivors.push(`${element.tagName}[${attribute.name}]`)
-      if (URL_ATTRIBUTES.includes(attribute.name.toLowerCase()) && !isSafeUrl(attribute.value)) survivors.push(`${element.tagName}[${attribute.name}=${attribute.value}]`)
+      if (URL_ATTRIBUTES.includes(attribute.name.toLowerCase()) && !isSafeUrl(attribute.value))
+        survivors.push(`${element.tagName}[${attribute.name}=${attribute.value}]`)
     }
     for (const type of EVENTS) element.dispatchEvent(new window.Event(type))
   }
@@ -69,7 +103,8 @@ describe('sanitizeHtml', () => {
 
   it('keeps ordinary rich text', async () => {
     const { window } = new JSDOM('<!doctype html>')
-    const html = '<p>Hello <b>bold</b> <i>it</i> <a href="https://example.com/x">link</a><br><img src="https://example.com/a.png" alt="a"></p><ul><li>one</li></ul>'
+    const html =
+      '<p>Hello <b>bold</b> <i>it</i> <a href="https://example.com/x">link</a><br><img src="https://example.com/a.png" alt="a"></p><ul><li>one</li></ul>'
     expect(await sanitizeHtml(html, { window: window as unknown as Window })).toBe(html)
   })
 

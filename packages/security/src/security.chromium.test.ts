@@ -2,7 +2,13 @@ import { fileURLToPath } from 'node:url'
 import type { ServerResponse } from 'node:http'
 import wabt from 'wabt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundleForBrowser, launchChromium, startTestCollector, type LaunchedChromium, type TestCollector } from '@marco/testing'
+import {
+  bundleForBrowser,
+  launchChromium,
+  startTestCollector,
+  type LaunchedChromium,
+  type TestCollector,
+} from '@marco/testing'
 import { createNonce } from './createNonce'
 import { CSP_NONCE_PLACEHOLDER } from './nonceConstants'
 import { securityHeaders } from './securityHeaders'
@@ -22,13 +28,20 @@ const HEAD = `<!doctype html><html><head><meta charset="utf-8"><title>csp</title
 const INJECTED = `<script>window.injectedInline = true</script><img src="/missing.png" onerror="window.injectedHandler = true"></body></html>`
 
 beforeAll(async () => {
-  ;[chromium, script] = await Promise.all([launchChromium(), bundleForBrowser(fileURLToPath(new URL('./security.chromium.page.ts', import.meta.url)))])
+  ;[chromium, script] = await Promise.all([
+    launchChromium(),
+    bundleForBrowser(fileURLToPath(new URL('./security.chromium.page.ts', import.meta.url))),
+  ])
   wasm = new Uint8Array((await wabt()).parseWat('add.wat', WAT).toBinary({}).buffer)
   server = await startTestCollector()
   let pending: ServerResponse | undefined
   // Every response carries the generated headers, each with its own nonce.
   const headers = (type: string): Record<string, string> => ({
-    ...securityHeaders({ nonce: createNonce(), reportUri: `${server.origin}/csp-report`, upgradeInsecureRequests: false }),
+    ...securityHeaders({
+      nonce: createNonce(),
+      reportUri: `${server.origin}/csp-report`,
+      upgradeInsecureRequests: false,
+    }),
     'content-type': type,
   })
   server.routes.set('/', (_req, res) => {
@@ -62,7 +75,9 @@ describe('the generated headers in Chromium', () => {
       expect(response!.headers()['content-security-policy']).toContain("'strict-dynamic'")
       expect(response!.headers()['cross-origin-embedder-policy']).toBe('require-corp')
 
-      await page.waitForFunction(() => window.marcoSecurity?.result ?? window.marcoSecurity?.error, undefined, { timeout: 20_000 })
+      await page.waitForFunction(() => window.marcoSecurity?.result ?? window.marcoSecurity?.error, undefined, {
+        timeout: 20_000,
+      })
       expect(await page.evaluate(() => window.marcoSecurity.error)).toBeUndefined()
       expect(await page.evaluate(() => window.marcoSecurity.result)).toEqual({
         fromWorker: { pong: true, isolated: true },
@@ -72,9 +87,15 @@ describe('the generated headers in Chromium', () => {
         crossOriginIsolated: true,
       })
 
-      await page.waitForFunction(() => window.marcoSecurity.violations.some((v) => v.directive === 'script-src-attr'), undefined, { timeout: 20_000 })
+      await page.waitForFunction(
+        () => window.marcoSecurity.violations.some((v) => v.directive === 'script-src-attr'),
+        undefined,
+        { timeout: 20_000 },
+      )
       const violations = await page.evaluate(() => window.marcoSecurity.violations)
-      expect(violations).toContainEqual(expect.objectContaining({ directive: 'script-src-elem', blockedUri: 'inline', disposition: 'enforce' }))
+      expect(violations).toContainEqual(
+        expect.objectContaining({ directive: 'script-src-elem', blockedUri: 'inline', disposition: 'enforce' }),
+      )
       expect(violations).toContainEqual(expect.objectContaining({ directive: 'script-src-attr', blockedUri: 'inline' }))
       // Neither injected script ran.
       expect(await page.evaluate(() => [window.injectedInline, window.injectedHandler])).toEqual([undefined, undefined])

@@ -9,16 +9,23 @@ const options = { signalling: ['wss://signal.example.com'], reportUri: 'https://
 /** Reads `add_header Name "value" always;` lines back, undoing nginx's quoting. */
 function parseNginx(snippet: string): Record<string, string> {
   const headers: Record<string, string> = {}
-  for (const match of snippet.matchAll(/^add_header (\S+) "((?:[^"\\]|\\.)*)" always;$/gm)) headers[match[1]!] = match[2]!.replace(/\\(.)/g, '$1')
+  for (const match of snippet.matchAll(/^add_header (\S+) "((?:[^"\\]|\\.)*)" always;$/gm))
+    headers[match[1]!] = match[2]!.replace(/\\(.)/g, '$1')
   return headers
 }
 
 describe('securityHeaders', () => {
   it('carries the same headers in the nginx snippet as in the plain object', () => {
-    const headers = securityHeaders({ ...options, nonce: NGINX_NONCE_VARIABLE, permissions: { microphone: ['self', 'https://voice.example.com'] } })
+    const headers = securityHeaders({
+      ...options,
+      nonce: NGINX_NONCE_VARIABLE,
+      permissions: { microphone: ['self', 'https://voice.example.com'] },
+    })
     const snippet = toNginxSnippet(headers)
     expect(parseNginx(snippet)).toEqual(headers)
-    expect(snippet.split('\n').filter((line) => line.startsWith('add_header'))).toHaveLength(Object.keys(headers).length)
+    expect(snippet.split('\n').filter((line) => line.startsWith('add_header'))).toHaveLength(
+      Object.keys(headers).length,
+    )
     expect(snippet).toContain(`sub_filter '${CSP_NONCE_PLACEHOLDER}' '$request_id';`)
     expect(snippet).toContain("'nonce-$request_id'")
   })
@@ -40,14 +47,24 @@ describe('securityHeaders', () => {
   })
 
   it('lets the app allow the microphone, switch COEP and HSTS off, and trial a report-only policy', () => {
-    const headers = securityHeaders({ nonce: 'abcdefghijklmnopqrstuvwx', permissions: { microphone: ['self'] }, crossOriginEmbedderPolicy: false, hsts: false, reportOnly: true })
+    const headers = securityHeaders({
+      nonce: 'abcdefghijklmnopqrstuvwx',
+      permissions: { microphone: ['self'] },
+      crossOriginEmbedderPolicy: false,
+      hsts: false,
+      reportOnly: true,
+    })
     expect(headers['Permissions-Policy']).toContain('microphone=(self)')
     expect(headers['Permissions-Policy']).toContain('camera=()')
     expect(headers).not.toHaveProperty('Cross-Origin-Embedder-Policy')
     expect(headers).not.toHaveProperty('Strict-Transport-Security')
     expect(headers).not.toHaveProperty('Content-Security-Policy')
     expect(headers['Content-Security-Policy-Report-Only']).toBeTruthy()
-    expect(securityHeaders({ nonce: 'abcdefghijklmnopqrstuvwx', crossOriginEmbedderPolicy: 'credentialless' })['Cross-Origin-Embedder-Policy']).toBe('credentialless')
+    expect(
+      securityHeaders({ nonce: 'abcdefghijklmnopqrstuvwx', crossOriginEmbedderPolicy: 'credentialless' })[
+        'Cross-Origin-Embedder-Policy'
+      ],
+    ).toBe('credentialless')
   })
 
   it('renders a Cloudflare Worker map with the same values and the banners to strip', () => {
@@ -62,6 +79,8 @@ describe('securityHeaders', () => {
   })
 
   it('can leave the sub_filter lines out', () => {
-    expect(toNginxSnippet(securityHeaders({ nonce: NGINX_NONCE_VARIABLE }), { subFilter: false })).not.toContain('sub_filter')
+    expect(toNginxSnippet(securityHeaders({ nonce: NGINX_NONCE_VARIABLE }), { subFilter: false })).not.toContain(
+      'sub_filter',
+    )
   })
 })

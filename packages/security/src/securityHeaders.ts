@@ -40,7 +40,9 @@ export interface SecurityHeadersOptions extends MarcoCspOptions {
   /** Send the policy as `Content-Security-Policy-Report-Only` (to trial a change). */
   readonly reportOnly?: boolean
   /** `false` leaves HSTS out (plain-HTTP development). Default two years, subdomains, preload. */
-  readonly hsts?: false | { readonly maxAgeSec?: number; readonly includeSubDomains?: boolean; readonly preload?: boolean }
+  readonly hsts?:
+    | false
+    | { readonly maxAgeSec?: number; readonly includeSubDomains?: boolean; readonly preload?: boolean }
   /** Merged over `DEFAULT_PERMISSIONS`, e.g. `{ microphone: ['self'] }` for voice chat. */
   readonly permissions?: PermissionsPolicy
   /** `require-corp` (default; needed for SharedArrayBuffer and wasm threads), `credentialless`, or `false`. */
@@ -59,7 +61,8 @@ const quoteOrigin = (source: string): string => (source === 'self' || source ===
  *
  * @example
  * const nonce = createNonce()
- * res.writeHead(200, { ...securityHeaders({ nonce, reportUri: '/v1/csp', signalling: ['wss://signal.example.com'] }), 'content-type': 'text/html' })
+ * res.writeHead(200, { ...securityHeaders({ nonce, reportUri: '/v1/csp', signalling: ['wss://signal.example.com'] }),
+ * 'content-type': 'text/html' })
  * res.end(html.replaceAll(CSP_NONCE_PLACEHOLDER, nonce))
  */
 export function securityHeaders(options: SecurityHeadersOptions): SecurityHeaders {
@@ -69,16 +72,20 @@ export function securityHeaders(options: SecurityHeadersOptions): SecurityHeader
   }
   if (options.hsts !== false) {
     const { maxAgeSec = HSTS_MAX_AGE_SEC, includeSubDomains = true, preload = true } = options.hsts ?? {}
-    headers['Strict-Transport-Security'] = `max-age=${maxAgeSec}${includeSubDomains ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`
+    headers['Strict-Transport-Security'] =
+      `max-age=${maxAgeSec}${includeSubDomains ? '; includeSubDomains' : ''}${preload ? '; preload' : ''}`
   }
   headers['X-Content-Type-Options'] = 'nosniff'
   headers['X-Frame-Options'] = 'DENY'
   headers['Referrer-Policy'] = 'strict-origin-when-cross-origin'
   headers['Permissions-Policy'] = Object.entries({ ...DEFAULT_PERMISSIONS, ...options.permissions })
-    .map(([feature, allow]) => (allow.includes('*') ? `${feature}=*` : `${feature}=(${allow.map(quoteOrigin).join(' ')})`))
+    .map(([feature, allow]) =>
+      allow.includes('*') ? `${feature}=*` : `${feature}=(${allow.map(quoteOrigin).join(' ')})`,
+    )
     .join(', ')
   headers['Cross-Origin-Opener-Policy'] = options.crossOriginOpenerPolicy ?? 'same-origin'
-  if (options.crossOriginEmbedderPolicy !== false) headers['Cross-Origin-Embedder-Policy'] = options.crossOriginEmbedderPolicy ?? 'require-corp'
+  if (options.crossOriginEmbedderPolicy !== false)
+    headers['Cross-Origin-Embedder-Policy'] = options.crossOriginEmbedderPolicy ?? 'require-corp'
   headers['Cross-Origin-Resource-Policy'] = options.crossOriginResourcePolicy ?? 'same-origin'
   if (options.reportUri) {
     // Reporting-Endpoints needs an absolute URL; a relative report-uri still works for report-uri itself.

@@ -40,9 +40,13 @@ const toViolation = (e: SecurityPolicyViolationEvent): CspViolation => ({
  * function.
  *
  * @example
- * const stop = startCspReporting((violation) => crashReporter.captureException(new Error(`CSP: ${violation.directive} blocked ${violation.blockedUri}`)))
+ * const stop = startCspReporting((violation) => crashReporter.captureException(new Error(`CSP: ${violation.directive}
+ * blocked ${violation.blockedUri}`)))
  */
-export function startCspReporting(callback: (violation: CspViolation) => void, options: CspReportingOptions = {}): Teardown {
+export function startCspReporting(
+  callback: (violation: CspViolation) => void,
+  options: CspReportingOptions = {},
+): Teardown {
   const scope = options.scope ?? globalScope
   const monitor = options.monitor ?? createMonitor({ scope })
   const heard = new Set<string>()

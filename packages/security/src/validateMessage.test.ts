@@ -10,12 +10,26 @@ const Stroke = {
     width: { type: 'number', min: 0.5, max: 64 },
     layer: { type: 'number', integer: true, min: 0, max: 100 },
     visible: { type: 'boolean' },
-    points: { type: 'array', maxItems: 4, items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number', min: -1e6, max: 1e6 } } },
+    points: {
+      type: 'array',
+      maxItems: 4,
+      items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number', min: -1e6, max: 1e6 } },
+    },
     color: { type: 'string', pattern: /^#[0-9a-f]{6}$/i, optional: true },
   },
 } as const
 
-const good = { id: 's-1', kind: 'pen', width: 2, layer: 1, visible: true, points: [[0, 0], [10, 5]] }
+const good = {
+  id: 's-1',
+  kind: 'pen',
+  width: 2,
+  layer: 1,
+  visible: true,
+  points: [
+    [0, 0],
+    [10, 5],
+  ],
+}
 
 describe('validateMessage', () => {
   it('returns a typed copy of a valid message with unknown fields dropped', () => {
@@ -52,14 +66,23 @@ describe('validateMessage', () => {
     ])
     expect(result.message).toBe(result.errors.join('; '))
     const nested = validateMessage(Stroke, { ...good, points: [[1], [2, 'a']] })
-    expect(!nested.ok && nested.errors).toEqual(['$.points[0]: 1 items is outside [2, 2]', '$.points[1][1]: expected number, got string'])
+    expect(!nested.ok && nested.errors).toEqual([
+      '$.points[0]: 1 items is outside [2, 2]',
+      '$.points[1][1]: expected number, got string',
+    ])
   })
 
   it('reports missing fields, wrong roots, non-finite numbers', () => {
-    expect(validateMessage(Stroke, { id: 'a' })).toMatchObject({ ok: false, errors: expect.arrayContaining(['$: kind is missing', '$: points is missing']) })
+    expect(validateMessage(Stroke, { id: 'a' })).toMatchObject({
+      ok: false,
+      errors: expect.arrayContaining(['$: kind is missing', '$: points is missing']),
+    })
     expect(validateMessage(Stroke, null)).toMatchObject({ ok: false, errors: ['$: expected object, got null'] })
     expect(validateMessage(Stroke, [good])).toMatchObject({ ok: false, errors: ['$: expected object, got array'] })
-    expect(validateMessage({ type: 'number' }, Number.NaN)).toMatchObject({ ok: false, errors: ['$: NaN is not finite'] })
+    expect(validateMessage({ type: 'number' }, Number.NaN)).toMatchObject({
+      ok: false,
+      errors: ['$: NaN is not finite'],
+    })
   })
 
   it('bounds strings, arrays and depth by default', () => {
@@ -70,15 +93,27 @@ describe('validateMessage', () => {
     ;(tree.properties as { child: unknown }).child = { ...tree, optional: true }
     let deep: Record<string, unknown> = {}
     for (let i = 0; i < 40; i++) deep = { child: deep }
-    expect(validateMessage(tree, deep, { maxDepth: 16 })).toMatchObject({ ok: false, errors: [expect.stringMatching(/nested deeper than 16$/)] })
+    expect(validateMessage(tree, deep, { maxDepth: 16 })).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/nested deeper than 16$/)],
+    })
   })
 
   it('never throws, whatever a peer sends', () => {
     fc.assert(
-      fc.property(fc.anything({ withObjectString: true, withNullPrototype: true, withMap: true, withSet: true, withTypedArray: true }), (data) => {
-        const result = validateMessage(Stroke, data)
-        expect(typeof result.ok).toBe('boolean')
-      }),
+      fc.property(
+        fc.anything({
+          withObjectString: true,
+          withNullPrototype: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+        }),
+        (data) => {
+          const result = validateMessage(Stroke, data)
+          expect(typeof result.ok).toBe('boolean')
+        },
+      ),
       { numRuns: 500 },
     )
   })
@@ -93,7 +128,10 @@ describe('validateMessage', () => {
     const trap = () => {
       throw new Error('trap says no')
     }
-    const hostileProxy = new Proxy({ ...good }, { get: trap, has: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap })
+    const hostileProxy = new Proxy(
+      { ...good },
+      { get: trap, has: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap },
+    )
     const revocable = Proxy.revocable({ ...good }, {})
     revocable.revoke()
     const revokedArray = Proxy.revocable([1, 2], {})
@@ -113,13 +151,24 @@ describe('validateMessage', () => {
 
   it('reads an array length once, so a Proxy cannot grow it past the limit mid-check', () => {
     let reads = 0
-    const growing = new Proxy([1, 2], { get: (target, key, receiver) => (key === 'length' ? (++reads > 1 ? 5_000 : 2) : Reflect.get(target, key, receiver)) })
+    const growing = new Proxy([1, 2], {
+      get: (target, key, receiver) =>
+        key === 'length' ? (++reads > 1 ? 5_000 : 2) : Reflect.get(target, key, receiver),
+    })
     expect(validateMessage({ type: 'array', items: { type: 'number' } }, growing)).toEqual({ ok: true, value: [1, 2] })
     // A length that is an object answering a larger number each time it is compared.
     let count = 0
-    const shifty = new Proxy([1, 2], { get: (target, key, receiver) => (key === 'length' ? { valueOf: () => (count++ ? 5_000 : 2) } : Reflect.get(target, key, receiver)) })
+    const shifty = new Proxy([1, 2], {
+      get: (target, key, receiver) =>
+        key === 'length' ? { valueOf: () => (count++ ? 5_000 : 2) } : Reflect.get(target, key, receiver),
+    })
     expect(validateMessage({ type: 'array', items: { type: 'number' } }, shifty)).toEqual({ ok: true, value: [1, 2] })
-    expect(validateMessage({ type: 'array', items: { type: 'number' } }, new Proxy([], { get: (target, key) => (key === 'length' ? 'many' : undefined) }))).toMatchObject({
+    expect(
+      validateMessage(
+        { type: 'array', items: { type: 'number' } },
+        new Proxy([], { get: (target, key) => (key === 'length' ? 'many' : undefined) }),
+      ),
+    ).toMatchObject({
       ok: false,
       errors: ['$: NaN items is outside [0, 1000]'],
     })

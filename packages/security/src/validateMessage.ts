@@ -1,11 +1,37 @@
 /** The shape of a collaborative message, field by field. `optional` fields may be missing. */
 export type MessageSchema =
-  | { readonly type: 'string'; readonly minLength?: number; readonly maxLength?: number; readonly pattern?: RegExp; readonly optional?: boolean }
-  | { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly integer?: boolean; readonly optional?: boolean }
+  | {
+      readonly type: 'string'
+      readonly minLength?: number
+      readonly maxLength?: number
+      readonly pattern?: RegExp
+      readonly optional?: boolean
+    }
+  | {
+      readonly type: 'number'
+      readonly min?: number
+      readonly max?: number
+      readonly integer?: boolean
+      readonly optional?: boolean
+    }
   | { readonly type: 'boolean'; readonly optional?: boolean }
-  | { readonly type: 'literal'; readonly values: readonly (string | number | boolean | null)[]; readonly optional?: boolean }
-  | { readonly type: 'array'; readonly items: MessageSchema; readonly minItems?: number; readonly maxItems?: number; readonly optional?: boolean }
-  | { readonly type: 'object'; readonly properties: { readonly [key: string]: MessageSchema }; readonly optional?: boolean }
+  | {
+      readonly type: 'literal'
+      readonly values: readonly (string | number | boolean | null)[]
+      readonly optional?: boolean
+    }
+  | {
+      readonly type: 'array'
+      readonly items: MessageSchema
+      readonly minItems?: number
+      readonly maxItems?: number
+      readonly optional?: boolean
+    }
+  | {
+      readonly type: 'object'
+      readonly properties: { readonly [key: string]: MessageSchema }
+      readonly optional?: boolean
+    }
 
 type Optional<P> = { [K in keyof P]: P[K] extends { optional: true } ? K : never }[keyof P]
 
@@ -57,7 +83,11 @@ const UNREADABLE = 'unreadable (a getter or Proxy threw)'
  * if (result.ok) canvas.draw(result.value)
  * else reportBadPeer(result.message) // '$.points[3]: expected a number, got string; …'
  */
-export function validateMessage<S extends MessageSchema>(schema: S, data: unknown, options: ValidateMessageOptions = {}): MessageValidation<InferMessage<S>> {
+export function validateMessage<S extends MessageSchema>(
+  schema: S,
+  data: unknown,
+  options: ValidateMessageOptions = {},
+): MessageValidation<InferMessage<S>> {
   const { maxDepth = 16, maxStringLength = 10_000, maxItems = 1_000 } = options
   const errors: string[] = []
   const check = (schema: MessageSchema, value: unknown, path: string, depth: number): unknown => {
@@ -73,7 +103,9 @@ export function validateMessage<S extends MessageSchema>(schema: S, data: unknow
           // search() ignores and restores lastIndex: a pattern with the g or y flag answers the same every time.
           return expect('string') &&
             within((value as string).length, schema.minLength, schema.maxLength ?? maxStringLength, ' characters') &&
-            (!schema.pattern || (value as string).search(schema.pattern) >= 0 || fail(`does not match ${schema.pattern}`))
+            (!schema.pattern ||
+              (value as string).search(schema.pattern) >= 0 ||
+              fail(`does not match ${schema.pattern}`))
             ? value
             : undefined
         case 'number':
@@ -86,7 +118,9 @@ export function validateMessage<S extends MessageSchema>(schema: S, data: unknow
         case 'boolean':
           return expect('boolean') ? value : undefined
         case 'literal':
-          return schema.values.includes(value as never) ? value : fail(`expected one of ${JSON.stringify(schema.values)}`)
+          return schema.values.includes(value as never)
+            ? value
+            : fail(`expected one of ${JSON.stringify(schema.values)}`)
         case 'array': {
           if (!expect('array') || (depth >= maxDepth && !fail(`nested deeper than ${maxDepth}`))) return
           // Read and made a number once: a Proxy could answer differently the second time.
@@ -95,7 +129,11 @@ export function validateMessage<S extends MessageSchema>(schema: S, data: unknow
           const items: unknown[] = []
           for (let index = 0; index < length; index++) {
             const at = `${path}[${index}]`
-            items.push(Object.hasOwn(value as object, index) ? check(schema.items, (value as unknown[])[index], at, depth + 1) : fail('missing (a hole in a sparse array)', at))
+            items.push(
+              Object.hasOwn(value as object, index)
+                ? check(schema.items, (value as unknown[])[index], at, depth + 1)
+                : fail('missing (a hole in a sparse array)', at),
+            )
           }
           return items
         }
@@ -124,5 +162,7 @@ export function validateMessage<S extends MessageSchema>(schema: S, data: unknow
     }
   }
   const value = check(schema, data, '$', 0)
-  return errors.length ? { ok: false, errors, message: errors.join('; ') } : { ok: true, value: value as InferMessage<S> }
+  return errors.length
+    ? { ok: false, errors, message: errors.join('; ') }
+    : { ok: true, value: value as InferMessage<S> }
 }

@@ -14,11 +14,15 @@ interface JsdomOptions {
   runScripts?: 'dangerously'
   beforeParse?(window: Window): void
 }
-const { JSDOM } = (await import('jsdom' as string)) as { JSDOM: new (html?: string, options?: JsdomOptions) => { window: Window & typeof globalThis } }
+const { JSDOM } = (await import('jsdom' as string)) as {
+  JSDOM: new (html?: string, options?: JsdomOptions) => { window: Window & typeof globalThis }
+}
 
 describe('escapeHtml', () => {
   it('escapes the five HTML-significant characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;')
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    )
   })
 })
 
@@ -106,7 +110,16 @@ describe('startCspReporting', () => {
     scope.dispatch('securitypolicyviolation', violation)
     scope.dispatch('securitypolicyviolation', { ...violation, lineNumber: 13 })
     expect(seen).toEqual([
-      { directive: 'script-src-elem', blockedUri: 'inline', documentUri: 'https://app.example.com/', sourceFile: 'https://app.example.com/', line: 12, column: 3, sample: 'window.injected = true', disposition: 'enforce' },
+      {
+        directive: 'script-src-elem',
+        blockedUri: 'inline',
+        documentUri: 'https://app.example.com/',
+        sourceFile: 'https://app.example.com/',
+        line: 12,
+        column: 3,
+        sample: 'window.injected = true',
+        disposition: 'enforce',
+      },
       expect.objectContaining({ line: 13 }),
     ])
     stop()
@@ -117,9 +130,12 @@ describe('startCspReporting', () => {
   it('reports a throwing callback to the monitor instead of the page', () => {
     const scope = createFakeScope()
     const onError = vi.fn()
-    startCspReporting(() => {
-      throw new Error('callback bug')
-    }, { scope, monitor: createMonitor({ onError }) })
+    startCspReporting(
+      () => {
+        throw new Error('callback bug')
+      },
+      { scope, monitor: createMonitor({ onError }) },
+    )
     expect(() => scope.dispatch('securitypolicyviolation', violation)).not.toThrow()
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'callback bug' }))
   })

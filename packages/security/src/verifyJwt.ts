@@ -57,7 +57,8 @@ const ALGORITHMS: Record<JwtAlgorithm, [EcKeyImportParams | HmacImportParams | A
   EdDSA: [{ name: 'Ed25519' }, 'OKP', 'Ed25519'],
 }
 
-const fail = (code: JwtErrorCode, detail: unknown = ''): JwtError => securityError(code, `JWT refused: ${code.replace(/_/g, ' ')} ${detail}`.trim())
+const fail = (code: JwtErrorCode, detail: unknown = ''): JwtError =>
+  securityError(code, `JWT refused: ${code.replace(/_/g, ' ')} ${detail}`.trim())
 
 const includes = (accepted: string | readonly string[], value: unknown): boolean =>
   typeof value === 'string' && (typeof accepted === 'string' ? accepted === value : accepted.includes(value))
@@ -71,7 +72,8 @@ const includes = (accepted: string | readonly string[], value: unknown): boolean
  * Chromium 137+, Firefox 129+, Safari 17+); elsewhere it rejects with `unsupported`.
  *
  * @example
- * const claims = await verifyJwt(token, publicJwk, { algorithms: ['ES256'], audience: 'marco-collab', issuer: 'https://auth.example.com', clockToleranceSec: 30 })
+ * const claims = await verifyJwt(token, publicJwk, { algorithms: ['ES256'], audience: 'marco-collab', issuer:
+ * 'https://auth.example.com', clockToleranceSec: 30 })
  */
 export async function verifyJwt(token: string, key: JwtKey, options: VerifyJwtOptions): Promise<JwtClaims> {
   const { algorithms, clockToleranceSec: tolerance = 0, now = Date.now(), subtle = globalThis.crypto.subtle } = options
@@ -91,12 +93,21 @@ export async function verifyJwt(token: string, key: JwtKey, options: VerifyJwtOp
     const raw = key instanceof Uint8Array || key instanceof ArrayBuffer
     const jwk = key as JsonWebKey
     // Only the public members of a JWK, so a private JWK (or one whose key_ops omit verify) still imports.
-    const material = raw ? new Uint8Array(key) : kty === 'oct' ? decodeBase64Url(jwk.k ?? '') : { kty, crv, x: jwk.x, y: jwk.y }
+    const material = raw
+      ? new Uint8Array(key)
+      : kty === 'oct'
+        ? decodeBase64Url(jwk.k ?? '')
+        : { kty, crv, x: jwk.x, y: jwk.y }
     // Raw bytes are only ever an HMAC secret: a public key (PEM text) used as one is the classic
     // algorithm-confusion forgery.
-    if ((raw ? kty !== 'oct' || /^-----BEGIN/.test(String.fromCharCode(...(material as Uint8Array).subarray(0, 10))) : jwk.kty !== kty || jwk.crv !== crv))
+    if (
+      raw
+        ? kty !== 'oct' || /^-----BEGIN/.test(String.fromCharCode(...(material as Uint8Array).subarray(0, 10)))
+        : jwk.kty !== kty || jwk.crv !== crv
+    )
       throw fail('key_mismatch', `for ${alg}`)
-    if (kty === 'oct' && ((material as Uint8Array | undefined)?.length ?? 0) < 32) throw fail('key_mismatch', 'HMAC secret under 256 bits')
+    if (kty === 'oct' && ((material as Uint8Array | undefined)?.length ?? 0) < 32)
+      throw fail('key_mismatch', 'HMAC secret under 256 bits')
     try {
       const importKey = subtle.importKey.bind(subtle) as (format: string, ...rest: unknown[]) => Promise<CryptoKey>
       cryptoKey = await importKey(kty === 'oct' ? 'raw' : 'jwk', material, params, false, ['verify'])
@@ -105,7 +116,12 @@ export async function verifyJwt(token: string, key: JwtKey, options: VerifyJwtOp
     }
   }
   const data = new TextEncoder().encode(`${parts[0]}.${parts[1]}`)
-  if (!(await subtle.verify({ ...params, hash: 'SHA-256' }, cryptoKey, new Uint8Array(signature), data).catch(() => false))) throw fail('bad_signature')
+  if (
+    !(await subtle
+      .verify({ ...params, hash: 'SHA-256' }, cryptoKey, new Uint8Array(signature), data)
+      .catch(() => false))
+  )
+    throw fail('bad_signature')
 
   const nowSec = now / 1000
   const { exp = Infinity, nbf = -Infinity, iat = -Infinity, aud, iss } = claims as JwtClaims
@@ -113,7 +129,8 @@ export async function verifyJwt(token: string, key: JwtKey, options: VerifyJwtOp
   if (nowSec - tolerance >= exp) throw fail('expired', exp)
   if (nowSec + tolerance < nbf) throw fail('not_yet_valid', nbf)
   if (iat > nowSec + tolerance) throw fail('issued_in_future', iat)
-  if (options.audience && ![aud].flat().some((value) => includes(options.audience!, value))) throw fail('bad_audience', JSON.stringify(aud))
+  if (options.audience && ![aud].flat().some((value) => includes(options.audience!, value)))
+    throw fail('bad_audience', JSON.stringify(aud))
   if (options.issuer && !includes(options.issuer, iss)) throw fail('bad_issuer', JSON.stringify(iss))
   return claims as JwtClaims
 }

@@ -18,7 +18,9 @@ export interface FakeContext extends CoreContext {
  * const context = createFakeContext({ consent: { defaults: { analytics: 'granted' } } })
  * const stop = feature.setup(context)
  */
-export function createFakeContext(options: { scope?: FakeScope; consent?: ConsentOptions; sessionId?: string } = {}): FakeContext {
+export function createFakeContext(
+  options: { scope?: FakeScope; consent?: ConsentOptions; sessionId?: string } = {},
+): FakeContext {
   const errors: unknown[] = []
   const scope = options.scope ?? createFakeScope()
   return {

@@ -46,7 +46,11 @@ export function createLockRegistry(): LockRegistry {
       const id = ++clients
       let dead = false
       const manager = {
-        request(name: string, optionsOrCallback: LockOptions | LockGrantedCallback<unknown>, maybeCallback?: LockGrantedCallback<unknown>) {
+        request(
+          name: string,
+          optionsOrCallback: LockOptions | LockGrantedCallback<unknown>,
+          maybeCallback?: LockGrantedCallback<unknown>,
+        ) {
           const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback
           const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback)!
           return new Promise((resolve, reject) => {
@@ -86,7 +90,11 @@ export function createLockRegistry(): LockRegistry {
         async query() {
           return {
             held: [...held].map(([name, client]) => ({ name, clientId: String(client), mode: 'exclusive' as const })),
-            pending: waiting.map((waiter) => ({ name: waiter.name, clientId: String(waiter.client), mode: 'exclusive' as const })),
+            pending: waiting.map((waiter) => ({
+              name: waiter.name,
+              clientId: String(waiter.client),
+              mode: 'exclusive' as const,
+            })),
           }
         },
         kill() {

@@ -3,9 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 
 /** What the test server answers to one batch request; `'network-error'` destroys the socket unanswered. */
-export type CollectorReply =
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | 'network-error'
+export type CollectorReply = { status: number; headers?: Record<string, string>; body?: string } | 'network-error'
 
 export interface ReceivedBatch {
   readonly at: number
@@ -42,7 +40,9 @@ export interface TestCollector {
  * const collector = await startTestCollector()
  * collector.reply = (n) => (n < 5 ? { status: 500 } : { status: 200 })
  */
-export async function startTestCollector(options: { maxRequests?: number; lifetimeMs?: number } = {}): Promise<TestCollector> {
+export async function startTestCollector(
+  options: { maxRequests?: number; lifetimeMs?: number } = {},
+): Promise<TestCollector> {
   const { maxRequests = 50_000, lifetimeMs = 120_000 } = options
   let batchIndex = 0
   const collector = {

@@ -28,7 +28,14 @@ describe('MemoryPool', () => {
 
   it('grows up to its maximum, says no past it without throwing, and counts the growth', () => {
     const pool = new MemoryPool({ initialPages: 2, maximumPages: 10, shared: false })
-    expect(pool.stats()).toMatchObject({ pages: 2, bytes: 2 * PAGE, peakBytes: 2 * PAGE, growCount: 0, growMs: 0, allocations: 0 })
+    expect(pool.stats()).toMatchObject({
+      pages: 2,
+      bytes: 2 * PAGE,
+      peakBytes: 2 * PAGE,
+      growCount: 0,
+      growMs: 0,
+      allocations: 0,
+    })
     expect(pool.grow(2)).toBe(true)
     expect(pool.grow(6)).toBe(true)
     expect(pool.grow(1)).toBe(false) // 11 > 10
@@ -70,7 +77,9 @@ describe('MemoryPool', () => {
   it('creates a shared memory only when asked or when cross-origin isolated', () => {
     expect(isShared(new MemoryPool({ scope: {} }))).toBe(false)
     expect(isShared(new MemoryPool({ scope: { SharedArrayBuffer, crossOriginIsolated: true } }))).toBe(true)
-    expect(isShared(new MemoryPool({ shared: false, scope: { SharedArrayBuffer, crossOriginIsolated: true } }))).toBe(false)
+    expect(isShared(new MemoryPool({ shared: false, scope: { SharedArrayBuffer, crossOriginIsolated: true } }))).toBe(
+      false,
+    )
     expect(isShared(new MemoryPool({ shared: true, maximumPages: 64 }))).toBe(true)
   })
 

@@ -30,9 +30,14 @@ export interface MemoryPoolOptions {
   initialPages?: number
   /** The most pages the pool grows to (and a new memory's maximum); default 16,384 (1 GiB). */
   maximumPages?: number
-  /** Whether a new memory is shared; default: when cross-origin isolated. `true` throws where shared memory is missing. */
+  /**
+   * Whether a new memory is shared; default: when cross-origin isolated. `true` throws where shared memory is missing.
+   */
   shared?: boolean
-  /** Report scratch misuse (double release, foreign views, writes after release) with `console.error`; default in development builds. */
+  /**
+   * Report scratch misuse (double release, foreign views, writes after release) with `console.error`; default in
+   * development builds.
+   */
   debug?: boolean
   scope?: WasmScope
 }
@@ -86,7 +91,7 @@ export class MemoryPool {
         initial: options.initialPages ?? 16,
         maximum,
         // Only where threads can start (cross-origin isolated) does sharing serve anything.
-        shared: options.shared ?? (typeof scope.SharedArrayBuffer == 'function' && !!scope.crossOriginIsolated),
+        shared: options.shared ?? (typeof scope.SharedArrayBuffer === 'function' && !!scope.crossOriginIsolated),
       })
     this._debug = options.debug ?? isDevelopment()
   }
@@ -122,7 +127,7 @@ export class MemoryPool {
   view<T extends TypedArray>(type: TypedArrayConstructor<T>): T {
     const buffer = this.memory.buffer
     let view = this._views.get(type) as T | undefined
-    if (view?.buffer != buffer) this._views.set(type, (view = new type(buffer)))
+    if (view?.buffer !== buffer) this._views.set(type, (view = new type(buffer)))
     return view!
   }
 
@@ -154,7 +159,8 @@ export class MemoryPool {
     if (!view) {
       this._home.set((view = new type(2 ** bits)), free)
       this._stats.allocations++
-    } else if (this._debug && !new Uint8Array(view.buffer).every((byte) => byte == POISON)) this._misuse(`a ${type.name} was written after release()`)
+    } else if (this._debug && !new Uint8Array(view.buffer).every((byte) => byte === POISON))
+      this._misuse(`a ${type.name} was written after release()`)
     return view
   }
 

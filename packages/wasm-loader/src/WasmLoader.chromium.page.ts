@@ -27,7 +27,14 @@ function memory() {
   view[100] = 7
   pool.grow(3)
   // SharedArrayBuffer is not even defined on a page that is not cross-origin isolated.
-  return { shared: typeof SharedArrayBuffer == 'function' && pool.memory.buffer instanceof SharedArrayBuffer, length: pool.view(Uint8Array).length, kept: pool.view(Uint8Array)[100], oldLength: view.length }
+  return {
+    shared: typeof SharedArrayBuffer === 'function' && pool.memory.buffer instanceof SharedArrayBuffer,
+    length: pool.view(Uint8Array).length,
+    kept: pool.view(Uint8Array)[100],
+    oldLength: view.length,
+  }
 }
 
-Object.assign(window, { marcoWasm: { loader, load, memory, evalBlocked, supports: () => loader.supports(), stats: () => loader.stats() } })
+Object.assign(window, {
+  marcoWasm: { loader, load, memory, evalBlocked, supports: () => loader.supports(), stats: () => loader.stats() },
+})

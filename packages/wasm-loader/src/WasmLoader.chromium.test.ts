@@ -1,6 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { bundleForBrowser, launchChromium, startFileServer, testPage, type FileServer, type LaunchedChromium } from '@marco/testing'
+import {
+  bundleForBrowser,
+  launchChromium,
+  startFileServer,
+  testPage,
+  type FileServer,
+  type LaunchedChromium,
+} from '@marco/testing'
 import { ADD_WAT, sri, wat } from './fixtures'
 import type { WasmFeatures } from './detectWasmFeatures'
 import type { WasmLoaderStats, WasmLoadProfile } from './types'
@@ -40,7 +47,10 @@ beforeEach(async () => {
   server.routes.set('/', page({}))
   server.routes.set('/csp', page({ 'content-security-policy': "script-src 'self' 'wasm-unsafe-eval'" }))
   server.routes.set('/csp-strict', page({ 'content-security-policy': "script-src 'self'" }))
-  server.routes.set('/isolated', page({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }))
+  server.routes.set(
+    '/isolated',
+    page({ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }),
+  )
   server.file('/app.js', script, 'text/javascript')
   server.file('/add.wasm', add)
 })
@@ -83,8 +93,13 @@ describe('WasmLoader in Chromium', () => {
       const page = await openPage(context, '/csp')
       expect(await page.evaluate(() => window.marcoWasm.evalBlocked)).toBe(true)
       // Both paths: streaming (no integrity) and compile from verified bytes.
-      expect(await page.evaluate(() => window.marcoWasm.load('/add.wasm'))).toMatchObject({ sum: 42, profile: { streaming: true } })
-      expect(await page.evaluate((integrity) => window.marcoWasm.load('/add.wasm', integrity), sri(add))).toMatchObject({ sum: 42 })
+      expect(await page.evaluate(() => window.marcoWasm.load('/add.wasm'))).toMatchObject({
+        sum: 42,
+        profile: { streaming: true },
+      })
+      expect(await page.evaluate((integrity) => window.marcoWasm.load('/add.wasm', integrity), sri(add))).toMatchObject(
+        { sum: 42 },
+      )
     } finally {
       await context.close()
     }
@@ -106,13 +121,31 @@ describe('WasmLoader in Chromium', () => {
     try {
       const plain = await openPage(context)
       expect(await plain.evaluate(() => window.marcoWasm.supports())).toEqual({
-        simd: true, threads: false, bulkMemory: true, exceptions: true, referenceTypes: true, multiValue: true, tailCall: true, memory64: true, gc: true,
+        simd: true,
+        threads: false,
+        bulkMemory: true,
+        exceptions: true,
+        referenceTypes: true,
+        multiValue: true,
+        tailCall: true,
+        memory64: true,
+        gc: true,
       })
-      expect(await plain.evaluate(() => window.marcoWasm.memory())).toEqual({ shared: false, length: 4 * 65_536, kept: 7, oldLength: 0 })
+      expect(await plain.evaluate(() => window.marcoWasm.memory())).toEqual({
+        shared: false,
+        length: 4 * 65_536,
+        kept: 7,
+        oldLength: 0,
+      })
       const isolated = await openPage(context, '/isolated')
       expect((await isolated.evaluate(() => window.marcoWasm.supports())).threads).toBe(true)
       // Shared memory grows in place: the old view keeps its length, the pool hands out a longer one.
-      expect(await isolated.evaluate(() => window.marcoWasm.memory())).toEqual({ shared: true, length: 4 * 65_536, kept: 7, oldLength: 65_536 })
+      expect(await isolated.evaluate(() => window.marcoWasm.memory())).toEqual({
+        shared: true,
+        length: 4 * 65_536,
+        kept: 7,
+        oldLength: 65_536,
+      })
     } finally {
       await context.close()
     }

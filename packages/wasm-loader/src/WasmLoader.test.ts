@@ -1,5 +1,11 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFakeContext, createMemoryCaches, startFileServer, type FileServer, type MemoryCaches } from '@marco/testing'
+import {
+  createFakeContext,
+  createMemoryCaches,
+  startFileServer,
+  type FileServer,
+  type MemoryCaches,
+} from '@marco/testing'
 import { ADD_WAT, LOG_WAT, sri, wat } from './fixtures'
 import type { WasmLoadProfile, WasmScope } from './types'
 import { WasmLoader } from './WasmLoader'
@@ -48,7 +54,13 @@ describe('WasmLoader', () => {
     const loader = new WasmLoader({ scope: scope() })
     const { instance, profile } = await loader.load(`${server.origin}/add.wasm`)
     expect(addOf(instance)(2, 3)).toBe(5)
-    expect(profile).toMatchObject({ ok: true, streaming: true, mimeFallback: false, cacheHit: false, bytes: add.byteLength })
+    expect(profile).toMatchObject({
+      ok: true,
+      streaming: true,
+      mimeFallback: false,
+      cacheHit: false,
+      bytes: add.byteLength,
+    })
     expect(loader.stats()).toEqual({ loads: 1, failures: 0, cacheHits: 0, mimeFallbacks: 0 })
   })
 
@@ -78,7 +90,12 @@ describe('WasmLoader', () => {
       const loader = new WasmLoader({ scope: scope() })
       const error = await rejection(loader.load(`${server.origin}/missing.wasm`))
       expect(error).toBeInstanceOf(WasmNetworkError)
-      expect(error).toMatchObject({ name: 'WasmNetworkError', phase: 'fetch', status: 404, url: `${server.origin}/missing.wasm` })
+      expect(error).toMatchObject({
+        name: 'WasmNetworkError',
+        phase: 'fetch',
+        status: 404,
+        url: `${server.origin}/missing.wasm`,
+      })
       expect(compile).not.toHaveBeenCalled()
       expect(compileStreaming).not.toHaveBeenCalled()
       expect(server.hits.get('/missing.wasm')).toBe(1) // a 404 is not retried
@@ -128,7 +145,10 @@ describe('WasmLoader', () => {
 
   it('refuses to load unverified when SubtleCrypto is missing', async () => {
     const loader = new WasmLoader({ scope: scope({ crypto: {} }) })
-    await expect(loader.load(add, {}, { integrity: sri(add) })).rejects.toMatchObject({ name: 'WasmIntegrityError', actual: '' })
+    await expect(loader.load(add, {}, { integrity: sri(add) })).rejects.toMatchObject({
+      name: 'WasmIntegrityError',
+      actual: '',
+    })
   })
 
   it('reads no network on the second load of a module with integrity', async () => {
@@ -163,13 +183,17 @@ describe('WasmLoader', () => {
     caches.broken = true
     const url = `${server.origin}/add.wasm`
     await expect(new WasmLoader({ scope: scope() }).load(url, {}, { integrity: sri(add) })).resolves.toBeDefined()
-    await expect(new WasmLoader({ scope: scope({ caches: undefined }) }).load(url, {}, { integrity: sri(add) })).resolves.toBeDefined()
+    await expect(
+      new WasmLoader({ scope: scope({ caches: undefined }) }).load(url, {}, { integrity: sri(add) }),
+    ).resolves.toBeDefined()
     expect(server.hits.get('/add.wasm')).toBe(2)
   })
 
   it('without integrity, keys the cache by URL + ETag: the same ETag reuses the stored bytes, a new one stores anew', async () => {
     let etag = '"v1"'
-    server.routes.set('/etag.wasm', (_req, res) => res.writeHead(200, { 'content-type': 'application/wasm', etag }).end(add))
+    server.routes.set('/etag.wasm', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/wasm', etag }).end(add),
+    )
     const loader = new WasmLoader({ scope: scope() })
     const url = `${server.origin}/etag.wasm`
     expect((await loader.load(url)).profile).toMatchObject({ cacheHit: false, streaming: true })
@@ -201,7 +225,11 @@ describe('WasmLoader', () => {
 
   it('uses the cache named in the options', async () => {
     const open = vi.spyOn(caches, 'open')
-    await new WasmLoader({ scope: scope() }).load(`${server.origin}/add.wasm`, {}, { integrity: sri(add), cache: { name: 'editor-wasm' } })
+    await new WasmLoader({ scope: scope() }).load(
+      `${server.origin}/add.wasm`,
+      {},
+      { integrity: sri(add), cache: { name: 'editor-wasm' } },
+    )
     expect(open).toHaveBeenCalledWith('editor-wasm')
   })
 
@@ -220,7 +248,9 @@ describe('WasmLoader', () => {
     setTimeout(() => controller.abort(), 50)
     await expect(loading).rejects.toMatchObject({ name: 'AbortError' })
     // Already aborted: nothing is fetched.
-    await expect(loader.load(`${server.origin}/add.wasm`, {}, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(loader.load(`${server.origin}/add.wasm`, {}, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    })
     expect(server.hits.get('/add.wasm')).toBeUndefined()
     expect(loader.stats().failures).toBe(2)
   })
@@ -239,7 +269,11 @@ describe('WasmLoader', () => {
     let responses = 0
     const counting = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init).finally(() => responses++)
     const controller = new AbortController()
-    const loading = new WasmLoader({ scope: scope({ fetch: counting }) }).load(`${server.origin}/down.wasm`, {}, { signal: controller.signal, retries: 5 })
+    const loading = new WasmLoader({ scope: scope({ fetch: counting }) }).load(
+      `${server.origin}/down.wasm`,
+      {},
+      { signal: controller.signal, retries: 5 },
+    )
     // The 503 is in: the loader now waits 250 ms before its next attempt.
     await vi.waitFor(() => expect(responses).toBe(1))
     controller.abort()
@@ -265,7 +299,9 @@ describe('WasmLoader', () => {
       '/v/core.wasm': add,
     }
     for (const [path, bytes] of Object.entries(builds)) server.file(path, bytes)
-    const integrity = Object.values(builds).map((bytes) => sri(bytes)).join(' ')
+    const integrity = Object.values(builds)
+      .map((bytes) => sri(bytes))
+      .join(' ')
     const variants = { threads: 'core.mt.wasm', simd: 'core.simd.wasm', baseline: 'core.wasm' }
     const loader = new WasmLoader({ scope: scope() })
     const supports = vi.spyOn(loader, 'supports')
@@ -281,9 +317,9 @@ describe('WasmLoader', () => {
       expect(server.hits.get(path)).toBe(1)
     }
     // The chosen build's digest missing from the list: refused.
-    await expect(loader.load(`${server.origin}/v/`, {}, { variants, integrity: sri(builds['/v/core.mt.wasm']), cache: false })).rejects.toBeInstanceOf(
-      WasmIntegrityError,
-    )
+    await expect(
+      loader.load(`${server.origin}/v/`, {}, { variants, integrity: sri(builds['/v/core.mt.wasm']), cache: false }),
+    ).rejects.toBeInstanceOf(WasmIntegrityError)
   })
 
   it('names the missing import in a WasmLinkError', async () => {
@@ -304,7 +340,11 @@ describe('WasmLoader', () => {
     const loader = new WasmLoader({ scope: scope() })
     const padded = new Uint8Array(add.byteLength + 8)
     padded.set(add, 4)
-    for (const source of [add.slice().buffer, padded.subarray(4, 4 + add.byteLength), await fetch(`${server.origin}/add.wasm`)]) {
+    for (const source of [
+      add.slice().buffer,
+      padded.subarray(4, 4 + add.byteLength),
+      await fetch(`${server.origin}/add.wasm`),
+    ]) {
       expect(addOf((await loader.load(source)).instance)(3, 4)).toBe(7)
     }
   })
@@ -315,12 +355,16 @@ describe('WasmLoader', () => {
     const loader = new WasmLoader({ scope: scope() })
     for (const path of ['/sized.wasm', '/sized-octet.wasm']) {
       const seen: { loaded: number; total: number | undefined }[] = []
-      await loader.load(`${server.origin}${path}`, {}, {
-        onProgress: (progress) => {
-          seen.push(progress)
-          throw new Error('listener bug')
+      await loader.load(
+        `${server.origin}${path}`,
+        {},
+        {
+          onProgress: (progress) => {
+            seen.push(progress)
+            throw new Error('listener bug')
+          },
         },
-      })
+      )
       expect(seen.at(-1)).toEqual({ loaded: add.byteLength, total: add.byteLength })
     }
   })
@@ -357,7 +401,8 @@ describe('WasmLoader', () => {
       { ok: false, phase: 'fetch', error: 'WasmNetworkError', bytes: 0 },
     ])
     // What the runtime hands to performance analytics' recordWasmLoad.
-    for (const key of ['fetchMs', 'verifyMs', 'compileMs', 'instantiateMs', 'totalMs'] as const) expect(typeof profiles[0]![key]).toBe('number')
+    for (const key of ['fetchMs', 'verifyMs', 'compileMs', 'instantiateMs', 'totalMs'] as const)
+      expect(typeof profiles[0]![key]).toBe('number')
     expect(context.errors).toEqual([bug, bug])
     teardown()
     stop()
@@ -381,7 +426,9 @@ describe('WasmLoader.supports', () => {
   })
 
   it('reports threads when the engine has them and the page is cross-origin isolated', () => {
-    const isolated = new WasmLoader({ scope: scope({ WebAssembly: { validate: () => true }, SharedArrayBuffer, crossOriginIsolated: true }) })
+    const isolated = new WasmLoader({
+      scope: scope({ WebAssembly: { validate: () => true }, SharedArrayBuffer, crossOriginIsolated: true }),
+    })
     expect(isolated.supports().threads).toBe(true)
   })
 })

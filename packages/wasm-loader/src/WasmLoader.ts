@@ -1,7 +1,15 @@
 import { createMonitor, globalScope, type CoreContext, type Feature, type Monitor, type Teardown } from '@marco/core'
 import { detectWasmFeatures, type WasmFeatures } from './detectWasmFeatures'
 import { loadWasm } from './loadWasm'
-import type { LoadedModule, LoadEnv, WasmLoaderStats, WasmLoadOptions, WasmLoadProfile, WasmScope, WasmSource } from './types'
+import type {
+  LoadedModule,
+  LoadEnv,
+  WasmLoaderStats,
+  WasmLoadOptions,
+  WasmLoadProfile,
+  WasmScope,
+  WasmSource,
+} from './types'
 
 export interface WasmLoaderOptions {
   /** The globals to use (`fetch`, `caches`, `crypto`, `performance`, `WebAssembly`, …); default the real ones. */

@@ -42,6 +42,6 @@ export function detectWasmFeatures(scope: WasmScope): WasmFeatures {
     features[key] = !!scope.WebAssembly?.validate(new Uint8Array(bytes))
   }
   // Shared memory cannot be created (nor threads started) without cross-origin isolation.
-  features.threads &&= typeof scope.SharedArrayBuffer == 'function' && !!scope.crossOriginIsolated
+  features.threads &&= typeof scope.SharedArrayBuffer === 'function' && !!scope.crossOriginIsolated
   return features
 }

@@ -39,7 +39,7 @@ export async function fetchWasm(
     try {
       const response = await scope.fetch!(url, { signal: controller.signal })
       const { status } = response
-      if (attempt >= retries || !(status == 408 || status == 429 || status >= 500)) return [response, done]
+      if (attempt >= retries || !(status === 408 || status === 429 || status >= 500)) return [response, done]
     } catch (error) {
       failure = controller.signal.reason ?? new WasmNetworkError(0, 'network error', url, error)
     }

@@ -5,7 +5,15 @@ describe('@marco/wasm-loader', () => {
     expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined')
     const module = await import('./index')
     expect(Object.keys(module).sort()).toEqual(
-      ['MemoryPool', 'WasmCompileError', 'WasmIntegrityError', 'WasmLinkError', 'WasmLoadError', 'WasmLoader', 'WasmNetworkError'].sort(),
+      [
+        'MemoryPool',
+        'WasmCompileError',
+        'WasmIntegrityError',
+        'WasmLinkError',
+        'WasmLoadError',
+        'WasmLoader',
+        'WasmNetworkError',
+      ].sort(),
     )
     const loader = new module.WasmLoader()
     expect(loader.name).toBe('wasm-loader')

@@ -1,6 +1,14 @@
 import { fetchWasm } from './fetchWasm'
 import { now } from './now'
-import type { LoadedModule, LoadEnv, WasmCacheOptions, WasmLoadOptions, WasmLoadPhase, WasmLoadProfile, WasmSource } from './types'
+import type {
+  LoadedModule,
+  LoadEnv,
+  WasmCacheOptions,
+  WasmLoadOptions,
+  WasmLoadPhase,
+  WasmLoadProfile,
+  WasmSource,
+} from './types'
 import { verifyIntegrity } from './verifyIntegrity'
 import { WasmCompileError, WasmLinkError, WasmLoadError, WasmNetworkError } from './WasmLoadError'
 import { withProgress } from './withProgress'
@@ -17,13 +25,27 @@ const noop = () => {}
  * @example
  * const { instance, profile } = await loadWasm(env, '/core.wasm', { env: { log } }, { integrity })
  */
-export async function loadWasm(env: LoadEnv, source: WasmSource, imports: WebAssembly.Imports, options: WasmLoadOptions): Promise<LoadedModule> {
+export async function loadWasm(
+  env: LoadEnv,
+  source: WasmSource,
+  imports: WebAssembly.Imports,
+  options: WasmLoadOptions,
+): Promise<LoadedModule> {
   const { _scope: scope, _monitor: monitor } = env
   const { signal, variants } = options
   const start = now(scope)
   let mark = start
   let phase: WasmLoadPhase = 'fetch'
-  const profile = { ok: false, cacheHit: false, streaming: false, mimeFallback: false, fetchMs: 0, verifyMs: 0, compileMs: 0, instantiateMs: 0 } as {
+  const profile = {
+    ok: false,
+    cacheHit: false,
+    streaming: false,
+    mimeFallback: false,
+    fetchMs: 0,
+    verifyMs: 0,
+    compileMs: 0,
+    instantiateMs: 0,
+  } as {
     -readonly [K in keyof WasmLoadProfile]: WasmLoadProfile[K]
   }
   /** Ends the current phase (its time goes to the profile and the performance timeline) and starts `next`. */
@@ -73,13 +95,19 @@ export async function loadWasm(env: LoadEnv, source: WasmSource, imports: WebAss
   try {
     if (variants) {
       const features = env._features()
-      const variant = (profile.variant = (['threads', 'simd'] as const).find((name) => variants[name] && features[name]) ?? 'baseline')
+      const variant = (profile.variant =
+        (['threads', 'simd'] as const).find((name) => variants[name] && features[name]) ?? 'baseline')
       url = new URL(variants[variant]!, new URL(source as string, scope.location?.href)).href
     } else if (source instanceof Response) response = source
     // A string or a URL; the others have a byteLength.
     else if ((source as ArrayBuffer).byteLength == null) url = String(source)
     // A view's own window of its buffer; an ArrayBuffer (no `buffer`, no `byteOffset`) whole.
-    else bytes = new Uint8Array((source as Uint8Array<ArrayBuffer>).buffer ?? source, (source as Uint8Array).byteOffset, (source as ArrayBuffer).byteLength)
+    else
+      bytes = new Uint8Array(
+        (source as Uint8Array<ArrayBuffer>).buffer ?? source,
+        (source as Uint8Array).byteOffset,
+        (source as ArrayBuffer).byteLength,
+      )
     profile.url = url || response?.url || undefined
 
     if (url) {
@@ -96,16 +124,19 @@ export async function loadWasm(env: LoadEnv, source: WasmSource, imports: WebAss
         if (!response.ok) throw new WasmNetworkError(response.status, `HTTP ${response.status}`, profile.url)
         // compileStreaming takes exactly application/wasm, so anything else is read whole instead.
         // Counted, so that a misconfigured server or CDN shows in the profile and the loader's stats.
-        const wasmType = !(profile.mimeFallback = response.headers.get('content-type')?.toLowerCase() != 'application/wasm')
+        const wasmType = !(profile.mimeFallback =
+          response.headers.get('content-type')?.toLowerCase() !== 'application/wasm')
         // Integrity is checked before compiling, so a module with integrity is read whole first.
         if (wasmType && !integrity && WebAssembly.compileStreaming) {
           // The bytes are still wanted: for the cache, the size, and to describe a compile error.
           const copy = response.clone()
           step('compile')
           profile.streaming = true
-          module = await WebAssembly.compileStreaming(withProgress(response, monitor, options.onProgress)).finally(async () => {
-            bytes = new Uint8Array(await copy.arrayBuffer())
-          })
+          module = await WebAssembly.compileStreaming(withProgress(response, monitor, options.onProgress)).finally(
+            async () => {
+              bytes = new Uint8Array(await copy.arrayBuffer())
+            },
+          )
         } else await compile(new Uint8Array(await withProgress(response, monitor, options.onProgress).arrayBuffer()))
       } else await compile(bytes!)
     }
@@ -119,9 +150,11 @@ export async function loadWasm(env: LoadEnv, source: WasmSource, imports: WebAss
       // missing); any other failure, such as a trapping start function, stays as it is.
       const missing = WebAssembly.Module.imports(module!).find(({ module, name, kind }) => {
         const value = (imports[module] as Record<string, unknown> | undefined)?.[name]
-        return kind == 'function' ? typeof value != 'function' : value === undefined
+        return kind === 'function' ? typeof value !== 'function' : value === undefined
       })
-      throw missing || error instanceof WebAssembly.LinkError ? new WasmLinkError(missing?.module, missing?.name, profile.url, error) : error
+      throw missing || error instanceof WebAssembly.LinkError
+        ? new WasmLinkError(missing?.module, missing?.name, profile.url, error)
+        : error
     })
     signal?.throwIfAborted()
     profile.ok = true

@@ -10,11 +10,22 @@ import type { WasmScope } from './types'
  * @example
  * await verifyIntegrity(bytes, 'sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC', globalScope)
  */
-export async function verifyIntegrity(bytes: Uint8Array<ArrayBuffer>, integrity: string, scope: WasmScope, url?: string): Promise<void> {
+export async function verifyIntegrity(
+  bytes: Uint8Array<ArrayBuffer>,
+  integrity: string,
+  scope: WasmScope,
+  url?: string,
+): Promise<void> {
   const tokens: string[] = integrity.match(/sha(256|384|512)-[^\s?]+/g) ?? []
-  const bits = tokens.map((token) => token.slice(3, 6)).sort().pop()
+  const bits = tokens
+    .map((token) => token.slice(3, 6))
+    .sort()
+    .pop()
   const subtle = scope.crypto?.subtle
   // SRI treats a value with no known algorithm as no constraint; for code we run, refuse instead.
-  const actual = bits && subtle ? `sha${bits}-${btoa(String.fromCharCode(...new Uint8Array(await subtle.digest(`SHA-${bits}`, bytes))))}` : ''
+  const actual =
+    bits && subtle
+      ? `sha${bits}-${btoa(String.fromCharCode(...new Uint8Array(await subtle.digest(`SHA-${bits}`, bytes))))}`
+      : ''
   if (!tokens.includes(actual)) throw new WasmIntegrityError(integrity, actual, url)
 }

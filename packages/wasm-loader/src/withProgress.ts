@@ -8,7 +8,11 @@ import type { WasmProgress } from './types'
  * @example
  * await WebAssembly.compileStreaming(withProgress(response, monitor, onProgress))
  */
-export function withProgress(response: Response, monitor: Monitor, onProgress?: (progress: WasmProgress) => void): Response {
+export function withProgress(
+  response: Response,
+  monitor: Monitor,
+  onProgress?: (progress: WasmProgress) => void,
+): Response {
   if (!onProgress || !response.body) return response
   // content-length counts the bytes on the wire: with content-encoding, not those the reader receives.
   const total = (!response.headers.get('content-encoding') && +response.headers.get('content-length')!) || undefined

@@ -217,7 +217,9 @@ describe('WorkerPool', () => {
     expect(context.queue.events).toHaveLength(0) // nothing ran yet
     await pool.run('echo', [1])
     vi.advanceTimersByTime(1_000)
-    expect(context.queue.ofType('worker_pool')).toMatchObject([{ category: 'performance', payload: { completed: 1, workers: 1 } }])
+    expect(context.queue.ofType('worker_pool')).toMatchObject([
+      { category: 'performance', payload: { completed: 1, workers: 1 } },
+    ])
     teardown()
     await pool.run('echo', [2])
     vi.advanceTimersByTime(5_000)
@@ -265,7 +267,13 @@ describe('WorkerPool over worker_threads', () => {
     })
     expect(killed).toBe(true)
     const stats = pool.stats()
-    expect(stats).toMatchObject({ crashed: 1, queued: 0, busy: 0, completed: 10_000 - failures.length, failed: failures.length })
+    expect(stats).toMatchObject({
+      crashed: 1,
+      queued: 0,
+      busy: 0,
+      completed: 10_000 - failures.length,
+      failed: failures.length,
+    })
     expect(threads).toHaveLength(4)
   })
 

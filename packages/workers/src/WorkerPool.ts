@@ -6,13 +6,19 @@ import { summarize, type Summary } from './summarize'
 import { WorkerCrashedError } from './WorkerCrashedError'
 
 export interface WorkerPoolOptions {
-  /** The worker script, started as `new Worker(url, { type: 'module' })`: a URL, never a `blob:`, so it runs under a strict CSP. */
+  /**
+   * The worker script, started as `new Worker(url, { type: 'module' })`: a URL, never a `blob:`, so it runs under a
+   * strict CSP.
+   */
   url: string | URL
   /** Most workers at once. Default `navigator.hardwareConcurrency - 1`, at least 1. */
   size?: number
   /** Most tasks waiting for a worker; past it `run()` rejects with `QueueFullError`. Default 1,000. */
   maxQueue?: number
-  /** A worker with nothing to do for this long is terminated (a new one starts when work comes). Default 30 s; 0 keeps them. */
+  /**
+   * A worker with nothing to do for this long is terminated (a new one starts when work comes). Default 30 s; 0 keeps
+   * them.
+   */
   idleTimeoutMs?: number
   /** Time-out of every task that does not set its own, counted from `run()`. Default none. */
   timeoutMs?: number
@@ -117,7 +123,13 @@ export class WorkerPool implements Feature {
       const controller = new AbortController()
       const onAbort = (): void => controller.abort(signal!.reason)
       signal?.addEventListener('abort', onAbort)
-      const timer = timeoutMs! > 0 ? setTimeout(() => controller.abort(new DOMException(`${method}() timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs) : undefined
+      const timer =
+        timeoutMs! > 0
+          ? setTimeout(
+              () => controller.abort(new DOMException(`${method}() timed out after ${timeoutMs} ms`, 'TimeoutError')),
+              timeoutMs,
+            )
+          : undefined
       const task: Task = {
         method,
         args,
@@ -163,7 +175,10 @@ export class WorkerPool implements Feature {
     for (const slot of [...this._slots]) this._retire(slot, error)
   }
 
-  /** Reports `stats()` every `reportIntervalMs` as a `performance` / `worker_pool` event (when that consent is granted and tasks ran). */
+  /**
+   * Reports `stats()` every `reportIntervalMs` as a `performance` / `worker_pool` event (when that consent is granted
+   * and tasks ran).
+   */
   setup(context: CoreContext): Teardown {
     let reported = 0
     return startInterval(
@@ -225,7 +240,10 @@ export class WorkerPool implements Feature {
   private _measure(slot: WorkerSlot, { durationMs, lagMs }: CallTiming): void {
     slot.answered++
     this._startFailures = 0
-    for (const [list, value] of [[this._taskMs, durationMs], [this._lagMs, Math.max(0, lagMs)]] as const) {
+    for (const [list, value] of [
+      [this._taskMs, durationMs],
+      [this._lagMs, Math.max(0, lagMs)],
+    ] as const) {
       if (list.push(value) > SAMPLE_SIZE) list.shift()
     }
   }

@@ -83,10 +83,16 @@ export function createCaller(endpoint: Endpoint, onTiming?: (timing: CallTiming)
         })
         signal?.addEventListener('abort', onAbort)
         if (timeoutMs! > 0) {
-          timer = setTimeout(() => cancel(new DOMException(`${m}() timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs)
+          timer = setTimeout(
+            () => cancel(new DOMException(`${m}() timed out after ${timeoutMs} ms`, 'TimeoutError')),
+            timeoutMs,
+          )
         }
         try {
-          endpoint.postMessage({ marco: 'call', i, m, a, s: now() } satisfies WireMessage, [...transferListOf(a), ...(options.transfer ?? [])])
+          endpoint.postMessage({ marco: 'call', i, m, a, s: now() } satisfies WireMessage, [
+            ...transferListOf(a),
+            ...(options.transfer ?? []),
+          ])
         } catch (error) {
           // DataCloneError (a function or a detached buffer among the arguments): the call's own error.
           done()

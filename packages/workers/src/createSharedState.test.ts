@@ -14,7 +14,8 @@ function createNetwork() {
     members.push(me)
     return {
       postMessage(message) {
-        for (const other of members) if (other !== me && !other.closed) inFlight.push({ to: other, data: structuredClone(message) })
+        for (const other of members)
+          if (other !== me && !other.closed) inFlight.push({ to: other, data: structuredClone(message) })
       },
       addEventListener: (_type, listener) => void me.listeners.add(listener),
       removeEventListener: (_type, listener) => void me.listeners.delete(listener),
@@ -44,11 +45,16 @@ describe('createSharedState', () => {
         fc.record({ consent: fc.constantFrom('granted', 'denied'), user: fc.string({ maxLength: 2 }) }),
       ),
     })
-    const step = fc.oneof(write.map((w) => ({ kind: 'write' as const, ...w })), fc.nat().map((n) => ({ kind: 'deliver' as const, n })))
+    const step = fc.oneof(
+      write.map((w) => ({ kind: 'write' as const, ...w })),
+      fc.nat().map((n) => ({ kind: 'deliver' as const, n })),
+    )
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
         const network = createNetwork()
-        const tabs = ['tab-a', 'tab-b', 'tab-c'].map((id) => createSharedState('s', initial, { id, channel: network.open }))
+        const tabs = ['tab-a', 'tab-b', 'tab-c'].map((id) =>
+          createSharedState('s', initial, { id, channel: network.open }),
+        )
         for (const current of steps) {
           if (current.kind === 'write') tabs[current.who]!.set(current.patch)
           else if (network.inFlight.length) network.deliver(current.n)
@@ -92,7 +98,22 @@ describe('createSharedState', () => {
   it('tells subscribers about local and remote changes, and survives a throwing one', () => {
     const network = createNetwork()
     const errors: unknown[] = []
-    const a = createSharedState('s', initial, { id: 'a', channel: network.open, monitor: { call: (fn, ...args) => { try { return fn(...args) } catch (e) { errors.push(e); return undefined } }, wrap: (fn) => fn, report: (e) => void errors.push(e) } })
+    const a = createSharedState('s', initial, {
+      id: 'a',
+      channel: network.open,
+      monitor: {
+        call: (fn, ...args) => {
+          try {
+            return fn(...args)
+          } catch (e) {
+            errors.push(e)
+            return undefined
+          }
+        },
+        wrap: (fn) => fn,
+        report: (e) => void errors.push(e),
+      },
+    })
     const b = createSharedState('s', initial, { id: 'b', channel: network.open })
     const seen: string[] = []
     a.subscribe(() => {

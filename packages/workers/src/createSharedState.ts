@@ -3,8 +3,13 @@ import { createId, createMonitor, type Monitor } from '@marco/core'
 /** When and by whom a key was last written: a logical (Lamport) clock, then the writer's id for ties. */
 type Stamp = readonly [clock: number, writer: string]
 
-/** What travels on the channel: `hello` from a newcomer; `state` with the keys a peer has (all of them, or those it just wrote). */
-type StateMessage<T> = { readonly k: 'hello' } | { readonly k: 'state'; readonly values: Partial<T>; readonly stamps: Partial<Record<keyof T, Stamp>> }
+/**
+ * What travels on the channel: `hello` from a newcomer; `state` with the keys a peer has (all of them, or those it just
+ * wrote).
+ */
+type StateMessage<T> =
+  | { readonly k: 'hello' }
+  | { readonly k: 'state'; readonly values: Partial<T>; readonly stamps: Partial<Record<keyof T, Stamp>> }
 
 /** The part of `BroadcastChannel` the shared state uses (tests pass an in-memory one). */
 export interface ChannelLike {
@@ -49,11 +54,16 @@ function wins(a: Stamp | undefined, b: Stamp | undefined): boolean {
  * Where `BroadcastChannel` is missing it is a plain local state. Listener errors are reported, never thrown.
  *
  * @example
- * const shared = createSharedState('marco', { sessionId: '', consent: 'pending', flags: {} as Record<string, boolean> })
+ * const shared = createSharedState('marco', { sessionId: '', consent: 'pending', flags: {} as Record<string, boolean>
+ * })
  * shared.subscribe(({ consent }) => applyConsent(consent))
  * shared.set({ consent: 'granted' }) // every tab and worker of the origin hears it
  */
-export function createSharedState<T extends Record<string, unknown>>(name: string, initial: T, options: SharedStateOptions = {}): SharedState<T> {
+export function createSharedState<T extends Record<string, unknown>>(
+  name: string,
+  initial: T,
+  options: SharedStateOptions = {},
+): SharedState<T> {
   const monitor = options.monitor ?? createMonitor()
   const id = options.id ?? createId()
   const listeners = new Set<(state: Readonly<T>) => void>()

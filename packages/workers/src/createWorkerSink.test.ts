@@ -9,7 +9,14 @@ import type { Endpoint } from './types'
 
 let serial = 0
 function event(tag = 'stroke'): SdkEvent {
-  return { id: `event-${String(++serial).padStart(8, '0')}`, type: 'track', category: 'analytics', ts: 1_764_417_600_000, sessionId: 's-1', payload: { name: tag } }
+  return {
+    id: `event-${String(++serial).padStart(8, '0')}`,
+    type: 'track',
+    category: 'analytics',
+    ts: 1_764_417_600_000,
+    sessionId: 's-1',
+    payload: { name: tag },
+  }
 }
 
 /** What the worker's EventQueue delivered, as a collector would store it. */
@@ -35,8 +42,10 @@ function startWorker(transport: Transport) {
       posted.push({ message, transfer })
       port1.postMessage(message, transfer as never)
     },
-    addEventListener: (type: string, listener: (event: never) => void) => type === 'message' && port1.addEventListener('message', listener as never),
-    removeEventListener: (type: string, listener: (event: never) => void) => type === 'message' && port1.removeEventListener('message', listener as never),
+    addEventListener: (type: string, listener: (event: never) => void) =>
+      type === 'message' && port1.addEventListener('message', listener as never),
+    removeEventListener: (type: string, listener: (event: never) => void) =>
+      type === 'message' && port1.removeEventListener('message', listener as never),
     start: () => port1.start(),
     terminate() {
       worker.terminated = true
@@ -53,8 +62,10 @@ function silentWorker() {
   return {
     terminated: false,
     postMessage: () => {},
-    addEventListener: (type: string, listener: (event: never) => void) => events.addEventListener(type, listener as never),
-    removeEventListener: (type: string, listener: (event: never) => void) => events.removeEventListener(type, listener as never),
+    addEventListener: (type: string, listener: (event: never) => void) =>
+      events.addEventListener(type, listener as never),
+    removeEventListener: (type: string, listener: (event: never) => void) =>
+      events.removeEventListener(type, listener as never),
     terminate() {
       this.terminated = true
     },

@@ -1,9 +1,24 @@
-import { createMonitor, globalScope, listen, startTimeout, type ConsentCategory, type EventQueueOptions, type EventSink, type FlushResult, type GlobalScope, type Monitor, type SdkEvent, type Teardown } from '@marco/core'
+import {
+  createMonitor,
+  globalScope,
+  listen,
+  startTimeout,
+  type ConsentCategory,
+  type EventQueueOptions,
+  type EventSink,
+  type FlushResult,
+  type GlobalScope,
+  type Monitor,
+  type SdkEvent,
+  type Teardown,
+} from '@marco/core'
 import type { Caller } from './createCaller'
 import { spawnWorker, type WorkerLike, type WorkerSlot } from './spawnWorker'
 
 export interface WorkerSinkOptions {
-  /** The analytics worker's script, e.g. `new URL('@marco/workers/analytics-worker', import.meta.url)`; never a `blob:`. */
+  /**
+   * The analytics worker's script, e.g. `new URL('@marco/workers/analytics-worker', import.meta.url)`; never a `blob:`.
+   */
   url: string | URL
   /**
    * Where events go if the worker cannot start or fails before acknowledging them (and everything after):
@@ -11,7 +26,10 @@ export interface WorkerSinkOptions {
    * Give it the same `storageName` as the worker's queue, so it also adopts what the worker had stored.
    */
   fallback: EventSink | (() => EventSink)
-  /** Options of the worker's own `EventQueue`: cloneable values only (functions are left out); `endpoint` is resolved against the page. */
+  /**
+   * Options of the worker's own `EventQueue`: cloneable values only (functions are left out); `endpoint` is resolved
+   * against the page.
+   */
   queue: EventQueueOptions
   /** Events per posted batch. Default 100. */
   maxBatchEvents?: number
@@ -44,14 +62,18 @@ export interface WorkerSink extends EventSink {
   stats(): WorkerSinkStats
   /** Starts the worker (the runtime calls it once consent is granted), so it resumes earlier pages' events. */
   open(): void
-  /** Posts what is buffered, stops the worker's queue (its stored events wait for the next page load), ends the worker. */
+  /**
+   * Posts what is buffered, stops the worker's queue (its stored events wait for the next page load), ends the worker.
+   */
   stop(): Promise<void>
 }
 
 /** The worker's queue options that survive `postMessage` (functions and injected objects stay behind). */
 function cloneable(options: EventQueueOptions, scope: GlobalScope): EventQueueOptions {
   const { transport: _t, scope: _s, clock: _c, monitor: _m, ...rest } = options
-  const kept = Object.fromEntries(Object.entries(rest).filter(([, value]) => typeof value !== 'function')) as EventQueueOptions
+  const kept = Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => typeof value !== 'function'),
+  ) as EventQueueOptions
   // The worker resolves relative URLs against its script, not the page.
   if (kept.endpoint && scope.location) kept.endpoint = new URL(kept.endpoint, scope.location.href).href
   return kept
@@ -143,7 +165,11 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
     mode = 'worker'
     try {
       const create = options.createWorker ?? ((url) => new Worker(url, { type: 'module', name: 'marco-analytics' }))
-      slot = spawnWorker(() => create(options.url), () => {}, (reason) => fail(new Error(`analytics worker ${reason}`)))
+      slot = spawnWorker(
+        () => create(options.url),
+        () => {},
+        (reason) => fail(new Error(`analytics worker ${reason}`)),
+      )
       caller = slot.caller
       call('init', [cloneable(options.queue, scope)]).catch(fail)
       // A worker has no pagehide of its own: post what waits and have its queue send now.

@@ -17,7 +17,8 @@ export interface ExposeOptions {
  * scope). Each method receives the caller's arguments, then an `AbortSignal` that aborts when the caller
  * cancels or times out: declare it as the last parameter (`signal?: AbortSignal`); optional parameters the
  * caller left out before it are `undefined`. (So a method whose last parameter is optional should declare
- * the signal after it, or the signal takes its place when the caller leaves it out.) A method may return `transfer(value, [buffers])` to move its result. What it throws
+ * the signal after it, or the signal takes its place when the caller leaves it out.) A method may return
+ * `transfer(value, [buffers])` to move its result. What it throws
  * reaches the caller as an `Error` with the same name, message and stack. Returns the removal.
  *
  * @example
@@ -31,14 +32,20 @@ export interface ExposeOptions {
  * }
  * expose(api)
  */
-export function expose(api: object, endpoint: Endpoint = globalThis as unknown as Endpoint, options: ExposeOptions = {}): () => void {
+export function expose(
+  api: object,
+  endpoint: Endpoint = globalThis as unknown as Endpoint,
+  options: ExposeOptions = {},
+): () => void {
   const allowed = options.allowedOrigins ?? []
   const running = new Map<number, AbortController>()
-  const reply = (message: WireMessage, transferList?: Transferable[]): void => endpoint.postMessage(message, transferList)
+  const reply = (message: WireMessage, transferList?: Transferable[]): void =>
+    endpoint.postMessage(message, transferList)
   return onMessage(endpoint, ({ data, origin }) => {
     const message = data as WireMessage | undefined
     if (origin && !allowed.some((rule) => (typeof rule === 'string' ? rule === origin : rule.test(origin)))) return
-    if (message?.marco === 'cancel') return running.get(message.i)?.abort(new DOMException('The caller cancelled the call', 'AbortError'))
+    if (message?.marco === 'cancel')
+      return running.get(message.i)?.abort(new DOMException('The caller cancelled the call', 'AbortError'))
     if (message?.marco !== 'call') return
     const { i, m, a, s } = message
     const started = now()
@@ -48,7 +55,18 @@ export function expose(api: object, endpoint: Endpoint = globalThis as unknown a
       const e = result.e as Error | undefined
       const d = now() - started
       try {
-        reply({ marco: 'result', i, ...(e ? { e: { name: String(e?.name ?? 'Error'), message: String(e?.message ?? e), stack: e?.stack } } : { v: result.v }), d, l: started - s }, transferList)
+        reply(
+          {
+            marco: 'result',
+            i,
+            ...(e
+              ? { e: { name: String(e?.name ?? 'Error'), message: String(e?.message ?? e), stack: e?.stack } }
+              : { v: result.v }),
+            d,
+            l: started - s,
+          },
+          transferList,
+        )
       } catch (error) {
         // The result cannot be cloned (a function, a DOM node): the caller gets that error instead.
         if (!e) answer({ e: error })

@@ -5,7 +5,17 @@ describe('@marco/workers', () => {
     expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined')
     const module = await import('./index')
     expect(Object.keys(module).sort()).toEqual(
-      ['QueueFullError', 'WorkerCrashedError', 'WorkerPool', 'createSharedState', 'createWorkerSink', 'expose', 'startAnalyticsWorker', 'transfer', 'wrap'].sort(),
+      [
+        'QueueFullError',
+        'WorkerCrashedError',
+        'WorkerPool',
+        'createSharedState',
+        'createWorkerSink',
+        'expose',
+        'startAnalyticsWorker',
+        'transfer',
+        'wrap',
+      ].sort(),
     )
     const pool = new module.WorkerPool({ url: '/worker.js', size: 1 })
     expect(pool.name).toBe('workers')

@@ -1,4 +1,5 @@
-// Starts the test workers (testWorker.fixture.ts, analyticsWorker.fixture.ts) in worker_threads: bundled once by esbuild (so the TypeScript
+// Starts the test workers (testWorker.fixture.ts, analyticsWorker.fixture.ts) in worker_threads: bundled once by
+// esbuild (so the TypeScript
 // sources run without a loader) and started from the code with `eval: true`.
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'

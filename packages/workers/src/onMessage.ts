@@ -7,7 +7,10 @@ import type { Endpoint } from './types'
  * @example
  * const stop = onMessage(worker, ({ data }) => console.log(data))
  */
-export function onMessage(endpoint: Endpoint, handler: (event: { data: unknown; origin?: string }) => void): () => void {
+export function onMessage(
+  endpoint: Endpoint,
+  handler: (event: { data: unknown; origin?: string }) => void,
+): () => void {
   if (endpoint.addEventListener) {
     endpoint.addEventListener('message', handler)
     endpoint.start?.()

@@ -28,7 +28,11 @@ const api = {
       })
     })
   },
-  optional: (a: number, b?: number, signal?: AbortSignal) => ({ a, b: b ?? null, hasSignal: signal instanceof AbortSignal }),
+  optional: (a: number, b?: number, signal?: AbortSignal) => ({
+    a,
+    b: b ?? null,
+    hasSignal: signal instanceof AbortSignal,
+  }),
 }
 let cancelled: DOMException[] = []
 const channels: MessageChannel[] = []
@@ -103,7 +107,10 @@ describe('expose / wrap over a MessageChannel', () => {
     const remote = connect()
     await expect(remote.rejectWithString()).rejects.toMatchObject({ name: 'Error', message: 'plain string' })
     const untyped = remote as unknown as Record<string, () => Promise<unknown>>
-    await expect(untyped.missing!()).rejects.toMatchObject({ name: 'TypeError', message: 'missing is not an exposed method' })
+    await expect(untyped.missing!()).rejects.toMatchObject({
+      name: 'TypeError',
+      message: 'missing is not an exposed method',
+    })
     await expect(untyped.constructor!()).rejects.toMatchObject({ name: 'TypeError' })
     await expect(untyped.toString!()).rejects.toMatchObject({ name: 'TypeError' })
     await expect(remote.returnFunction()).rejects.toMatchObject({ name: 'DataCloneError' })
@@ -111,7 +118,9 @@ describe('expose / wrap over a MessageChannel', () => {
 
   it('rejects an argument that cannot be cloned without sending anything', async () => {
     const remote = connect()
-    await expect((remote.add as unknown as (f: () => void) => Promise<number>)(() => {})).rejects.toMatchObject({ name: 'DataCloneError' })
+    await expect((remote.add as unknown as (f: () => void) => Promise<number>)(() => {})).rejects.toMatchObject({
+      name: 'DataCloneError',
+    })
     await expect(remote.add(1, 1)).resolves.toBe(2)
   })
 
@@ -155,7 +164,9 @@ describe('expose / wrap over a MessageChannel', () => {
     expose(api, channel.port2 as unknown as Endpoint)
     const first = wrap<typeof api>(channel.port1 as unknown as Endpoint)
     const second = wrap<typeof api>(channel.port1 as unknown as Endpoint)
-    await expect(Promise.all([first.add(1, 1), second.add(2, 2), first.greet('a'), second.greet('b')])).resolves.toEqual([2, 4, 'hello a', 'hello b'])
+    await expect(
+      Promise.all([first.add(1, 1), second.add(2, 2), first.greet('a'), second.greet('b')]),
+    ).resolves.toEqual([2, 4, 'hello a', 'hello b'])
   })
 
   it('is not thenable, so awaiting the remote sends nothing', async () => {
@@ -171,7 +182,9 @@ describe('expose origin checks', () => {
     const replies: unknown[] = []
     target.postMessage = (message: unknown) => void replies.push(message)
     const deliver = (origin: string, method: string) =>
-      target.dispatchEvent(new MessageEvent('message', { origin, data: { marco: 'call', i: 1, m: method, a: [1, 2], s: Date.now() } }))
+      target.dispatchEvent(
+        new MessageEvent('message', { origin, data: { marco: 'call', i: 1, m: method, a: [1, 2], s: Date.now() } }),
+      )
     return { target, replies, deliver }
   }
 
@@ -196,7 +209,10 @@ describe('expose origin checks', () => {
     deliver('https://eu.marco.example.evil.example', 'add')
     await vi.waitFor(() => expect(replies).toHaveLength(2))
     expect(spy).toHaveBeenCalledTimes(2)
-    expect(replies).toMatchObject([{ marco: 'result', v: 3 }, { marco: 'result', v: 3 }])
+    expect(replies).toMatchObject([
+      { marco: 'result', v: 3 },
+      { marco: 'result', v: 3 },
+    ])
   })
 
   it('does not accept "*" by accident: an empty list allows no origin', async () => {

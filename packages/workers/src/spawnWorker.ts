@@ -24,7 +24,11 @@ export interface WorkerSlot {
  * @example
  * const slot = spawnWorker(() => new Worker(url, { type: 'module' }), onTiming, (reason) => replace(slot, reason))
  */
-export function spawnWorker(create: () => WorkerLike, onTiming: (timing: CallTiming) => void, onCrash: (reason: string) => void): WorkerSlot {
+export function spawnWorker(
+  create: () => WorkerLike,
+  onTiming: (timing: CallTiming) => void,
+  onCrash: (reason: string) => void,
+): WorkerSlot {
   const worker = create()
   const slot: WorkerSlot = { worker, caller: createCaller(worker, onTiming), busy: false, answered: 0, dead: false }
   const crashed = (event: unknown): void => {

@@ -1,4 +1,11 @@
-import { EventQueue, type ConsentCategory, type EventQueueOptions, type FlushResult, type QueueStats, type SdkEvent } from '@marco/core'
+import {
+  EventQueue,
+  type ConsentCategory,
+  type EventQueueOptions,
+  type FlushResult,
+  type QueueStats,
+  type SdkEvent,
+} from '@marco/core'
 import { expose } from './expose'
 import type { Endpoint } from './types'
 

@@ -17,5 +17,11 @@ export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b)
   const count = sorted.length
   const at = (q: number): number => sorted[Math.max(0, Math.ceil(q * count) - 1)] ?? 0
-  return { count, mean: count ? sorted.reduce((sum, value) => sum + value, 0) / count : 0, p50: at(0.5), p95: at(0.95), max: at(1) }
+  return {
+    count,
+    mean: count ? sorted.reduce((sum, value) => sum + value, 0) / count : 0,
+    p50: at(0.5),
+    p95: at(0.95),
+    max: at(1),
+  }
 }

@@ -1,4 +1,7 @@
-/** Values marked by `transfer()`, with what to move along with them. Weak: a marked value that is never sent is collected. */
+/**
+ * Values marked by `transfer()`, with what to move along with them. Weak: a marked value that is never sent is
+ * collected.
+ */
 const marked = new WeakMap<object, Transferable[]>()
 
 /**

@@ -40,12 +40,25 @@ export interface WireError {
 export type WireMessage =
   | { readonly marco: 'call'; readonly i: number; readonly m: string; readonly a: unknown[]; readonly s: number }
   | { readonly marco: 'cancel'; readonly i: number }
-  | { readonly marco: 'result'; readonly i: number; readonly v?: unknown; readonly e?: WireError; readonly d: number; readonly l: number }
+  | {
+      readonly marco: 'result'
+      readonly i: number
+      readonly v?: unknown
+      readonly e?: WireError
+      readonly d: number
+      readonly l: number
+    }
 
 /** A trailing `AbortSignal` parameter is the worker's own (expose passes it); callers don't send it. */
-type CallerArgs<A extends unknown[]> = A extends [...infer Head, AbortSignal] ? Head : A extends [...infer Head, (AbortSignal | undefined)?] ? Head : A
+type CallerArgs<A extends unknown[]> = A extends [...infer Head, AbortSignal]
+  ? Head
+  : A extends [...infer Head, (AbortSignal | undefined)?]
+    ? Head
+    : A
 
-/** One method of a `Remote`: an async call, and `.with(options)` for a call with a signal, time-out or transfer list. */
+/**
+ * One method of a `Remote`: an async call, and `.with(options)` for a call with a signal, time-out or transfer list.
+ */
 export type RemoteMethod<A extends unknown[], R> = ((...args: CallerArgs<A>) => Promise<Awaited<R>>) & {
   with(options: CallOptions): (...args: CallerArgs<A>) => Promise<Awaited<R>>
 }
@@ -58,5 +71,9 @@ export type RemoteMethod<A extends unknown[], R> = ((...args: CallerArgs<A>) => 
  * await remote.add(1, 2) // 3
  */
 export type Remote<T> = {
-  readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (...args: infer A) => infer R ? RemoteMethod<A, R> : never
+  readonly [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (
+    ...args: infer A
+  ) => infer R
+    ? RemoteMethod<A, R>
+    : never
 }

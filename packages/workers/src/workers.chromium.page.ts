@@ -27,7 +27,12 @@ async function rpc() {
     const filled = await remote.fill(4)
     const error = await remote.fail('boom').then(
       () => undefined,
-      (caught: Error) => ({ isError: caught instanceof Error, name: caught.name, message: caught.message, stack: caught.stack }),
+      (caught: Error) => ({
+        isError: caught instanceof Error,
+        name: caught.name,
+        message: caught.message,
+        stack: caught.stack,
+      }),
     )
     return { sum, detached: bytes.byteLength, filled: [...filled], error }
   } finally {
@@ -52,7 +57,12 @@ function blobWorker(): Promise<string> {
 let fallbackCreated = false
 
 async function analytics(url: string, count: number) {
-  const queueOptions = { endpoint: '/v1/batch', storageName: `marco-worker-test-${createId()}`, retryBaseMs: 100, retryMaxMs: 300 }
+  const queueOptions = {
+    endpoint: '/v1/batch',
+    storageName: `marco-worker-test-${createId()}`,
+    retryBaseMs: 100,
+    retryMaxMs: 300,
+  }
   const sink = createWorkerSink({
     url,
     queue: queueOptions,
@@ -64,7 +74,14 @@ async function analytics(url: string, count: number) {
   })
   const ids: string[] = []
   for (let i = 0; i < count; i++) {
-    const event: SdkEvent = { id: createId(), type: 'track', category: 'analytics', ts: Date.now(), sessionId: 's-1', payload: { name: 'stroke', i } }
+    const event: SdkEvent = {
+      id: createId(),
+      type: 'track',
+      category: 'analytics',
+      ts: Date.now(),
+      sessionId: 's-1',
+      payload: { name: 'stroke', i },
+    }
     ids.push(event.id)
     sink.push(event)
   }

@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url'
 import type { ServerResponse } from 'node:http'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { bundleForBrowser, launchChromium, startTestCollector, testPage, type LaunchedChromium, type TestCollector } from '@marco/testing'
+import {
+  bundleForBrowser,
+  launchChromium,
+  startTestCollector,
+  testPage,
+  type LaunchedChromium,
+  type TestCollector,
+} from '@marco/testing'
 import type { BrowserContext } from 'playwright-core'
 import type { WorkerPoolStats } from './WorkerPool'
 import type { WorkerSinkStats } from './createWorkerSink'
@@ -10,7 +17,12 @@ declare global {
   interface Window {
     marcoWorkers: {
       pool(): Promise<{ sums: number[]; where: string; stats: WorkerPoolStats }>
-      rpc(): Promise<{ sum: number; detached: number; filled: number[]; error?: { isError: boolean; name: string; message: string; stack?: string } }>
+      rpc(): Promise<{
+        sum: number
+        detached: number
+        filled: number[]
+        error?: { isError: boolean; name: string; message: string; stack?: string }
+      }>
       blobWorker(): Promise<string>
       analytics(url: string, count: number): Promise<{ ids: string[] }>
       analyticsFlush(): Promise<{ stats: WorkerSinkStats; fallbackCreated: boolean }>
@@ -90,7 +102,10 @@ describe('@marco/workers in Chromium under a strict CSP', () => {
     const { page } = await openPage()
     const { ids } = await page.evaluate(() => window.marcoWorkers.analytics('/analytics-worker.js', 300))
     const { stats, fallbackCreated } = await page.evaluate(() => window.marcoWorkers.analyticsFlush())
-    await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), { timeout: 15_000, interval: 100 })
+    await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), {
+      timeout: 15_000,
+      interval: 100,
+    })
     expect(stats).toMatchObject({ mode: 'worker', pushed: 300, batches: 6, acknowledged: 300, fellBack: 0 })
     expect(fallbackCreated).toBe(false)
   })
@@ -98,9 +113,14 @@ describe('@marco/workers in Chromium under a strict CSP', () => {
   it('loses nothing when the analytics worker cannot start: the main-thread queue delivers every event', async () => {
     const { page } = await openPage()
     const { ids } = await page.evaluate(() => window.marcoWorkers.analytics('/missing-worker.js', 120))
-    await page.waitForFunction(() => (window as unknown as { marcoSink: { stats(): { mode: string } } }).marcoSink.stats().mode === 'fallback')
+    await page.waitForFunction(
+      () => (window as unknown as { marcoSink: { stats(): { mode: string } } }).marcoSink.stats().mode === 'fallback',
+    )
     const { stats, fallbackCreated } = await page.evaluate(() => window.marcoWorkers.analyticsFlush())
-    await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), { timeout: 15_000, interval: 100 })
+    await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), {
+      timeout: 15_000,
+      interval: 100,
+    })
     expect(fallbackCreated).toBe(true)
     expect(stats).toMatchObject({ mode: 'fallback', pushed: 120, acknowledged: 0, fellBack: 120 })
   })

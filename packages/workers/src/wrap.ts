@@ -22,14 +22,20 @@ export interface WrapOptions {
 export function wrap<T>(endpoint: Endpoint, options: WrapOptions = {}): Remote<T> {
   const caller = createCaller(endpoint)
   const methods = new Map<string, unknown>()
-  const call = (method: string, callOptions: CallOptions) => (...args: unknown[]) =>
-    caller.call(method, args, { timeoutMs: options.timeoutMs, ...callOptions })
+  const call =
+    (method: string, callOptions: CallOptions) =>
+    (...args: unknown[]) =>
+      caller.call(method, args, { timeoutMs: options.timeoutMs, ...callOptions })
   return new Proxy({} as Remote<T>, {
     get(_, method) {
       // Not thenable, so `await wrap(...)` does not send a call named `then`.
       if (typeof method !== 'string' || method === 'then') return undefined
       let fn = methods.get(method)
-      if (!fn) methods.set(method, (fn = Object.assign(call(method, {}), { with: (callOptions: CallOptions) => call(method, callOptions) })))
+      if (!fn)
+        methods.set(
+          method,
+          (fn = Object.assign(call(method, {}), { with: (callOptions: CallOptions) => call(method, callOptions) })),
+        )
       return fn
     },
   })

@@ -19,7 +19,6 @@ const COLORS = {
   p99: '#0b1f5c',
 }
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
-const VITAL_UNITS = { LCP: 'ms', INP: 'ms', CLS: '', FCP: 'ms', TTFB: 'ms' }
 const REFRESH_MIN_MS = 1000
 const REFRESH_EVERY_MS = 5000
 // The collector's read token, when it has one: opened as /dashboard?token=…, sent as a header to the API
@@ -90,7 +89,12 @@ function setup(/** @type {HTMLCanvasElement} */ canvas, /** @type {number | unde
 }
 
 /** Horizontal grid lines and y labels; returns the y mapping. */
-function yAxis(/** @type {CanvasRenderingContext2D} */ ctx, /** @type {{ left: number, top: number, right: number, bottom: number }} */ box, /** @type {number} */ max, format = (/** @type {number} */ v) => formatNumber(v)) {
+function yAxis(
+  /** @type {CanvasRenderingContext2D} */ ctx,
+  /** @type {{ left: number, top: number, right: number, bottom: number }} */ box,
+  /** @type {number} */ max,
+  format = (/** @type {number} */ v) => formatNumber(v),
+) {
   const scale = niceScale(max)
   const y = (/** @type {number} */ v) => box.bottom - (v / scale.max) * (box.bottom - box.top)
   ctx.strokeStyle = COLORS.grid
@@ -140,7 +144,11 @@ function drawVitals(/** @type {Record<string, any>} */ vitals) {
     const p75 = v.p75 === null ? null : v.p75
     const rating = p75 === null ? 'none' : ratingOf(p75, v.thresholds)
     const big = el('div', `p75 ${rating}`, formatVital(name, p75))
-    const meta = el('div', 'meta', v.count ? `p75 · p50 ${formatVital(name, v.p50)} · p95 ${formatVital(name, v.p95)}` : 'no reports yet')
+    const meta = el(
+      'div',
+      'meta',
+      v.count ? `p75 · p50 ${formatVital(name, v.p50)} · p95 ${formatVital(name, v.p95)}` : 'no reports yet',
+    )
     const share = /** @type {HTMLCanvasElement} */ (el('canvas', 'chart'))
     const hist = /** @type {HTMLCanvasElement} */ (el('canvas', 'chart'))
     card.append(title, big, meta, share, hist)
@@ -151,7 +159,11 @@ function drawVitals(/** @type {Record<string, any>} */ vitals) {
 }
 
 /** One bar split into good / needs improvement / poor, with percentages. */
-function drawRatingShare(/** @type {HTMLCanvasElement} */ canvas, /** @type {Record<string, number>} */ ratings, /** @type {number} */ count) {
+function drawRatingShare(
+  /** @type {HTMLCanvasElement} */ canvas,
+  /** @type {Record<string, number>} */ ratings,
+  /** @type {number} */ count,
+) {
   const { ctx, width } = setup(canvas, 26)
   const parts = [
     ['good', COLORS.good],
@@ -217,7 +229,8 @@ function drawVitalHistogram(/** @type {HTMLCanvasElement} */ canvas, /** @type {
   ctx.fillStyle = COLORS.muted
   ctx.textBaseline = 'top'
   ctx.font = '11px system-ui, sans-serif'
-  const label = (/** @type {number} */ value) => (name === 'CLS' ? String(value) : value >= 1000 ? `${value / 1000} s` : `${value} ms`)
+  const label = (/** @type {number} */ value) =>
+    name === 'CLS' ? String(value) : value >= 1000 ? `${value / 1000} s` : `${value} ms`
   ctx.textAlign = 'left'
   ctx.fillText('0', box.left, box.bottom + 4)
   ctx.textAlign = 'center'
@@ -225,11 +238,19 @@ function drawVitalHistogram(/** @type {HTMLCanvasElement} */ canvas, /** @type {
   ctx.fillText(label(poor), x(poor), box.bottom + 4)
 }
 
-function drawFps(/** @type {{ bounds: number[], hist: number[], count: number, p50: number | null, p5: number | null }} */ fps) {
+function drawFps(
+  /** @type {{ bounds: number[], hist: number[], count: number, p50: number | null, p5: number | null }} */ fps,
+) {
   const { ctx, width, height } = setup(/** @type {HTMLCanvasElement} */ ($('fps')))
   const box = { left: 40, top: 8, right: width - 8, bottom: height - 22 }
   const y = yAxis(ctx, box, Math.max(1, ...fps.hist))
-  const labels = fps.hist.map((_, i) => (i === 0 ? `<${fps.bounds[0]}` : i === fps.bounds.length ? `≥${fps.bounds[i - 1]}` : `${fps.bounds[i - 1]}–${fps.bounds[i]}`))
+  const labels = fps.hist.map((_, i) =>
+    i === 0
+      ? `<${fps.bounds[0]}`
+      : i === fps.bounds.length
+        ? `≥${fps.bounds[i - 1]}`
+        : `${fps.bounds[i - 1]}–${fps.bounds[i]}`,
+  )
   const slot = (box.right - box.left) / fps.hist.length
   fps.hist.forEach((count, i) => {
     const low = i === 0 ? 0 : fps.bounds[i - 1]
@@ -246,7 +267,11 @@ function drawFps(/** @type {{ bounds: number[], hist: number[], count: number, p
     : 'No frame-rate summaries yet.'
 }
 
-function drawCollab(/** @type {{ t: number, p50?: number, p95?: number, p99?: number }[]} */ series, /** @type {number | false} */ budget, /** @type {number} */ now) {
+function drawCollab(
+  /** @type {{ t: number, p50?: number, p95?: number, p99?: number }[]} */ series,
+  /** @type {number | false} */ budget,
+  /** @type {number} */ now,
+) {
   const { ctx, width, height } = setup(/** @type {HTMLCanvasElement} */ ($('collab')))
   const box = { left: 44, top: 8, right: width - 8, bottom: height - 22 }
   const values = series.flatMap((p) => [p.p50, p.p95, p.p99]).filter((v) => typeof v === 'number')
@@ -263,15 +288,22 @@ function drawCollab(/** @type {{ t: number, p50?: number, p95?: number, p99?: nu
     ctx.stroke()
     ctx.setLineDash([])
   }
-  for (const [key, color, w] of /** @type {const} */ ([['p50', COLORS.p50, 1.5], ['p95', COLORS.accent, 2.5], ['p99', COLORS.p99, 1.5]])) {
+  for (const [key, color, w] of /** @type {const} */ ([
+    ['p50', COLORS.p50, 1.5],
+    ['p95', COLORS.accent, 2.5],
+    ['p99', COLORS.p99, 1.5],
+  ])) {
     const points = series.filter((p) => typeof p[key] === 'number')
     ctx.strokeStyle = color
     ctx.fillStyle = color
     ctx.lineWidth = w
     ctx.beginPath()
-    points.forEach((p, i) => (i ? ctx.lineTo(x(p.t), y(/** @type {number} */ (p[key]))) : ctx.moveTo(x(p.t), y(/** @type {number} */ (p[key])))))
+    points.forEach((p, i) =>
+      i ? ctx.lineTo(x(p.t), y(/** @type {number} */ (p[key]))) : ctx.moveTo(x(p.t), y(/** @type {number} */ (p[key]))),
+    )
     ctx.stroke()
-    if (points.length < 30) for (const p of points) ctx.fillRect(x(p.t) - 2, y(/** @type {number} */ (p[key])) - 2, 4, 4)
+    if (points.length < 30)
+      for (const p of points) ctx.fillRect(x(p.t) - 2, y(/** @type {number} */ (p[key])) - 2, 4, 4)
   }
   ctx.lineWidth = 1
   ctx.fillStyle = COLORS.muted
@@ -283,7 +315,11 @@ function drawCollab(/** @type {{ t: number, p50?: number, p95?: number, p99?: nu
   if (!series.length) {
     ctx.textAlign = 'center'
     ctx.textBaseline = 'middle'
-    ctx.fillText('No collaboration latency reported in the last 30 min.', (box.left + box.right) / 2, (box.top + box.bottom) / 2)
+    ctx.fillText(
+      'No collaboration latency reported in the last 30 min.',
+      (box.left + box.right) / 2,
+      (box.top + box.bottom) / 2,
+    )
   }
 }
 
@@ -305,7 +341,13 @@ function drawErrors(/** @type {any[]} */ errors, /** @type {number} */ now) {
         const where = `${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''}${frame.column !== undefined ? `:${frame.column}` : ''}`
         // A source map resolved it: the original file and line first, the minified position after.
         const original = frame.original
-        if (original) li.append('at ', el('span', 'fn', original.function), ` ${original.file}:${original.line}:${original.column}`, el('span', 'minified', ` (${frame.function} ${where})`))
+        if (original)
+          li.append(
+            'at ',
+            el('span', 'fn', original.function),
+            ` ${original.file}:${original.line}:${original.column}`,
+            el('span', 'minified', ` (${frame.function} ${where})`),
+          )
         else li.append('at ', el('span', 'fn', frame.function), ` ${where}`)
         frames.append(li)
       }
@@ -329,7 +371,12 @@ function drawAlerts(/** @type {any[]} */ alerts, /** @type {number} */ now) {
   }
 }
 
-function drawTable(/** @type {string} */ id, /** @type {string[]} */ columns, /** @type {(string | number)[][]} */ rows, /** @type {string} */ empty) {
+function drawTable(
+  /** @type {string} */ id,
+  /** @type {string[]} */ columns,
+  /** @type {(string | number)[][]} */ rows,
+  /** @type {string} */ empty,
+) {
   const table = $(id)
   table.replaceChildren()
   if (!rows.length) {
@@ -343,7 +390,11 @@ function drawTable(/** @type {string} */ id, /** @type {string[]} */ columns, /*
   table.append(head)
   for (const row of rows) {
     const tr = el('tr')
-    row.forEach((cell, i) => tr.append(el('td', typeof cell === 'number' ? 'num' : '', typeof cell === 'number' ? cell.toLocaleString('en-US') : cell)))
+    row.forEach((cell, i) =>
+      tr.append(
+        el('td', typeof cell === 'number' ? 'num' : '', typeof cell === 'number' ? cell.toLocaleString('en-US') : cell),
+      ),
+    )
     table.append(tr)
   }
 }
@@ -364,7 +415,12 @@ function render(/** @type {any} */ stats) {
   drawCollab(stats.collaboration, stats.budgets?.collabP95Ms ?? false, now)
   drawErrors(stats.topErrors, now)
   drawAlerts(stats.alerts, now)
-  drawTable('drops', ['category', 'reason', 'count'], stats.drops.map((/** @type {any} */ d) => [d.category, d.status ? `${d.reason} (${d.status})` : d.reason, d.count]), 'No drops reported.')
+  drawTable(
+    'drops',
+    ['category', 'reason', 'count'],
+    stats.drops.map((/** @type {any} */ d) => [d.category, d.status ? `${d.reason} (${d.status})` : d.reason, d.count]),
+    'No drops reported.',
+  )
   const types = Object.entries(stats.byType).sort((a, b) => b[1] - a[1])
   drawTable('types', ['type', 'count'], types, 'No events yet.')
 }
@@ -395,7 +451,16 @@ function drawExperiments(/** @type {any} */ results) {
     )
     const table = el('table', 'table')
     const head = el('tr')
-    for (const column of ['variant', 'share', 'sessions', 'conversion', 'Δ conversion, points', `${results.metric} mean`, `Δ ${results.metric}`]) head.append(el('th', '', column))
+    for (const column of [
+      'variant',
+      'share',
+      'sessions',
+      'conversion',
+      'Δ conversion, points',
+      `${results.metric} mean`,
+      `Δ ${results.metric}`,
+    ])
+      head.append(el('th', '', column))
     table.append(head)
     for (const variant of experiment.variants) {
       const tr = el('tr')
@@ -415,7 +480,10 @@ function drawExperiments(/** @type {any} */ results) {
   }
 }
 
-/** The release health panel: per release sessions, crash-free share and errors per 1,000 interactions, from /v1/releases. */
+/**
+ * The release health panel: per release sessions, crash-free share and errors per 1,000 interactions, from
+ * /v1/releases.
+ */
 function drawReleases(/** @type {any} */ health) {
   const table = $('releases')
   const body = el('tbody')
@@ -426,7 +494,14 @@ function drawReleases(/** @type {any} */ health) {
     return body.append(empty)
   }
   const head = el('tr')
-  for (const [text, cls] of [['release', ''], ['sessions', 'num'], ['crash-free', 'num'], ['errors / 1,000 interactions', 'num'], ['interactions', 'num']]) head.append(el('th', cls, text))
+  for (const [text, cls] of [
+    ['release', ''],
+    ['sessions', 'num'],
+    ['crash-free', 'num'],
+    ['errors / 1,000 interactions', 'num'],
+    ['interactions', 'num'],
+  ])
+    head.append(el('th', cls, text))
   body.append(head)
   const threshold = health.crashFreeSessionsPercent
   for (const release of health.releases) {

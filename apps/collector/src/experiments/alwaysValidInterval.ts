@@ -35,7 +35,12 @@ export interface AlwaysValidInterval {
  * @example
  * alwaysValidInterval({ n: 5_000, sum: 500, sumSquares: 500 }, { n: 5_000, sum: 600, sumSquares: 600 }, 0.05, 0.03)
  */
-export function alwaysValidInterval(control: MetricSums, treatment: MetricSums, alpha: number, tau: number): AlwaysValidInterval | undefined {
+export function alwaysValidInterval(
+  control: MetricSums,
+  treatment: MetricSums,
+  alpha: number,
+  tau: number,
+): AlwaysValidInterval | undefined {
   const a = meanAndVariance(control)
   const b = meanAndVariance(treatment)
   if (!a || !b) return undefined

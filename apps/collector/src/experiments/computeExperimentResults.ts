@@ -3,7 +3,10 @@ import { alwaysValidInterval, meanAndVariance, type AlwaysValidInterval, type Me
 import type { ExposedSession } from './readExposedSessions'
 import { sampleRatioMismatch, type SampleRatioCheck } from './sampleRatioMismatch'
 
-/** The mixture's standard deviation, as a share of the metric's pooled standard deviation (a standardized effect of 0.1). */
+/**
+ * The mixture's standard deviation, as a share of the metric's pooled standard deviation (a standardized effect of
+ * 0.1).
+ */
 export const DEFAULT_TAU_SHARE = 0.1
 
 export interface ResultSettings {
@@ -48,7 +51,11 @@ export interface ExperimentResult {
  * @example
  * computeExperimentResults(rows, definitions, { alpha: 0.05, tauShare: DEFAULT_TAU_SHARE })
  */
-export function computeExperimentResults(rows: readonly ExposedSession[], definitions: ReadonlyMap<string, { definition: ExperimentDefinition; definedBy: 'collector' | 'exposures' }>, settings: ResultSettings): ExperimentResult[] {
+export function computeExperimentResults(
+  rows: readonly ExposedSession[],
+  definitions: ReadonlyMap<string, { definition: ExperimentDefinition; definedBy: 'collector' | 'exposures' }>,
+  settings: ResultSettings,
+): ExperimentResult[] {
   const results: ExperimentResult[] = []
   for (const [key, { definition, definedBy }] of definitions) {
     const variants = definition.variants
@@ -111,7 +118,9 @@ export function computeExperimentResults(rows: readonly ExposedSession[], defini
 
 /** The standard deviation of both arms together. */
 function pooledSd(a: MetricSums, b: MetricSums): number {
-  return Math.sqrt(meanAndVariance({ n: a.n + b.n, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares })?.variance ?? 0)
+  return Math.sqrt(
+    meanAndVariance({ n: a.n + b.n, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares })?.variance ?? 0,
+  )
 }
 
 /**

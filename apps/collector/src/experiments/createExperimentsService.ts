@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Database } from 'better-sqlite3'
 import { isExperimentDefinition, type ExperimentDefinition } from '@marco/experiments'
-import { computeExperimentResults, DEFAULT_TAU_SHARE, definitionFromExposure, type ExperimentResult } from './computeExperimentResults'
+import {
+  computeExperimentResults,
+  DEFAULT_TAU_SHARE,
+  definitionFromExposure,
+  type ExperimentResult,
+} from './computeExperimentResults'
 import { parseMetric } from './parseMetric'
 import { readExperimentFacts, readExposedSessions } from './readExposedSessions'
 
@@ -51,7 +56,8 @@ export interface ExperimentsService {
 export function createExperimentsService(db: Database, options: ExperimentsOptions = {}): ExperimentsService {
   const definitions = options.file ? readDefinitionsFile(options.file) : [...(options.definitions ?? [])]
   const invalid = definitions.find((definition) => !isExperimentDefinition(definition))
-  if (invalid) throw new Error(`experiments: ${JSON.stringify(invalid).slice(0, 200)} is not a valid experiment definition`)
+  if (invalid)
+    throw new Error(`experiments: ${JSON.stringify(invalid).slice(0, 200)} is not a valid experiment definition`)
   const definitionsBody = JSON.stringify({ experiments: definitions })
   const alpha = options.alpha ?? 0.05
   const tauShare = options.tauShare ?? DEFAULT_TAU_SHARE
@@ -70,7 +76,13 @@ export function createExperimentsService(db: Database, options: ExperimentsOptio
         if (definition && !known.has(definition.key)) known.set(definition.key, { definition, definedBy: 'exposures' })
       }
       const rows = readExposedSessions(db, conversion ?? '', metric)
-      return { conversion, metric: metric.id, alpha, trackNames, experiments: computeExperimentResults(rows, known, { alpha, tauShare }) }
+      return {
+        conversion,
+        metric: metric.id,
+        alpha,
+        trackNames,
+        experiments: computeExperimentResults(rows, known, { alpha, tauShare }),
+      }
     },
   }
 }
@@ -83,6 +95,7 @@ function readDefinitionsFile(file: string): ExperimentDefinition[] {
     throw new Error(`experiments: cannot read ${file}: ${(error as Error).message}`)
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { experiments?: unknown } | null)?.experiments
-  if (!Array.isArray(list)) throw new Error(`experiments: ${file} holds neither an array of definitions nor { "experiments": [...] }`)
+  if (!Array.isArray(list))
+    throw new Error(`experiments: ${file} holds neither an array of definitions nor { "experiments": [...] }`)
   return list as ExperimentDefinition[]
 }

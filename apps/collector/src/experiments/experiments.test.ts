@@ -34,7 +34,10 @@ function sessionEvents(session: number, convert: (variant: string) => boolean): 
   experiments.variant('smoothing')
   const events = context.queue.events.map((e) => ({ ...e, ts: 1_700_000_000_000 + session })) as TestEvent[]
   if (convert(variant)) events.push(event({ sessionId: `s-${session}`, payload: { name: 'stroke_drawn' } }))
-  if (variant === 'off' && session % 4 === 0) events.push(event({ type: 'exception', category: 'crash', sessionId: `s-${session}`, payload: { message: 'boom' } }))
+  if (variant === 'off' && session % 4 === 0)
+    events.push(
+      event({ type: 'exception', category: 'crash', sessionId: `s-${session}`, payload: { message: 'boom' } }),
+    )
   return events
 }
 
@@ -49,7 +52,11 @@ describe('collector experiments', () => {
     const etag = first.headers.get('etag')!
     const again = await fetch(`${url}/v1/experiments`, { headers: { 'if-none-match': etag } })
     expect(again.status).toBe(304)
-    expect((await fetch(`${url}/v1/experiments`, { headers: { origin: 'http://evil.test' } })).headers.get('access-control-allow-origin')).toBeNull()
+    expect(
+      (await fetch(`${url}/v1/experiments`, { headers: { origin: 'http://evil.test' } })).headers.get(
+        'access-control-allow-origin',
+      ),
+    ).toBeNull()
   })
 
   it('refuses to start on a definitions file that is not valid', async () => {
@@ -59,21 +66,33 @@ describe('collector experiments', () => {
 
   it('reports per variant: exposed sessions once each, conversion rate, metric mean, intervals, SRM and verified assignments', async () => {
     const { url } = await collector({ readToken: 'secret' })
-    const sessions = Array.from({ length: 600 }, (_, i) => sessionEvents(i, (variant) => (variant === 'on' ? i % 2 === 0 : i % 5 === 0)))
-    for (let i = 0; i < sessions.length; i += 100) expect((await post(`${url}/v1/batch`, batch(sessions.slice(i, i + 100).flat()))).status).toBe(200)
+    const sessions = Array.from({ length: 600 }, (_, i) =>
+      sessionEvents(i, (variant) => (variant === 'on' ? i % 2 === 0 : i % 5 === 0)),
+    )
+    for (let i = 0; i < sessions.length; i += 100)
+      expect((await post(`${url}/v1/batch`, batch(sessions.slice(i, i + 100).flat()))).status).toBe(200)
     // A tampered exposure (a variant the hash does not give this id) and a replayed batch (stored once).
     const tampered = sessions[0]![0]!
-    const flipped = { ...tampered, id: crypto.randomUUID(), sessionId: 'tampered', payload: { ...tampered.payload, variant: tampered.payload.variant === 'on' ? 'off' : 'on' } }
+    const flipped = {
+      ...tampered,
+      id: crypto.randomUUID(),
+      sessionId: 'tampered',
+      payload: { ...tampered.payload, variant: tampered.payload.variant === 'on' ? 'off' : 'on' },
+    }
     await post(`${url}/v1/batch`, batch([flipped]))
     await post(`${url}/v1/batch`, batch(sessions.slice(0, 100).flat()))
 
     expect((await fetch(`${url}/v1/experiments/results`)).status).toBe(401)
-    const response = await fetch(`${url}/v1/experiments/results?metric=errors`, { headers: { authorization: 'Bearer secret' } })
+    const response = await fetch(`${url}/v1/experiments/results?metric=errors`, {
+      headers: { authorization: 'Bearer secret' },
+    })
     const body = (await response.json()) as any
     expect(body.conversion).toBe('stroke_drawn')
     expect(body.trackNames).toEqual(['stroke_drawn'])
     const [result] = body.experiments
-    const expectedOn = Array.from({ length: 600 }, (_, i) => assignVariant(smoothing, `anon-${i}`)).filter((v) => v === 'on').length
+    const expectedOn = Array.from({ length: 600 }, (_, i) => assignVariant(smoothing, `anon-${i}`)).filter(
+      (v) => v === 'on',
+    ).length
     expect(result.key).toBe('smoothing')
     expect(result.definedBy).toBe('exposures')
     const [off, on] = result.variants

@@ -14,7 +14,13 @@ const MAX_PARAMETER_LENGTH = 300
  * @example
  * if (handleExperiments(req, res, url, context.experiments, context.allowedOrigins)) return
  */
-export function handleExperiments(req: IncomingMessage, res: ServerResponse, url: URL, service: ExperimentsService | undefined, allowedOrigins: readonly string[]): boolean {
+export function handleExperiments(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  service: ExperimentsService | undefined,
+  allowedOrigins: readonly string[],
+): boolean {
   if (!service || (url.pathname !== '/v1/experiments' && url.pathname !== '/v1/experiments/results')) return false
   if (url.pathname === '/v1/experiments') {
     const origin = req.headers.origin
@@ -25,7 +31,11 @@ export function handleExperiments(req: IncomingMessage, res: ServerResponse, url
       res.end()
       return true
     }
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(service.definitionsBody), ...headers })
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(service.definitionsBody),
+      ...headers,
+    })
     res.end(req.method === 'HEAD' ? undefined : service.definitionsBody)
     return true
   }

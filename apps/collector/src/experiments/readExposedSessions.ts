@@ -66,7 +66,9 @@ export function readExposedSessions(db: Database, conversion: string, metric: Me
 export function readExperimentFacts(db: Database): { payloads: Record<string, unknown>[]; trackNames: string[] } {
   const payloads = (
     db
-      .prepare(`SELECT payload, MAX(rowid) FROM events WHERE type = ? GROUP BY json_extract(payload, '$.experiment') LIMIT 100`)
+      .prepare(
+        `SELECT payload, MAX(rowid) FROM events WHERE type = ? GROUP BY json_extract(payload, '$.experiment') LIMIT 100`,
+      )
       .all(EXPOSURE_EVENT) as { payload: string }[]
   ).map((row) => JSON.parse(row.payload) as Record<string, unknown>)
   const trackNames = (

@@ -40,7 +40,8 @@ export function simulateConversions(prng: () => number, experiment: SimulatedExp
     if (session % experiment.lookEvery) continue
     const control = { n: n[0]!, sum: conversions[0]!, sumSquares: conversions[0]! }
     const treatment = { n: n[1]!, sum: conversions[1]!, sumSquares: conversions[1]! }
-    if (alwaysValidInterval(control, treatment, experiment.alpha, experiment.tau(control, treatment))?.significant) return session
+    if (alwaysValidInterval(control, treatment, experiment.alpha, experiment.tau(control, treatment))?.significant)
+      return session
   }
   return undefined
 }

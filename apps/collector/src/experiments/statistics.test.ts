@@ -48,21 +48,30 @@ describe('alwaysValidInterval (mSPRT)', () => {
     expect(result.difference).toBeCloseTo(pb - pa, 12)
     expect(result.likelihoodRatio / integratedLikelihoodRatio(pb - pa, v, 0.03)).toBeCloseTo(1, 6)
     // At each end of the interval, the ratio against that value is exactly 1/alpha.
-    for (const end of [result.low, result.high]) expect(integratedLikelihoodRatio(result.difference - end, v, 0.03)).toBeCloseTo(1 / ALPHA, 3)
+    for (const end of [result.low, result.high])
+      expect(integratedLikelihoodRatio(result.difference - end, v, 0.03)).toBeCloseTo(1 / ALPHA, 3)
     expect(result.significant).toBe(result.low > 0 || result.high < 0)
     expect(result.pValue).toBeCloseTo(1 / result.likelihoodRatio, 12)
   })
 
   it('gives no interval before each arm has 2 sessions and some variance', () => {
-    expect(alwaysValidInterval({ n: 1, sum: 0, sumSquares: 0 }, { n: 50, sum: 5, sumSquares: 5 }, ALPHA, 0.03)).toBeUndefined()
-    expect(alwaysValidInterval({ n: 50, sum: 0, sumSquares: 0 }, { n: 50, sum: 0, sumSquares: 0 }, ALPHA, 0.03)).toBeUndefined()
+    expect(
+      alwaysValidInterval({ n: 1, sum: 0, sumSquares: 0 }, { n: 50, sum: 5, sumSquares: 5 }, ALPHA, 0.03),
+    ).toBeUndefined()
+    expect(
+      alwaysValidInterval({ n: 50, sum: 0, sumSquares: 0 }, { n: 50, sum: 0, sumSquares: 0 }, ALPHA, 0.03),
+    ).toBeUndefined()
   })
 
   it('keeps the false-positive rate at or below 5 % in 1,000 A/A tests read after every 100 sessions (seed 20)', () => {
     const prng = createPrng(20)
     let falsePositives = 0
     for (let i = 0; i < 1_000; i++) {
-      if (simulateConversions(prng, { rates: [0.1, 0.1], sessions: 20_000, lookEvery: 100, alpha: ALPHA, tau }) !== undefined) falsePositives++
+      if (
+        simulateConversions(prng, { rates: [0.1, 0.1], sessions: 20_000, lookEvery: 100, alpha: ALPHA, tau }) !==
+        undefined
+      )
+        falsePositives++
     }
     // Measured: 21 of 1,000 (2.1 %). The same peeking with a fixed-horizon z-test at 1.96 flags about 40 %.
     expect(falsePositives / 1_000).toBeLessThanOrEqual(0.05)
@@ -73,7 +82,11 @@ describe('alwaysValidInterval (mSPRT)', () => {
     const prng = createPrng(7)
     let detected = 0
     for (let i = 0; i < 1_000; i++) {
-      if (simulateConversions(prng, { rates: [0.1, 0.12], sessions: 20_000, lookEvery: 100, alpha: ALPHA, tau }) !== undefined) detected++
+      if (
+        simulateConversions(prng, { rates: [0.1, 0.12], sessions: 20_000, lookEvery: 100, alpha: ALPHA, tau }) !==
+        undefined
+      )
+        detected++
     }
     // Reference: the same sequential test on the limiting Gaussian process (the difference of means as a
     // random walk with the true variances, 50 sessions per arm per look), 20,000 paths from another seed.
