@@ -398,6 +398,33 @@ describe('EventQueue write-behind storage', () => {
     expect(await storedRecords()).toHaveLength(312)
   })
 
+  it('splits a large write into records below the size browsers store out of line, all in one transaction', async () => {
+    const writes = vi.spyOn(IDBDatabase.prototype, 'transaction')
+    const q = queue({
+      transport: recordingTransport().transport,
+      flushIntervalMs: 3_600_000,
+      persistIntervalMs: 60_000,
+    })
+    await q.flush()
+    const before = writes.mock.calls.length
+    // 3,000 events of ~300 JSON characters written at once (by a page being closed): ~900,000 characters.
+    const ids = Array.from({ length: 3_000 }, () => {
+      const event = makeEvent({ payload: { pad: 'x'.repeat(250) } })
+      q.push(event)
+      return event.id
+    })
+    await Promise.resolve()
+    q.hide()
+    await q.stop()
+    expect(writes.mock.calls.length - before).toBe(1)
+    const chunks = (await storedChunks()) as unknown as { events: { id: string; json: string }[] }[]
+    expect(chunks.length).toBeGreaterThan(20)
+    for (const chunk of chunks) {
+      expect(chunk.events.reduce((sum, event) => sum + event.json.length, 0)).toBeLessThanOrEqual(30_000)
+    }
+    expect(chunks.flatMap((chunk) => chunk.events.map((event) => event.id)).sort()).toEqual(ids.sort())
+  })
+
   it('never writes events that are delivered before their write is due, and leaves the store empty', async () => {
     const puts = vi.spyOn(IDBObjectStore.prototype, 'put')
     const q = queue({ maxBatchEvents: 10, persistIntervalMs: 60_000 })

@@ -14,6 +14,13 @@ import { MAX_BATCH_EVENTS, WIRE_VERSION, type DropCount, type DropReason, type W
 /** Room kept in every request for the batch envelope around the events (sdk, sentAt, drop counts, context). */
 const ENVELOPE_RESERVE_BYTES = 4 * 1024
 /**
+ * Most bytes of events (JSON characters) one stored chunk holds. Chromium stores a value larger than 64 KB as a
+ * blob whose bytes follow the transaction asynchronously; written from `pagehide`, such a put was lost when the
+ * page went away first (the mid-burst close test, under load). Below the threshold, a write is complete as soon as
+ * its requests are made.
+ */
+const CHUNK_CHARS = 30_000
+/**
  * Consecutive HTTP 500 answers to one batch before it is halved, and, once it is a single event, before that
  * event is dropped (counted as `rejected`, status 500). Only 500 counts: it says the server failed on this
  * request's content, while 502–504, 429 and network errors say it is unreachable or busy — those are retried
@@ -477,14 +484,23 @@ export class EventQueue implements EventSink {
     }
     this._touched.clear()
     this._rewrite.clear()
-    if (this._unsaved.size) {
+    let group: QueuedEvent[] = []
+    let size = 0
+    const close = () => {
       const id = createId(this._scope)
-      const events = [...this._unsaved]
-      for (const event of events) event.chunk = id
-      this._chunks.set(id, events.length)
-      chunks.push(this._chunk(id, events))
-      this._unsaved.clear()
+      for (const event of group) event.chunk = id
+      this._chunks.set(id, group.length)
+      chunks.push(this._chunk(id, group))
+      group = []
+      size = 0
     }
+    for (const event of this._unsaved) {
+      if (group.length && size + event.json.length > CHUNK_CHARS) close()
+      group.push(event)
+      size += event.json.length
+    }
+    if (group.length) close()
+    this._unsaved.clear()
     const write = async (store: EventStore): Promise<void> => {
       try {
         await store.write(chunks, unwanted)
