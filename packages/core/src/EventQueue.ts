@@ -484,22 +484,19 @@ export class EventQueue implements EventSink {
     }
     this._touched.clear()
     this._rewrite.clear()
-    let group: QueuedEvent[] = []
-    let size = 0
-    const close = () => {
-      const id = createId(this._scope)
-      for (const event of group) event.chunk = id
-      this._chunks.set(id, group.length)
-      chunks.push(this._chunk(id, group))
-      group = []
-      size = 0
-    }
+    // One chunk per `CHUNK_CHARS` of events.
+    const groups: QueuedEvent[][] = []
+    let size = CHUNK_CHARS
     for (const event of this._unsaved) {
-      if (group.length && size + event.json.length > CHUNK_CHARS) close()
-      group.push(event)
-      size += event.json.length
+      if ((size += event.json.length) > CHUNK_CHARS) groups.push([]), (size = event.json.length)
+      groups.at(-1)!.push(event)
     }
-    if (group.length) close()
+    for (const events of groups) {
+      const id = createId(this._scope)
+      for (const event of events) event.chunk = id
+      this._chunks.set(id, events.length)
+      chunks.push(this._chunk(id, events))
+    }
     this._unsaved.clear()
     const write = async (store: EventStore): Promise<void> => {
       try {
