@@ -145,3 +145,42 @@ describe('EventQueue in Chromium', () => {
     }
   })
 })
+
+describe('EventQueue and the back/forward cache', () => {
+  let cached: LaunchedChromium
+  beforeAll(async () => {
+    cached = await launchChromium({ backForwardCache: true })
+  })
+  afterAll(() => cached?.close())
+
+  it('keeps the page eligible (the Web Lock it holds does not block it) and delivers across the restore', async () => {
+    const context = await cached.browser.newContext()
+    try {
+      const page = await context.newPage()
+      const notRestored: string[] = []
+      const cdp = await context.newCDPSession(page)
+      await cdp.send('Page.enable')
+      cdp.on('Page.backForwardCacheNotUsed', (event) =>
+        notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
+      )
+      await page.goto(collector.origin)
+      await page.waitForFunction(() => window.marco.queue.stats().storage === 'indexeddb')
+      await page.evaluate(() =>
+        addEventListener('pageshow', (event) => (document.title = `restored ${event.persisted}`)),
+      )
+      const before = await page.evaluate(() => window.marco.push(10, 'before'))
+      await page.goto(`${collector.origin}/elsewhere`)
+      await page.goBack({ waitUntil: 'commit' })
+      await page.waitForFunction(() => document.title.startsWith('restored'), undefined, { timeout: 10_000 })
+      expect({ title: await page.title(), notRestored }).toEqual({ title: 'restored true', notRestored: [] })
+      // The restored page's queue works on: its own events and new ones arrive once each.
+      const after = await page.evaluate(() => window.marco.push(10, 'after'))
+      await page.evaluate(() => window.marco.queue.flush())
+      await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...before, ...after].sort()), {
+        timeout: 10_000,
+      })
+    } finally {
+      await context.close()
+    }
+  })
+})

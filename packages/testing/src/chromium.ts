@@ -18,17 +18,27 @@ export interface LaunchedChromium {
   close(): Promise<void>
 }
 
+export interface LaunchOptions {
+  /** Keep the back/forward cache on (playwright turns it off by default). */
+  readonly backForwardCache?: boolean
+}
+
 /**
  * Starts the system Chromium through playwright-core, with a fresh profile.
  *
  * @example
  * const { browser, close } = await launchChromium()
  */
-export async function launchChromium(): Promise<LaunchedChromium> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedChromium> {
   // Loaded on use, so unit tests that import these fakes do not load a browser driver.
   const { chromium } = await import('playwright-core')
   // playwright gives every launch a fresh, temporary profile directory of its own.
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true })
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    ignoreDefaultArgs: options.backForwardCache ? ['--disable-back-forward-cache'] : undefined,
+  })
   return {
     browser,
     async close() {
