@@ -78,6 +78,46 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--retention-days', '1.5'])).toThrow(/--retention-days must be an integer/)
   })
 
+  it('reads the source-map upload token, directory and size limit, from flags or the environment', () => {
+    expect(
+      parseOptions(['--source-maps-dir', 'apps/demo/dist/assets', '--max-source-map-bytes=4194304'], {
+        MARCO_COLLECTOR_UPLOAD_TOKEN: 'an-upload-token-of-32-characters',
+      }),
+    ).toEqual({
+      uploadToken: 'an-upload-token-of-32-characters',
+      sourceMapsDir: 'apps/demo/dist/assets',
+      maxSourceMapBytes: 4_194_304,
+    })
+    expect(parseOptions(['--source-maps-dir=/srv/maps'], { MARCO_COLLECTOR_SOURCE_MAPS_DIR: '/tmp/old' })).toEqual({
+      sourceMapsDir: '/srv/maps',
+    })
+    expect(() => parseOptions(['--upload-token', 'short'])).toThrow(/--upload-token must be at least 16 characters/)
+    expect(() => parseOptions(['--max-source-map-bytes', '10'])).toThrow(
+      '--max-source-map-bytes must be an integer from 1024 to 1073741824, got 10',
+    )
+  })
+
+  it('reads the release-health thresholds, the alert cooldown and the body limit', () => {
+    expect(
+      parseOptions(['--alert-crash-free', '99.5', '--alert-crash-free-min-sessions', '25', '--alert-cooldown=60000'], {
+        MARCO_COLLECTOR_ALERT_ERROR_RATE: '50',
+        MARCO_COLLECTOR_MAX_BODY_BYTES: '262144',
+      }),
+    ).toEqual({
+      alerts: { errorRatePerMinute: 50, crashFreeSessionsPercent: 99.5, crashFreeMinSessions: 25 },
+      alertCooldownMs: 60_000,
+      maxBodyBytes: 262_144,
+    })
+    expect(parseOptions(['--alert-crash-free', '0']).alerts).toEqual({ crashFreeSessionsPercent: false })
+    expect(() => parseOptions(['--alert-crash-free', '101'])).toThrow(
+      '--alert-crash-free must be a percentage from 0 to 100 (e.g. 99.5; 0 turns it off), got 101',
+    )
+    expect(() => parseOptions(['--alert-crash-free', 'high'])).toThrow(/--alert-crash-free must be a percentage/)
+    expect(() => parseOptions(['--alert-crash-free-min-sessions', '0'])).toThrow(
+      /--alert-crash-free-min-sessions must be an integer from 1/,
+    )
+  })
+
   it('names the flag and the fix for a mistake', () => {
     expect(() => parseOptions(['--prot', '1'])).toThrow('unknown option --prot; see --help')
     expect(() => parseOptions(['--port', 'http'])).toThrow('--port must be an integer from 0 to 65535, got http')

@@ -22,6 +22,13 @@ const SETTINGS = {
   experiments: 'MARCO_COLLECTOR_EXPERIMENTS',
   'experiment-conversion': 'MARCO_COLLECTOR_EXPERIMENT_CONVERSION',
   'experiment-metric': 'MARCO_COLLECTOR_EXPERIMENT_METRIC',
+  'alert-crash-free': 'MARCO_COLLECTOR_ALERT_CRASH_FREE',
+  'alert-crash-free-min-sessions': 'MARCO_COLLECTOR_ALERT_CRASH_FREE_MIN_SESSIONS',
+  'alert-cooldown': 'MARCO_COLLECTOR_ALERT_COOLDOWN',
+  'max-body-bytes': 'MARCO_COLLECTOR_MAX_BODY_BYTES',
+  'upload-token': 'MARCO_COLLECTOR_UPLOAD_TOKEN',
+  'source-maps-dir': 'MARCO_COLLECTOR_SOURCE_MAPS_DIR',
+  'max-source-map-bytes': 'MARCO_COLLECTOR_MAX_SOURCE_MAP_BYTES',
 } as const
 
 type Setting = keyof typeof SETTINGS
@@ -41,18 +48,25 @@ export const USAGE = `usage: node apps/collector/dist/main.mjs [options]
   --alert-new-fingerprint   true|false                           default true
   --alert-collab-p95 MS     collaboration latency p95 budget     default 150
   --alert-inp MS            INP p75 budget                       default 200
+  --alert-crash-free PCT    crash-free sessions a release needs (off: 0)  default 99
+  --alert-crash-free-min-sessions N  releases with fewer sessions are not judged  default 10
   --alert-interval MS       how often rules run                  default 5000
+  --alert-cooldown MS       the same alert is not raised again within this  default 300000
   --read-token TOKEN        bearer token for the read API, stream and dashboard
                             (required when --host is not loopback) env MARCO_COLLECTOR_READ_TOKEN
   --allowed-hosts LIST      comma-separated Host names answered, or *
                             default: the --host, localhost, 127.0.0.1, [::1]  env MARCO_COLLECTOR_ALLOWED_HOSTS
   --max-streams N           dashboard streams at once            default 100
+  --max-body-bytes N        largest request body (also inflated) default 1048576
   --retention-days N        delete rows older than this (0: keep) default 7    env MARCO_COLLECTOR_RETENTION_DAYS
   --webhook-concurrency N   webhook POSTs in flight              default 4
   --webhook-per-minute N    webhook POSTs per minute             default 30
   --experiments FILE        experiment definitions (JSON) served at /v1/experiments
   --experiment-conversion NAME  the track event whose share of sessions is the conversion rate
   --experiment-metric NAME  the metric compared: errors, vital:NAME, count:NAME   default errors
+  --upload-token TOKEN      bearer token for POST /v1/sourcemaps (uploads refused without it)
+  --source-maps-dir DIR     source maps named like the built assets (main-1a2b.js.map), for any release
+  --max-source-map-bytes N  largest source map, uploaded or read from the directory  default 16777216
 
   Every flag has an environment variable: MARCO_COLLECTOR_ + the flag in upper case with _ for -.
 `
@@ -112,9 +126,17 @@ export function parseOptions(
   if (values['alert-collab-p95'] !== undefined)
     alerts.collabP95Ms = integer('alert-collab-p95', values['alert-collab-p95'], 0) || false
   if (values['alert-inp'] !== undefined) alerts.inpMs = integer('alert-inp', values['alert-inp'], 0) || false
+  if (values['alert-crash-free'] !== undefined)
+    alerts.crashFreeSessionsPercent = percent('alert-crash-free', values['alert-crash-free']) || false
+  if (values['alert-crash-free-min-sessions'] !== undefined)
+    alerts.crashFreeMinSessions = integer('alert-crash-free-min-sessions', values['alert-crash-free-min-sessions'], 1)
   if (Object.keys(alerts).length) options.alerts = alerts
   if (values['alert-interval'] !== undefined)
     options.alertIntervalMs = integer('alert-interval', values['alert-interval'], 100)
+  if (values['alert-cooldown'] !== undefined)
+    options.alertCooldownMs = integer('alert-cooldown', values['alert-cooldown'], 0)
+  if (values['max-body-bytes'] !== undefined)
+    options.maxBodyBytes = integer('max-body-bytes', values['max-body-bytes'], 1_024, 1_024 ** 3)
   if (values['read-token'] !== undefined) {
     if (values['read-token'].length < 16)
       throw new Error('--read-token must be at least 16 characters (e.g. `openssl rand -hex 32`)')
@@ -144,7 +166,22 @@ export function parseOptions(
       ...(values['experiment-metric'] !== undefined && { metric: values['experiment-metric'] }),
     }
   }
+  if (values['upload-token'] !== undefined) {
+    if (values['upload-token'].length < 16)
+      throw new Error('--upload-token must be at least 16 characters (e.g. `openssl rand -hex 32`)')
+    options.uploadToken = values['upload-token']
+  }
+  if (values['source-maps-dir'] !== undefined) options.sourceMapsDir = values['source-maps-dir']
+  if (values['max-source-map-bytes'] !== undefined)
+    options.maxSourceMapBytes = integer('max-source-map-bytes', values['max-source-map-bytes'], 1_024, 1_024 ** 3)
   return options
+}
+
+function percent(flag: string, text: string): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text)
+  if (!Number.isFinite(value) || value < 0 || value > 100)
+    throw new Error(`--${flag} must be a percentage from 0 to 100 (e.g. 99.5; 0 turns it off), got ${text}`)
+  return value
 }
 
 function integer(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
