@@ -111,7 +111,8 @@ describe('CrashReporter', () => {
     const context = createFakeContext({ scope, consent: { defaults: { crash: 'granted' } } })
     const { stop } = setUp({}, context)
     expect((scope as unknown as { onerror: unknown }).onerror).toBe(onerror)
-    expect(scope.listenerCount()).toBe(3)
+    // error, unhandledrejection, securitypolicyviolation, and pagehide (counted occurrences go out then).
+    expect(scope.listenerCount()).toBe(4)
     stop()
     stop()
     expect(scope.listenerCount()).toBe(0)

@@ -18,6 +18,7 @@ import type { ReporterState } from './ReporterState'
 import { reportCspViolation } from './reportCspViolation'
 import { reportPerformanceIssue } from './reportPerformanceIssue'
 import { startBreadcrumbs } from './startBreadcrumbs'
+import { startCountFlush } from './startCountFlush'
 import { startGlobalHandlers } from './startGlobalHandlers'
 import { startWorkerHandlers } from './startWorkerHandlers'
 import type {
@@ -81,6 +82,7 @@ export class CrashReporter implements Feature {
         if (category === 'crash' && now !== 'granted') state.crumbs.length = state.recent.length = state.perf.length = 0
       }),
       options.globalHandlers === false ? () => {} : startGlobalHandlers(state),
+      startCountFlush(state),
       options.breadcrumbs === false
         ? () => {}
         : startBreadcrumbs(

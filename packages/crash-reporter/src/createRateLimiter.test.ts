@@ -32,4 +32,33 @@ describe('createRateLimiter', () => {
     expect(sent).toHaveLength(5)
     expect(limit('late', 60_100)).toBe(1)
   })
+
+  it('hands over what it counted and did not send, once, and counts on from zero', () => {
+    const limit = createRateLimiter(1000, 30)
+    limit('a', 0)
+    for (let i = 0; i < 9_999; i++) limit('a', 1)
+    limit('b', 2)
+    limit('b', 3)
+    expect(limit.take()).toEqual([
+      ['a', 9_999],
+      ['b', 1],
+    ])
+    expect(limit.take()).toEqual([])
+    // Still within the quiet period: counted, not sent; the next send stands only for what came after the take.
+    expect(limit('a', 500)).toBe(0)
+    expect(limit('a', 1000)).toBe(2)
+    expect(limit.take()).toEqual([])
+  })
+
+  it('keeps every count waiting when more distinct errors wait than it remembers, and still forgets the quiet ones', () => {
+    const limit = createRateLimiter(1000, 10)
+    for (let i = 0; i < 1_000; i++) limit(`e${i}`, i)
+    const counts = limit.take()
+    // Ten were sent; the 990 over the per-minute limit wait, none lost.
+    expect(counts).toHaveLength(990)
+    expect(counts.every(([, count]) => count === 1)).toBe(true)
+    // Taken, they are quiet: the next new error makes room by forgetting them, and is sent in the next minute.
+    expect(limit('new', 60_000)).toBe(1)
+    expect(limit('e5', 60_001)).toBe(1)
+  })
 })

@@ -3,12 +3,13 @@ import { callHook } from './callHook'
 import type { ReporterState } from './ReporterState'
 
 /**
- * The wire types of the crash reporter's events.
+ * The wire types of the crash reporter's events. `crash_count` is the compact record of occurrences counted and not
+ * sent (`{ fingerprint, count }`, see `flushCounts`).
  *
  * @example
  * const type: CrashEventType = 'csp_violation'
  */
-export type CrashEventType = 'exception' | 'message' | 'performance_issue' | 'csp_violation'
+export type CrashEventType = 'exception' | 'message' | 'performance_issue' | 'csp_violation' | 'crash_count'
 
 /** Exception payloads kept for `generateErrorReport`. */
 const RECENT_ERRORS = 10
