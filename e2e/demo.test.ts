@@ -1,13 +1,15 @@
 // End to end: the demo PWA (built by `pnpm run build`) served by its server, the real collector, and
 // Debian's Chromium driven with real pointer and touch input. Everything is asserted through the collector's
 // HTTP API — what a team would see.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { launchChromium, type LaunchedChromium } from '@marco/testing'
 import { startCollector } from '../apps/collector/src/index'
+// The collector options `pnpm demo` uses: the demo build's source maps read from apps/demo/dist/assets.
+import { demoCollectorOptions } from '../scripts/demo.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const artifacts = `${root}e2e/artifacts`
@@ -20,6 +22,38 @@ interface StoredEvent {
   payload: Record<string, any>
 }
 
+interface Frame {
+  function: string
+  file: string
+  line?: number
+  column?: number
+  functionIndex?: number
+  offset?: string
+  original?: { file: string; line: number; column: number; function: string }
+}
+
+interface TopError {
+  type: string
+  release?: string
+  frames: Frame[]
+}
+
+interface ReleaseHealth {
+  release: string | null
+  sessions: number
+  crashedSessions: number
+  crashFreeRate: number
+  errors: number
+  interactions: number
+  errorsPer1000Interactions: number | null
+}
+
+/** The line of the demo's source that the "Throw error" button throws from (1-based, as stacks print it). */
+function throwLine(): number {
+  const lines = readFileSync(`${root}apps/demo/src/diagnostics.ts`, 'utf8').split('\n')
+  return lines.findIndex((line) => line.includes('throw new DemoCrashError')) + 1
+}
+
 let chromium: LaunchedChromium
 let collector: Awaited<ReturnType<typeof startCollector>>
 let demo: { url: string; close(): Promise<void> }
@@ -28,13 +62,8 @@ let dbDir: string
 beforeAll(async () => {
   dbDir = mkdtempSync(`${tmpdir()}/marco-e2e-`)
   mkdirSync(artifacts, { recursive: true })
-  collector = await startCollector({
-    port: 0,
-    host: '127.0.0.1',
-    dbPath: `${dbDir}/collector.sqlite`,
-    rateLimit: false,
-    log: () => {},
-  })
+  const demoCollector = demoCollectorOptions({ host: '127.0.0.1', demoPort: 0, dbPath: `${dbDir}/collector.sqlite` })
+  collector = await startCollector({ ...demoCollector.options, port: 0, rateLimit: false, log: () => {} })
   const { startDemoServer } = (await import(`${root}apps/demo/server.mjs`)) as {
     startDemoServer(options: {
       port: number
@@ -177,10 +206,73 @@ describe('the demo, end to end', () => {
         true,
       )
 
-      // The dashboard renders what arrived.
+      // Symbolicated with the build's source map, which the collector read from disk: the thrown error's top
+      // frame is its line in the demo's source, beside the minified position it arrived with.
+      const line = throwLine()
+      expect(line).toBeGreaterThan(0)
+      const source = { file: 'src/diagnostics.ts', line, column: expect.any(Number), function: expect.any(String) }
+      const thrownEvent = exceptions.find((exception) => exception.type === 'DemoCrashError')
+      expect(thrownEvent.frames[0]).toMatchObject({ file: expect.stringMatching(/\/assets\/main-\w+\.js$/) })
+      const [symbolicated] = (await events('&type=exception'))
+        .map((event) => event.payload.exceptions[0])
+        .filter((exception) => exception.type === 'DemoCrashError')
+      expect(symbolicated.frames[0].original).toEqual(source)
+      const stats = (await (await fetch(`${collector.url}/v1/stats`)).json()) as { topErrors: TopError[] }
+      const thrown = stats.topErrors.find((error) => error.type === 'DemoCrashError')!
+      expect(thrown.frames[0]!.original).toEqual(source)
+      // wasm frames keep their name-section symbols and module offsets, untouched by the source map: in the
+      // read API's events, and by name (before the JS frames that called them) in the top errors.
+      const [trapEvent] = (await events('&type=exception'))
+        .map((event) => event.payload.exceptions[0])
+        .filter((exception) => exception.type === 'RuntimeError')
+      const wasmFrames = (trapEvent.frames as Frame[]).filter((frame) => frame.functionIndex !== undefined)
+      expect(wasmFrames.map((frame) => frame.function)).toEqual(['explode', 'trap'])
+      for (const frame of wasmFrames) {
+        expect(frame).toMatchObject({
+          file: expect.stringMatching(/^wasm:/),
+          offset: expect.stringMatching(/^0x[0-9a-f]+$/),
+        })
+        expect(frame.original).toBeUndefined()
+      }
+      const trapped = stats.topErrors.find((error) => error.type === 'RuntimeError')!
+      expect(trapped.frames.slice(0, 2)).toEqual([
+        expect.objectContaining({ function: 'explode', file: wasmFrames[0]!.file }),
+        expect.objectContaining({ function: 'trap', file: wasmFrames[1]!.file }),
+      ])
+      expect(trapped.frames.slice(0, 2).map((frame) => frame.original)).toEqual([undefined, undefined])
+      expect(trapped.frames[2]!.original).toMatchObject({ file: 'src/smoother.ts' })
+
+      // Release health: the demo's sessions (the only ones this collector saw) with their crash-free share and
+      // errors per 1,000 interactions.
+      const health = (await (await fetch(`${collector.url}/v1/releases`)).json()) as { releases: ReleaseHealth[] }
+      expect(health.releases).toHaveLength(1)
+      const ours = health.releases[0]!
+      const name = ours.release ?? '(no release)'
+      expect(ours.crashedSessions).toBeGreaterThanOrEqual(1)
+      expect(ours.crashFreeRate).toBeLessThan(1)
+      expect(ours.interactions).toBeGreaterThan(0)
+      expect(ours.errorsPer1000Interactions).toBeGreaterThan(0)
+
+      // The dashboard renders what arrived: the original source line first in the top errors, the wasm symbols,
+      // and the release's row in the Release health panel.
       const dashboard = await context.newPage()
       await dashboard.goto(`${collector.url}/dashboard`)
       await expect.poll(() => dashboard.locator('body').textContent(), { timeout: 15_000 }).toContain('RuntimeError')
+      const topErrors = dashboard.locator('#top-errors')
+      await expect.poll(() => topErrors.textContent(), { timeout: 15_000 }).toContain(`src/diagnostics.ts:${line}:`)
+      expect(await topErrors.textContent()).toMatch(/at explode wasm:.*at trap wasm:/s)
+      const releases = dashboard.locator('#releases')
+      await expect.poll(() => releases.textContent(), { timeout: 15_000 }).toContain(name)
+      // sessions, crash-free share, errors per 1,000 interactions, interactions (more may arrive meanwhile).
+      const row = await releases.locator('tr', { hasText: name }).locator('td').allTextContents()
+      expect(row).toEqual([
+        name,
+        expect.stringMatching(/^\d+$/),
+        expect.stringMatching(/^\d{1,3}\.\d %$/),
+        expect.stringMatching(/^\d+\.\d\d$/),
+        expect.stringMatching(/^[\d,]+$/),
+      ])
+      expect(Number.parseFloat(row[2]!)).toBeLessThan(100)
       await dashboard.screenshot({ path: `${artifacts}/dashboard.png`, fullPage: true })
       await page.screenshot({ path: `${artifacts}/demo.png` })
     } finally {
