@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { COUNTED_KIND, createCountWriter } from './createCountWriter'
 import { extractFacts, VITAL_THRESHOLDS, type Facts } from './extractFacts'
 import { percentile } from './percentile'
 import type { Alert, StoredEvent } from './types'
@@ -71,8 +72,12 @@ export function createStore(db: Database) {
   const insertSample = db.prepare('INSERT INTO samples (received_at, metric, value, rating) VALUES (?, ?, ?, ?)')
   const upsertError = db.prepare(
     `INSERT INTO errors (fingerprint, kind, type, message, first_seen, last_seen, count, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (fingerprint) DO UPDATE SET last_seen = excluded.last_seen, count = count + excluded.count, event_id = excluded.event_id`,
+     ON CONFLICT (fingerprint) DO UPDATE SET last_seen = excluded.last_seen, count = count + excluded.count, event_id = excluded.event_id,
+       kind = iif(kind = '${COUNTED_KIND}', excluded.kind, kind), type = iif(kind = '${COUNTED_KIND}', excluded.type, type),
+       message = iif(kind = '${COUNTED_KIND}', excluded.message, message), announced = iif(kind = '${COUNTED_KIND}', 0, announced)`,
   )
+  // Compact crash_count records add to their group; a group known only from them takes its first event's details.
+  const writeCounts = createCountWriter(db)
   const insertDrop = db.prepare(
     'INSERT INTO drops (received_at, category, reason, status, count) VALUES (?, ?, ?, ?, ?)',
   )
@@ -149,6 +154,7 @@ export function createStore(db: Database) {
       JSON.stringify(event.payload),
     )
     if (!changes) return false
+    if (writeCounts(event, receivedAt)) return true
     let facts: Facts
     try {
       facts = extractFacts(event.type, event.payload)

@@ -3,6 +3,9 @@ import { callHook } from './callHook'
 import type { RateLimiter } from './createRateLimiter'
 import type { ReporterState } from './ReporterState'
 
+/** The longest fingerprint a `crash_count` record carries (the collector keys error groups by their first 1,000). */
+const MAX_FINGERPRINT_LENGTH = 1000
+
 /**
  * Hands every occurrence the rate limiter counted and did not send to the queue: one compact `crash_count` record
  * per fingerprint (`{ fingerprint, count }`, `crash` category; the fingerprint scrubbed like the one on the events
@@ -21,11 +24,14 @@ export function flushCounts(state: ReporterState): void {
   state.busy = true
   try {
     for (const [fingerprint, count] of counts) {
+      // Scrubbed as the events it counts were (frame URLs are in it), and cut where the collector cuts theirs, so
+      // the fingerprints match; the wire schema bounds it to MAX_FINGERPRINT_LENGTH.
+      const payload = state.scrubber.value({ fingerprint, count })
+      payload.fingerprint = payload.fingerprint.slice(0, MAX_FINGERPRINT_LENGTH)
       const event = callHook(
         context.monitor,
         state.options.beforeSend,
-        // Scrubbed as the events it counts were (frame URLs are in it), so the fingerprints match.
-        createEvent(context, 'crash', 'crash_count', state.scrubber.value({ fingerprint, count })),
+        createEvent(context, 'crash', 'crash_count', payload),
       )
       if (event) context.queue.push(event)
     }
