@@ -45,6 +45,18 @@ function brokenScript(): void {
   document.head.append(tag)
 }
 
+/**
+ * The same uncaught error `times` times in one task, as a broken handler of an event fired in a loop would: each
+ * throw reaches the page's `error` event (dispatchEvent reports a listener's exception and goes on).
+ */
+function throwTimes(times: number): void {
+  const strokes = new EventTarget()
+  strokes.addEventListener('stroke', function applyStroke() {
+    throw new TypeError('stroke out of bounds')
+  })
+  for (let i = 0; i < times; i++) strokes.dispatchEvent(new Event('stroke'))
+}
+
 /** Real Chromium stack strings of every shape the parser must read, for the parser tests. */
 async function collectStacks(): Promise<Record<string, string>> {
   const stackOf = (run: () => unknown): string => {
@@ -93,5 +105,15 @@ async function collectStacks(): Promise<Record<string, string>> {
 }
 
 Object.assign(window, {
-  crashTest: { reporter, uncaught, rejectLater, wasmTrap, cspViolation, workerCrash, brokenScript, collectStacks },
+  crashTest: {
+    reporter,
+    uncaught,
+    rejectLater,
+    wasmTrap,
+    cspViolation,
+    workerCrash,
+    brokenScript,
+    throwTimes,
+    collectStacks,
+  },
 })

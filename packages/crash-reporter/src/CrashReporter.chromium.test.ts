@@ -22,6 +22,7 @@ declare global {
       cspViolation(): void
       workerCrash(): void
       brokenScript(): void
+      throwTimes(times: number): void
       collectStacks(): Promise<Record<string, string>>
     }
   }
@@ -173,6 +174,46 @@ describe('CrashReporter in Chromium', () => {
       type: 'ResourceError',
       message: expect.stringMatching(/^Failed to load script .*\/missing\.js$/),
     })
+  })
+
+  it('counts every one of 10,000 throws of the same error when the page closes right after, in a handful of requests', async () => {
+    const context = await chromium.browser.newContext()
+    try {
+      const page = await context.newPage()
+      await page.goto(collector.origin)
+      await page.waitForFunction(() => !!window.crashTest)
+      await page.evaluate(() => window.crashTest.throwTimes(10_000))
+      // Closed as a user closes a tab: what was counted must leave with the page.
+      await page.close({ runBeforeUnload: true })
+      const events = () => collector.requests.flatMap((request) => (request.body as { events: Received[] }).events)
+      // What the collector adds up per fingerprint: each exception's `count`, plus each crash_count record's.
+      const totals = () => {
+        const sums = new Map<string, number>()
+        for (const { type, payload } of events())
+          if (type === 'exception' || type === 'crash_count')
+            sums.set(payload.fingerprint, (sums.get(payload.fingerprint) ?? 0) + payload.count)
+        return [...sums.values()]
+      }
+      await vi.waitFor(() => expect(totals()).toEqual([10_000]), { timeout: 10_000, interval: 100 })
+      expect(collector.requests.length).toBeLessThanOrEqual(5)
+      expect(collector.requests.every((request) => request.status === 200)).toBe(true)
+      const [first] = events()
+      expect(first).toMatchObject({ type: 'exception', payload: { handled: false, mechanism: 'onerror', count: 1 } })
+      expect(first!.payload.exceptions[0]).toMatchObject({ type: 'TypeError', message: 'stroke out of bounds' })
+      // The sends the rate limiter allowed while the loop ran each stand for the throws before them; the rest left
+      // as one compact record when the page closed.
+      const records = events().filter((event) => event.type === 'crash_count')
+      expect(records).toMatchObject([
+        { category: 'crash', payload: { fingerprint: first!.payload.fingerprint, count: expect.any(Number) } },
+      ])
+      console.info(
+        `[marco] 10,000 throws then close: ${collector.requests.length} requests; counts ${events()
+          .map((event) => `${event.type} ${event.payload.count}`)
+          .join(', ')}`,
+      )
+    } finally {
+      await context.close()
+    }
   })
 
   it('parses real Chromium stacks: named, native, eval, constructor, async, blob: and wasm frames', async () => {
