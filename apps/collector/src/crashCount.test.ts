@@ -97,6 +97,17 @@ describe('crash_count records', () => {
     expect(await collector!.checkAlerts()).toMatchObject([{ rule: 'new_fingerprint', key: FINGERPRINT }])
   })
 
+  it('adds up records posted concurrently, from many tabs, exactly', async () => {
+    const { url } = await start()
+    await post(`${url}/v1/batch`, batch([exception()]))
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, tab) => post(`${url}/v1/batch`, batch([counted(tab + 1), counted(1_000)]))),
+    )
+    expect(responses.map((response) => response.status)).toEqual(new Array(20).fill(200))
+    // 1 + (1 + … + 20) + 20 × 1,000
+    expect((await topErrors(url))[0].count).toBe(1 + 210 + 20_000)
+  })
+
   it('adds the counts of an exception group to the error-rate rule', async () => {
     const { url } = await start({ alerts: { errorRatePerMinute: 100, newFingerprint: false } })
     await post(`${url}/v1/batch`, batch([exception(), counted(150)]))
