@@ -1,4 +1,5 @@
 import { createHttpTransport, type GlobalScope, type Transport, type WireEvent } from '@marco/core'
+import type { IdentifyPayload, PagePayload, TrackPayload } from './events'
 
 export interface SegmentTransportOptions {
   /** The Segment source's write key (sent as HTTP Basic auth, as Segment's HTTP API expects). */
@@ -15,7 +16,10 @@ export function toSegmentMessage(
   context: Record<string, unknown> | undefined,
 ): Record<string, unknown> | undefined {
   if (event.category !== 'analytics') return undefined
-  const { anonymousId, userId, name, properties, traits, ...rest } = event.payload as Record<string, unknown>
+  // Every field any analytics payload may carry (`events.ts`), each optional: one destructuring serves every type.
+  const { anonymousId, userId, name, properties, traits, ...rest } = event.payload as Partial<
+    TrackPayload & PagePayload & IdentifyPayload
+  >
   const common = {
     messageId: event.id,
     anonymousId,

@@ -1,3 +1,5 @@
+import { COLLAB_LATENCY_BOUNDS_MS } from '@marco/core'
+
 /**
  * A running summary of one measure within one window: count, sum, min, max and a histogram over fixed
  * bucket bounds. Updating it allocates nothing.
@@ -11,7 +13,13 @@ export interface Summary {
   hist: number[]
 }
 
-/** Bucket bounds of the histograms each summary carries (the last bucket holds everything above). */
+/**
+ * Bucket bounds of the histograms each summary of a `canvas_summary` carries (the last bucket holds everything above).
+ * The collector reads its percentiles with these very arrays.
+ *
+ * @example
+ * createSummary(BOUNDS.latencyMs)
+ */
 export const BOUNDS = {
   /** Canvas interaction durations, ms (powers of two). */
   durationMs: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096],
@@ -19,8 +27,8 @@ export const BOUNDS = {
   fps: [10, 20, 30, 40, 50, 55, 59, 61, 90, 120],
   /** JS heap, MB. */
   memoryMb: [16, 32, 64, 128, 256, 512, 1024, 2048],
-  /** Collaboration latency, ms. */
-  latencyMs: [10, 25, 50, 75, 100, 150, 200, 300, 500, 1000],
+  /** Collaboration latency, ms: `@marco/core`'s `COLLAB_LATENCY_BOUNDS_MS`, the one set every package uses. */
+  latencyMs: COLLAB_LATENCY_BOUNDS_MS,
   /** Collaborators connected. */
   users: [1, 2, 3, 4, 6, 8, 12, 20, 50],
 } as const

@@ -6,6 +6,17 @@ export const WIRE_VERSION = 1
 /** The most events one batch may carry (`events.maxItems` of the schema). */
 export const MAX_BATCH_EVENTS = 1_000
 
+/**
+ * Collaboration latency histogram bounds, ms: the one bucket set every collaboration-latency histogram on the wire
+ * uses (`hist[i]` counts values at or above `bounds[i - 1]` and below `bounds[i]`; the last bucket is open).
+ * Analytics' `canvas_summary`, performance analytics' `perf_summary` and the collector's percentiles all read it
+ * from here, so a bucket changed here changes everywhere at once.
+ *
+ * @example
+ * const hist = new Array<number>(COLLAB_LATENCY_BOUNDS_MS.length + 1).fill(0)
+ */
+export const COLLAB_LATENCY_BOUNDS_MS = [10, 25, 50, 100, 150, 250, 500, 1000] as const
+
 /** Why an accepted event was not delivered. */
 export type DropReason =
   /** The queue passed `maxQueueEvents` / `maxQueueBytes`: the oldest events went. */

@@ -7,6 +7,11 @@ export type {
   Percentiles,
   UserExperienceMetrics,
   WasmLoad,
+  PerfSummaryPayload,
+  PerformancePayloads,
+  PerformanceEventType,
+  ResourceTotal,
+  WasmLoadRecord,
 } from './types'
 export type { WebVital } from './toWebVital'
 export { createQuantileSketch } from './createQuantileSketch'

@@ -1,6 +1,9 @@
-import type { WireBatch, WireEvent } from '@marco/core'
+import { COLLAB_LATENCY_BOUNDS_MS, type WireBatch, type WireEvent } from '@marco/core'
 import { FRAME_BOUNDS_MS } from './createFrameStats'
-import { LATENCY_BOUNDS_MS } from './toPercentiles'
+import type { PerformancePayloads, ResourceTotal } from './types'
+
+/** An event's payload as its producer typed it (events come from this SDK's own queue). */
+type Payload<T extends keyof PerformancePayloads> = PerformancePayloads[T]
 
 /** An OTLP `AnyValue` attribute list entry. */
 type Attribute = { key: string; value: { stringValue: string } | { doubleValue: number } | { boolValue: boolean } }
@@ -60,33 +63,14 @@ export function toOtlpMetrics(
   }
   for (const event of batch.events) {
     if (event.category !== 'performance') continue
-    const p = event.payload as Record<string, any>
     const time = { timeUnixNano: nanos(event.ts) }
     const common = { 'session.id': event.sessionId }
     const gauge = (name: string, unit: string, value: unknown, extra: Record<string, unknown> = {}): void => {
       if (typeof value === 'number')
         add('gauge', name, unit, { ...time, asDouble: value, attributes: attributes({ ...common, ...extra }) })
     }
-    const start = { startTimeUnixNano: nanos(event.ts - (p.windowMs ?? 0)), ...time }
-    const histogram = (
-      name: string,
-      unit: string,
-      summary: Record<string, any> | undefined,
-      bounds: readonly number[],
-    ): void => {
-      if (summary?.hist) {
-        const count = summary.hist.reduce((a: number, b: number) => a + b, 0)
-        add('histogram', name, unit, {
-          ...start,
-          count: `${count}`,
-          max: summary.max,
-          bucketCounts: summary.hist.map(String),
-          explicitBounds: bounds,
-          attributes: attributes(common),
-        })
-      }
-    }
     if (event.type === 'web_vital') {
+      const p = event.payload as unknown as Payload<'web_vital'>
       const a = p.attribution ?? {}
       gauge(`web_vitals.${String(p.name).toLowerCase()}`, VITAL_UNITS[p.name] ?? 'ms', p.value, {
         rating: p.rating,
@@ -96,10 +80,31 @@ export function toOtlpMetrics(
       const point = metrics.get(`web_vitals.${String(p.name).toLowerCase()}`)?.gauge?.dataPoints.at(-1)
       if (point) point.exemplars = [exemplar(event, p.value)]
     } else if (event.type === 'budget_breach') {
+      const p = event.payload as unknown as Payload<'budget_breach'>
       gauge('marco.budget.breach', '1', p.value, { metric: p.metric, threshold: p.threshold })
     } else if (event.type === 'perf_summary') {
+      const p = event.payload as unknown as Payload<'perf_summary'>
+      const start = { startTimeUnixNano: nanos(event.ts - (p.windowMs ?? 0)), ...time }
+      const histogram = (
+        name: string,
+        unit: string,
+        summary: { readonly hist: readonly number[]; readonly max: number } | undefined,
+        bounds: readonly number[],
+      ): void => {
+        if (summary?.hist) {
+          const count = summary.hist.reduce((a: number, b: number) => a + b, 0)
+          add('histogram', name, unit, {
+            ...start,
+            count: `${count}`,
+            max: summary.max,
+            bucketCounts: summary.hist.map(String),
+            explicitBounds: bounds,
+            attributes: attributes(common),
+          })
+        }
+      }
       const f = p.frames
-      histogram('marco.frame.duration', 'ms', f && { ...f, hist: f.hist }, FRAME_BOUNDS_MS)
+      histogram('marco.frame.duration', 'ms', f, FRAME_BOUNDS_MS)
       gauge('marco.frame.rate', '{frame}/s', f?.fps)
       gauge('marco.frame.dropped', '{frame}', f?.dropped)
       gauge('marco.frame.janky', '{frame}', f?.janky)
@@ -107,14 +112,14 @@ export function toOtlpMetrics(
       gauge('marco.long_animation_frame.max', 'ms', p.longFrames?.maxMs)
       gauge('marco.memory.js', 'By', p.memory?.jsBytes)
       gauge('marco.memory.wasm', 'By', p.memory?.wasmBytes)
-      for (const [kind, total] of Object.entries<Record<string, number>>(p.resources ?? {})) {
+      for (const [kind, total] of Object.entries<ResourceTotal>(p.resources ?? {})) {
         gauge('marco.resource.duration', 'ms', total.ms, { kind, count: total.count })
       }
       for (const load of p.wasmLoads ?? [])
         gauge('marco.wasm.load.duration', 'ms', load.totalMs, { url: load.url, 'cache.hit': load.cacheHit })
       const c = p.collab
-      histogram('marco.collab.latency', 'ms', c?.latency, LATENCY_BOUNDS_MS)
-      histogram('marco.collab.rtt', 'ms', c?.rtt, LATENCY_BOUNDS_MS)
+      histogram('marco.collab.latency', 'ms', c?.latency, COLLAB_LATENCY_BOUNDS_MS)
+      histogram('marco.collab.rtt', 'ms', c?.rtt, COLLAB_LATENCY_BOUNDS_MS)
       gauge('marco.collab.operations', '{operation}/s', c?.opsPerSecond)
       gauge('marco.collab.peers', '{peer}', c?.peersConnected)
       gauge('marco.collab.sync_lag', 'ms', c?.syncLagMs)

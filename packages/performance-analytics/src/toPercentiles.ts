@@ -1,12 +1,19 @@
+import { COLLAB_LATENCY_BOUNDS_MS } from '@marco/core'
 import type { QuantileSketch } from './createQuantileSketch'
 import { round } from './round'
 import type { Percentiles } from './types'
 
-/** Collaboration latency histogram bounds, in ms. */
-export const LATENCY_BOUNDS_MS = [10, 25, 50, 100, 150, 250, 500, 1000] as const
+/**
+ * Collaboration latency histogram bounds, ms: `@marco/core`'s `COLLAB_LATENCY_BOUNDS_MS` under its earlier name, the
+ * one set analytics and the collector use too.
+ *
+ * @example
+ * toPercentiles(sketch, LATENCY_BOUNDS_MS)
+ */
+export { COLLAB_LATENCY_BOUNDS_MS as LATENCY_BOUNDS_MS }
 
 /**
- * A sketch's p50 / p95 / p99, maximum, count and histogram over `bounds` (default `LATENCY_BOUNDS_MS`);
+ * A sketch's p50 / p95 / p99, maximum, count and histogram over `bounds` (default `COLLAB_LATENCY_BOUNDS_MS`);
  * `undefined` when empty.
  *
  * @example
@@ -14,7 +21,7 @@ export const LATENCY_BOUNDS_MS = [10, 25, 50, 100, 150, 250, 500, 1000] as const
  */
 export function toPercentiles(
   sketch: QuantileSketch,
-  bounds: readonly number[] = LATENCY_BOUNDS_MS,
+  bounds: readonly number[] = COLLAB_LATENCY_BOUNDS_MS,
 ): Percentiles | undefined {
   return sketch.count
     ? {

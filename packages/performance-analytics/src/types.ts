@@ -1,6 +1,9 @@
 import type { Consent, ConsentOptions, EventQueueOptions, GlobalScope } from '@marco/core'
 import type { WebVital } from './toWebVital'
 import type { PeerStats } from './readRtcStats'
+import type { ResourceKind } from './classifyResource'
+import type { FrameSummary } from './createFrameStats'
+import type { LongFrame } from './summarizeLongFrame'
 
 /** Performance budgets; a value past one is a breach. */
 export interface Budgets {
@@ -37,7 +40,7 @@ export interface Percentiles {
   readonly p95: number
   readonly p99: number
   readonly max: number
-  /** Counts over `LATENCY_BOUNDS_MS` (the last bucket open). */
+  /** Counts over `@marco/core`'s `COLLAB_LATENCY_BOUNDS_MS` (the last bucket open). */
   readonly hist: number[]
 }
 
@@ -91,3 +94,66 @@ export interface PerformanceAnalyticsOptions {
   debug?: boolean
   scope?: GlobalScope
 }
+
+/** One kind of load summed over a `perf_summary` window (Resource Timing). Times in ms. */
+export interface ResourceTotal {
+  readonly count: number
+  readonly ms: number
+  readonly maxMs: number
+  readonly bytes: number
+}
+
+/** A WebAssembly load as a `perf_summary` carries it (only `*Ms` fields on the wire). Times in ms. */
+export interface WasmLoadRecord {
+  readonly url?: string
+  readonly variant?: string
+  readonly bytes?: number
+  readonly cacheHit?: boolean
+  readonly fetchMs?: number
+  readonly verifyMs?: number
+  readonly compileMs?: number
+  readonly instantiateMs?: number
+  readonly totalMs?: number
+}
+
+/**
+ * The payload of a `perf_summary` event: one summary window. A part with nothing to report is absent. Its
+ * histograms use `FRAME_BOUNDS_MS` (frames) and `@marco/core`'s `COLLAB_LATENCY_BOUNDS_MS` (collaboration).
+ *
+ * @example
+ * const fps = (event.payload as PerfSummaryPayload).frames?.fps
+ */
+export interface PerfSummaryPayload {
+  readonly windowMs: number
+  readonly frames?: FrameSummary
+  readonly longFrames?: {
+    readonly count: number
+    readonly totalMs: number
+    readonly maxMs: number
+    readonly worst?: LongFrame
+  }
+  readonly memory?: { readonly jsBytes?: number; readonly wasmBytes?: number }
+  readonly resources?: Partial<Record<ResourceKind, ResourceTotal>>
+  readonly wasmLoads?: WasmLoadRecord[]
+  readonly collab?: CollabMetrics
+}
+
+/**
+ * The payload of each event type performance analytics sends (category `performance`), by type.
+ *
+ * @example
+ * const vital = event.payload as PerformancePayloads['web_vital'] // { name: 'INP', value: 180, rating: 'good', … }
+ */
+export interface PerformancePayloads {
+  readonly web_vital: WebVital
+  readonly perf_summary: PerfSummaryPayload
+  readonly budget_breach: BudgetBreach
+}
+
+/**
+ * The event types performance analytics sends.
+ *
+ * @example
+ * const type: PerformanceEventType = 'perf_summary'
+ */
+export type PerformanceEventType = keyof PerformancePayloads
