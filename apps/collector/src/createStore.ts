@@ -1,3 +1,5 @@
+import { addToSummary, BOUNDS, createSummary } from '@marco/analytics'
+import type { WebVital } from '@marco/performance-analytics'
 import type { Database } from 'better-sqlite3'
 import { COUNTED_KIND, createCountWriter } from './createCountWriter'
 import { extractFacts, VITAL_THRESHOLDS, type Facts } from './extractFacts'
@@ -32,8 +34,8 @@ export interface EventQuery {
 /** A new alert before it is stored. */
 export type AlertDraft = Omit<Alert, 'id' | 'webhook'>
 
-/** Frame-rate histogram bounds, fps (the analytics summary's `BOUNDS.fps`). */
-export const FPS_BOUNDS = [10, 20, 30, 40, 50, 55, 59, 61, 90, 120] as const
+/** Frame-rate histogram bounds, fps: `@marco/analytics`' `BOUNDS.fps` itself, the bounds of its `canvas_summary`. */
+export const FPS_BOUNDS = BOUNDS.fps
 
 export type Store = ReturnType<typeof createStore>
 
@@ -296,14 +298,14 @@ export function createStore(db: Database) {
       const drops = dropTotals
         .all()
         .map((row) => ({ category: row.category, reason: row.reason, status: row.status, count: row.n }))
-      const webVitals = Object.fromEntries(Object.keys(VITAL_THRESHOLDS).map((name) => [name, vitalStats(name)]))
+      const webVitals = Object.fromEntries(
+        (Object.keys(VITAL_THRESHOLDS) as WebVital['name'][]).map((name) => [name, vitalStats(name)]),
+      )
       const fpsValues = sampleValues.all('fps', VITAL_VALUES).map((row) => row.value)
-      const fpsHist = new Array<number>(FPS_BOUNDS.length + 1).fill(0)
-      for (const value of fpsValues) {
-        let bucket = 0
-        while (bucket < FPS_BOUNDS.length && value >= FPS_BOUNDS[bucket]!) bucket++
-        fpsHist[bucket]!++
-      }
+      // Binned as analytics bins them: the same bounds, the same function.
+      const fpsSummary = createSummary(FPS_BOUNDS)
+      for (const value of fpsValues) addToSummary(fpsSummary, value, FPS_BOUNDS)
+      const fpsHist = fpsSummary.hist
       const sortedFps = fpsValues.slice().sort((a, b) => a - b)
       return {
         now,
@@ -393,7 +395,7 @@ export function createStore(db: Database) {
     },
   }
 
-  function vitalStats(name: string) {
+  function vitalStats(name: WebVital['name']) {
     const rows = sampleValues.all(`vital.${name}`, VITAL_VALUES)
     const values = rows.map((row) => row.value)
     const sorted = values.slice().sort((a, b) => a - b)
