@@ -1,0 +1,31 @@
+import { compileBytes } from './compileBytes'
+import type { LoadState } from './loadState'
+import { endPhase } from './endPhase'
+import { WasmNetworkError } from './WasmLoadError'
+import { withProgress } from './withProgress'
+
+/**
+ * Compiles the module from a response: while downloading when it is `application/wasm` and there is no
+ * integrity to check first, else from the whole body. Rejects a non-OK response without compiling it.
+ *
+ * @example
+ * await compileResponse(state, await fetch('/core.wasm'))
+ */
+export async function compileResponse(state: LoadState, response: Response): Promise<void> {
+  const { _options: options, _profile: profile } = state
+  if (!response.ok) throw new WasmNetworkError(response.status, `HTTP ${response.status}`, profile.url)
+  // compileStreaming takes exactly application/wasm, so anything else is read whole instead.
+  // Counted, so that a misconfigured server or CDN shows in the profile and the loader's stats.
+  const wasmType = !(profile.mimeFallback = response.headers.get('content-type')?.toLowerCase() !== 'application/wasm')
+  // Integrity is checked before compiling, so a module with integrity is read whole first. A streamed module's
+  // bytes are still wanted (for the cache, the size, and to describe a compile error): read from a copy.
+  const copy = wasmType && !options.integrity && 'compileStreaming' in WebAssembly && response.clone()
+  const body = withProgress(response, state._env._monitor, options.onProgress)
+  if (copy) {
+    endPhase(state, 'compile')
+    profile.streaming = true
+    state._module = await WebAssembly.compileStreaming(body).finally(async () => {
+      state._bytes = new Uint8Array(await copy.arrayBuffer())
+    })
+  } else await compileBytes(state, new Uint8Array(await body.arrayBuffer()))
+}
