@@ -708,7 +708,8 @@ export class EventQueue implements EventSink {
 
   private _drop(category: ConsentCategory, reason: DropReason, count = 1, status?: number): void {
     this._stats.dropped += count
-    const drop: DropCount = status === undefined ? { category, reason, count } : { category, reason, count, status }
+    // `status` only for `rejected`; an undefined one leaves the wire (JSON) as if it were not there.
+    const drop: DropCount = { category, reason, count, status }
     this._countDrops([drop])
     this._warn(`dropped: ${reason}`)
     if (this._onDrop) this._monitor.call(this._onDrop, drop)

@@ -9,18 +9,18 @@ import { globalScope, type GlobalScope } from './scope'
  * const eventId = createId() // '3b241101-e2bb-4255-8caf-4136c566a962'
  */
 export function createId(scope: GlobalScope = globalScope): string {
-  const crypto = scope.crypto
+  const crypto = scope.crypto!
   try {
-    if (crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID()
-    if (crypto && typeof crypto.getRandomValues === 'function') {
-      const bytes = crypto.getRandomValues(new Uint8Array(16))
-      bytes[6] = (bytes[6]! & 0x0f) | 0x40
-      bytes[8] = (bytes[8]! & 0x3f) | 0x80
-      const hex = Array.from(bytes, (byte) => (byte + 0x100).toString(16).slice(1)).join('')
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-    }
+    // randomUUID exists in secure contexts only; elsewhere the same layout from getRandomValues: each 0 and 1 of
+    // the template becomes a random hex digit, the 8 one of 8, 9, a, b (the variant), the 4 stays (the version).
+    return (
+      crypto.randomUUID?.() ??
+      '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (digit) =>
+        (+digit ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+digit / 4)))).toString(16),
+      )
+    )
   } catch {
-    // fall through to the crypto-less id
+    // no crypto at all: the time-and-counter id below
   }
   return `${Date.now().toString(16)}-${(++fallbackCounter).toString(16)}`
 }

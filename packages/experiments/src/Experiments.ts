@@ -228,7 +228,7 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     this._exposed.add(seen)
     writeExposed(context, [...stored.slice(-(MAX_EXPOSED - 1)), seen])
     const { variants, weights, coverage, seed, namespace } = this._definitions.get(key)!
-    const payload: ExposurePayload = {
+    const payload = {
       experiment: key,
       variant: this._assigned.get(key)!,
       unitId: this._ids.get(key)!,
@@ -237,8 +237,8 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
       coverage,
       seed,
       namespace,
-    }
-    context.queue.push(createEvent(context, 'analytics', EXPOSURE_EVENT, { ...payload }))
+    } satisfies ExposurePayload
+    context.queue.push(createEvent(context, 'analytics', EXPOSURE_EVENT, payload))
   }
 
   /** The variants read before setup or consent are exposed once both are there. */
