@@ -1,9 +1,11 @@
 import type { CoreContext, JsonValue, Scrubber } from '@marco/core'
+import type { RateLimiter } from './createRateLimiter'
 import type { Breadcrumb, CrashReporterOptions } from './types'
 
 /**
  * What a `CrashReporter` holds, shared by the functions that do its work (the class stays thin). Its fields
- * carry no `_` prefix on purpose: the build renames `_` fields per output file, and these are read across files.
+ * carry no `_` prefix: the build shortens `_` names with one table for all files (so either would work), and these
+ * are the shape every module of the reporter reads, named for reading.
  *
  * @example
  * const state: ReporterState = { options: {}, crumbs: [], recent: [], tags: {}, contexts: {}, busy: false, scrubber,
@@ -13,7 +15,7 @@ export interface ReporterState {
   options: CrashReporterOptions
   context?: CoreContext
   scrubber: Scrubber
-  limit: (key: string, nowMs: number) => number
+  limit: RateLimiter
   crumbs: Breadcrumb[]
   /** The last exception payloads sent, for `generateErrorReport`. */
   recent: Record<string, unknown>[]

@@ -60,12 +60,20 @@ describe('createSentryTransport', () => {
       const dsn = `http://publickey@${collector.origin.slice(7)}/42`
       const transport = createSentryTransport({ dsn })
       const analytics: WireEvent = { id: 'a', type: 'track', category: 'analytics', ts: 1, sessionId: 's', payload: {} }
+      const count: WireEvent = {
+        id: 'count-1',
+        type: 'crash_count',
+        category: 'crash',
+        ts: 1,
+        sessionId: 's',
+        payload: { fingerprint: 'Error|save failed', count: 41 },
+      }
       const events = crashEvents()
-      // The analytics event is not Sentry's: left out of the envelope and counted as filtered.
-      expect(await transport.send(batch([...events, analytics]), { unloading: false, body: '' })).toEqual({
+      // The analytics event and the crash_count record are not Sentry events: left out, counted as filtered.
+      expect(await transport.send(batch([...events, analytics, count]), { unloading: false, body: '' })).toEqual({
         result: 'sent',
         status: 200,
-        filtered: 1,
+        filtered: 2,
       })
       const [envelope] = envelopes
       expect(envelope!.url).toContain('sentry_key=publickey')

@@ -16,8 +16,8 @@ export interface SentryTransportOptions {
 /**
  * A core `Transport` that sends a batch's crash events to Sentry (or any server that accepts Sentry
  * envelopes) as one envelope: `POST /api/<project>/envelope/` with the DSN key in the query (no preflight).
- * An encoder on core's `createHttpTransport`: events of other categories are left out and counted as
- * filtered. 429, `X-Sentry-Rate-Limits` (for the `error` category or all; on a success too) and `Retry-After`
+ * An encoder on core's `createHttpTransport`: events of other categories, and the reporter's `crash_count`
+ * records (Sentry has no item for a bare count), are left out and counted as filtered. 429, `X-Sentry-Rate-Limits` (for the `error` category or all; on a success too) and `Retry-After`
  * become the wait the queue holds to; 5xx and network errors retry; other 4xx drop.
  *
  * @example
@@ -31,7 +31,7 @@ export function createSentryTransport(options: SentryTransportOptions): Transpor
     url: `${url.protocol}//${url.host}${url.pathname.replace(/\/[^/]*$/, '')}/api/${url.pathname.split('/').pop()}/envelope/?sentry_key=${url.username}&sentry_version=7&sentry_client=marco.crash-reporter%2F0.1.0`,
     scope,
     encode(batch) {
-      const events = batch.events.filter((event) => event.category === 'crash')
+      const events = batch.events.filter((event) => event.category === 'crash' && event.type !== 'crash_count')
       if (!events.length) return undefined
       const header = JSON.stringify({ sent_at: new Date().toISOString(), dsn })
       const items = events.flatMap((event) => [JSON.stringify({ type: 'event' }), JSON.stringify(toSentryEvent(event))])

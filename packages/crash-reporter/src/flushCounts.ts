@@ -1,6 +1,5 @@
 import { createEvent } from '@marco/core'
 import { callHook } from './callHook'
-import type { RateLimiter } from './createRateLimiter'
 import type { ReporterState } from './ReporterState'
 
 /** The longest fingerprint a `crash_count` record carries (the collector keys error groups by their first 1,000). */
@@ -18,8 +17,7 @@ const MAX_FINGERPRINT_LENGTH = 1000
 export function flushCounts(state: ReporterState): void {
   const context = state.context
   if (!context || state.busy) return
-  // Built by createRateLimiter (CrashReporter's constructor); `ReporterState` types only its call.
-  const counts = (state.limit as RateLimiter).take()
+  const counts = state.limit.take()
   if (!context.consent.isGranted('crash')) return
   state.busy = true
   try {
