@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3'
 export const COUNTED_KIND = 'counted'
 
 /** The fingerprint length error groups are keyed by (an event's longer fingerprint is cut here too). */
-const FINGERPRINT_LENGTH = 1000
+export const FINGERPRINT_LENGTH = 1000
 
 /**
  * Stores the facts of the crash reporter's compact `crash_count` records (`{ fingerprint, count }`: occurrences it

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { countInteractions } from './countInteractions'
+import { FINGERPRINT_LENGTH } from './createCountWriter'
 
 /** The health of one release over the sessions retained. */
 export interface ReleaseHealth {
@@ -10,7 +11,10 @@ export interface ReleaseHealth {
   crashedSessions: number
   /** Share of sessions without an exception, 0–1. */
   crashFreeRate: number
-  /** Exceptions, each weighted by its `count` (repeats the client counted instead of sending). */
+  /**
+   * Exceptions, each weighted by its `count` (repeats the client counted instead of sending), plus the
+   * occurrences of exceptions its `crash_count` records add.
+   */
   errors: number
   /** `track` calls plus the canvas actions and gestures of `canvas_summary` windows. */
   interactions: number
@@ -28,7 +32,7 @@ const SCAN_CHUNK = 5_000
 const MAX_RELEASES = 100
 const RELEASE = /^[\x21-\x7e][\x20-\x7e]{0,199}$/
 /** Event types whose payload is read while counting. */
-const READ_PAYLOAD = new Set(['track', 'canvas_summary', 'exception'])
+const READ_PAYLOAD = new Set(['track', 'canvas_summary', 'exception', 'crash_count'])
 
 const validRelease = (value: unknown): value is string => typeof value === 'string' && RELEASE.test(value)
 
@@ -67,6 +71,8 @@ export function createReleaseHealth(db: Database) {
     `SELECT rowid, session_id, type, received_at, CASE WHEN type IN (${[...READ_PAYLOAD].map((type) => `'${type}'`).join(', ')}) THEN payload END AS payload
      FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?`,
   )
+  // A crash_count record counts a fingerprint's occurrences; only an exception's add to the errors.
+  const kindOf = db.prepare<{ kind: string }>('SELECT kind FROM errors WHERE fingerprint = ?')
   const addToSession = db.prepare(
     `INSERT INTO session_health (session_id, first_seen, last_seen, events, interactions, exceptions) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (session_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
@@ -121,6 +127,11 @@ export function createReleaseHealth(db: Database) {
         session.exceptions +=
           typeof count === 'number' && Number.isFinite(count) && count >= 1 ? Math.min(Math.floor(count), 1e9) : 1
         if (validRelease(payload.release)) noteReleaseIfUnknown.run(row.session_id, payload.release, row.received_at)
+      } else if (row.type === 'crash_count') {
+        const { fingerprint, count } = payload
+        if (typeof fingerprint === 'string' && Number.isInteger(count) && (count as number) >= 1)
+          if (kindOf.get(fingerprint.slice(0, FINGERPRINT_LENGTH))?.kind === 'exception')
+            session.exceptions += Math.min(count as number, 1e9)
       }
     }
     for (const [id, s] of sessions) addToSession.run(id, s.first, s.last, s.events, s.interactions, s.exceptions)

@@ -479,7 +479,16 @@ function toAlert(row: AlertRow): Alert {
 
 /** An error group with the newest frames of its latest event's first exception (up to 8). */
 function toErrorSummary(row: ErrorRow) {
-  let frames: { function: string; file: string; line?: number; column?: number; inApp?: boolean }[] = []
+  let frames: {
+    function: string
+    file: string
+    line?: number
+    column?: number
+    inApp?: boolean
+    module?: string
+    functionIndex?: number
+    offset?: string
+  }[] = []
   let level: string | undefined
   try {
     const payload = row.payload ? (JSON.parse(row.payload) as Record<string, any>) : {}
@@ -492,6 +501,10 @@ function toErrorSummary(row: ErrorRow) {
         line: typeof frame.line === 'number' ? frame.line : undefined,
         column: typeof frame.column === 'number' ? frame.column : undefined,
         inApp: frame.inApp === true,
+        // A WebAssembly frame's module, function index and byte offset: what its symbol is read against.
+        ...(typeof frame.module === 'string' && { module: frame.module.slice(0, 200) }),
+        ...(Number.isInteger(frame.functionIndex) && { functionIndex: frame.functionIndex as number }),
+        ...(typeof frame.offset === 'string' && { offset: frame.offset.slice(0, 20) }),
       }))
     }
   } catch {

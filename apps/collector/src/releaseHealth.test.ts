@@ -119,6 +119,29 @@ describe('release health', () => {
     })
   })
 
+  it("adds a crash_count record's occurrences of an exception to its session's errors, not those of a message", async () => {
+    const { url } = await start()
+    const count = (sessionId: string, fingerprint: string, n: unknown): TestEvent =>
+      event({ sessionId, type: 'crash_count', category: 'crash', payload: { fingerprint, count: n } })
+    const message = event({
+      sessionId: 'a',
+      type: 'message',
+      category: 'crash',
+      payload: { message: 'low memory', level: 'warning', fingerprint: 'fp-message', count: 1 },
+    })
+    await post(`${url}/v1/batch`, batch([track('a'), crash('a'), message], { context: { release: '5.0.0' } }))
+    // The page hid: 9,999 more of the exception and 4 more of the message were counted, not sent.
+    await post(
+      `${url}/v1/batch`,
+      batch([count('a', 'fp-a', 9_999), count('a', 'fp-message', 4), count('a', 'fp-never-seen', 7)], {
+        context: { release: '5.0.0' },
+      }),
+    )
+    expect(await releases(url)).toEqual([
+      expect.objectContaining({ release: '5.0.0', sessions: 1, crashedSessions: 1, errors: 10_000, interactions: 1 }),
+    ])
+  })
+
   it('ignores a release that is not a short printable text, and a hostile batch context changes nothing else', async () => {
     const { url } = await start()
     for (const release of ['x'.repeat(201), { toString: 1 }, '', 'a\nb', 7]) {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { build } from 'esbuild'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startCollector } from './startCollector'
+import { isWasmFrame } from './symbolicateFrames'
 import { batch, event, getJson, post, tempDir } from './testServer.test-helper'
 import type { Collector, CollectorOptions } from './types'
 
@@ -200,6 +201,18 @@ describe('source-map symbolication', () => {
     const frames = (await getJson(`${url}/v1/events?type=exception`)).events[0].payload.exceptions[0].frames
     expect(frames[0]).toEqual(wasm)
     expect(frames[1]).toMatchObject({ original: { file: 'src/draw.ts', line: 3 } })
+    // The top errors keep the wasm frame's module, function index and offset too.
+    const [top] = (await getJson(`${url}/v1/stats`)).topErrors
+    expect(top.frames[0]).toEqual(wasm)
+    expect(top.frames[1]).toMatchObject({ original: { file: 'src/draw.ts', line: 3 } })
+  })
+
+  it('takes a frame for WebAssembly by its function index, offset, .wasm file or wasm: URL (Chromium, Firefox)', () => {
+    expect(isWasmFrame({ file: 'wasm://wasm/8c5e2b1a', line: 1, column: 75 })).toBe(true)
+    expect(isWasmFrame({ file: 'https://app.example/core.wasm:wasm-function[3]:0x4a' })).toBe(true)
+    expect(isWasmFrame({ file: 'https://app.example/a.js', functionIndex: 3 })).toBe(true)
+    expect(isWasmFrame({ file: 'https://app.example/wasm.js', line: 1, column: 2 })).toBe(false)
+    expect(isWasmFrame({ file: 'https://app.example/wasm/loader.js', line: 1, column: 2 })).toBe(false)
   })
 
   it('refuses uploads without the token, with a wrong one, or when no token is configured, and stores nothing', async () => {

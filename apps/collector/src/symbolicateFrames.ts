@@ -18,8 +18,8 @@ export const MAX_SYMBOLICATED_FRAMES = 100
  * Adds `original: { file, line, column, function }` to each JS frame a source map covers, keeping the minified
  * `file`, `line`, `column` and `function` as sent. `lookup` gives the map for a frame's file (or undefined).
  * The function name is the name the caller's call site maps to (V8 and the others point a caller's frame at
- * the callee's name), else the frame's own. WebAssembly frames (a function index, a module offset or a
- * `.wasm` file) and frames without a position are returned unchanged.
+ * the callee's name), else the frame's own. WebAssembly frames (a function index, a module offset, a `.wasm`
+ * file or a `wasm:` URL) and frames without a position are returned unchanged.
  *
  * @example
  * symbolicateFrames([{ function: 'a', file: 'https://app/main-1.js', line: 1, column: 120, inApp: true }], (file) =>
@@ -51,7 +51,7 @@ export function isWasmFrame(frame: LooseFrame): boolean {
   return (
     typeof frame.functionIndex === 'number' ||
     typeof frame.offset === 'string' ||
-    (typeof frame.file === 'string' && /\.wasm(?:$|[?#:])|wasm-function\[/.test(frame.file))
+    (typeof frame.file === 'string' && /^wasm:|\.wasm(?:$|[?#:])|wasm-function\[/.test(frame.file))
   )
 }
 
