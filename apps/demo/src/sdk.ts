@@ -88,16 +88,14 @@ export function startSdk(policy: ScriptUrlPolicy): Sdk {
   // After a reload the old page's worker ends holding its Web Lock; the browser releases it with the worker,
   // and the new page's queue takes over what the old one left at once.
   const queue: EventQueueOptions = { endpoint: ENDPOINT, storageName: STORAGE_NAME, sdk }
+  // What every batch says once: the worker sink reads it on the page with each batch it posts.
+  const context = () => ({ ...analytics.batchContext(), ...experiments.batchContext(), release, environment: 'demo' })
   const sink = createWorkerSink({
     url: __WORKER_URL__,
     queue,
-    // Main-thread fallback, only created if the worker cannot start or stops answering. It can carry the
-    // per-batch context (a function, which cannot be posted to the worker).
-    fallback: () =>
-      new EventQueue({
-        ...queue,
-        context: () => ({ ...analytics.batchContext(), ...experiments.batchContext(), release, environment: 'demo' }),
-      }),
+    context,
+    // Main-thread fallback, only created if the worker cannot start or stops answering.
+    fallback: () => new EventQueue({ ...queue, context }),
     // `require-trusted-types-for 'script'`: a Worker URL must be a TrustedScriptURL from the `marco` policy.
     createWorker: (url) => new Worker(policy.createScriptURL(String(url)), { type: 'module', name: 'marco-analytics' }),
   })

@@ -232,4 +232,42 @@ describe('createWorkerSink over worker_threads', () => {
       await collector.close()
     }
   })
+
+  it("sends the page's batch context (release, environment) from the worker, and events without it when it cannot be posted", async () => {
+    const collector = await startTestCollector()
+    try {
+      const code = await testWorkerCode('./analyticsWorker.fixture.ts')
+      const errors: unknown[] = []
+      let release: unknown = '2.0.3'
+      const sink = createWorkerSink({
+        url: 'analytics-worker',
+        queue: { endpoint: collector.endpoint, flushIntervalMs: 60_000 },
+        context: () => ({ release, environment: 'test' }),
+        fallback: () => createFakeSink(),
+        createWorker: () => startNodeWorker(code),
+        monitor: createMonitor({ onError: (error) => errors.push(error) }),
+      })
+      sinks.push(sink)
+      const first = Array.from({ length: 3 }, () => event())
+      for (const each of first) sink.push(each)
+      await sink.flush()
+      // A context JSON cannot take (a cycle): the events still go, the worker keeps the last good context.
+      const cycle: Record<string, unknown> = {}
+      cycle.self = cycle
+      release = cycle
+      const second = Array.from({ length: 2 }, () => event())
+      for (const each of second) sink.push(each)
+      await sink.flush()
+      const stored = collector.requests.filter((request) => request.status === 200)
+      expect(stored.map((request) => (request.body as WireBatch).context)).toEqual([
+        { release: '2.0.3', environment: 'test' },
+        { release: '2.0.3', environment: 'test' },
+      ])
+      expect([...collector.storedIds].sort()).toEqual([...first, ...second].map((each) => each.id).sort())
+      expect(errors).toHaveLength(1)
+      expect(sink.stats()).toMatchObject({ mode: 'worker', acknowledged: 5, fellBack: 0 })
+    } finally {
+      await collector.close()
+    }
+  })
 })

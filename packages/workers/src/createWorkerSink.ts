@@ -31,6 +31,12 @@ export interface WorkerSinkOptions {
    * against the page.
    */
   queue: EventQueueOptions
+  /**
+   * What every batch says once (release, environment, experiments): called on the page each time a batch is
+   * posted, since a function cannot be posted to the worker; the worker's queue sends the latest value it got.
+   * A value JSON cannot take is left out (and reported).
+   */
+  context?: EventQueueOptions['context']
   /** Events per posted batch. Default 100. */
   maxBatchEvents?: number
   /** Longest wait before a partial batch is posted. Default 1 s. */
@@ -82,7 +88,7 @@ function cloneable(options: EventQueueOptions, scope: GlobalScope): EventQueueOp
 /**
  * An `EventSink` that runs the delivery pipeline in a worker: `push(event)` only buffers; every
  * `maxBatchEvents` events or `flushIntervalMs` the buffer goes to the worker as one transferred buffer of
- * JSON (one `postMessage` per batch, not per event), where `@marco/workers/analytics-worker` pushes it into
+ * JSON (one `postMessage` per batch, not per event, with the page's `context` of the moment), where `@marco/workers/analytics-worker` pushes it into
  * an `EventQueue` that persists and sends it. If the worker cannot start, or crashes or stops answering
  * before it acknowledged a batch, the buffered and unacknowledged events and everything after go to
  * `fallback`: nothing is lost (a batch the worker took just before failing may be sent twice; events keep
@@ -147,8 +153,15 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
     unacked.add(batch)
     counts.batches++
     let bytes: ArrayBuffer
+    // Read on the page for the worker's queue; one that throws or will not serialise is left out.
+    let context = 'null'
     try {
-      bytes = encoder.encode(JSON.stringify(batch)).buffer as ArrayBuffer
+      context = JSON.stringify(options.context?.()) ?? context
+    } catch (error) {
+      monitor.report(error)
+    }
+    try {
+      bytes = encoder.encode(`{"context":${context},"events":${JSON.stringify(batch)}}`).buffer as ArrayBuffer
     } catch {
       // A payload JSON cannot take (a cycle, a BigInt): the fallback queue drops and counts that event.
       unacked.delete(batch)

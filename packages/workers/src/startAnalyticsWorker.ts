@@ -13,7 +13,10 @@ import type { Endpoint } from './types'
 export interface AnalyticsWorkerApi {
   /** Starts the worker's `EventQueue` with these options (cloneable ones only: no transport, clock or callbacks). */
   init(options: EventQueueOptions): boolean
-  /** Pushes a batch: the UTF-8 JSON of an array of events, transferred. Answers how many were pushed. */
+  /**
+   * Pushes a batch: the UTF-8 JSON of `{ context, events }`, transferred; `context` (an object, else left as it
+   * was) is what the queue's next batches say once. Answers how many events were pushed.
+   */
   push(batch: ArrayBuffer): number
   flush(): Promise<FlushResult | undefined>
   /** The page is hidden or closing (`true`) or visible again: the queue sends at once with keepalive while hidden. */
@@ -38,17 +41,21 @@ export interface AnalyticsWorkerApi {
  */
 export function startAnalyticsWorker(endpoint?: Endpoint, overrides: EventQueueOptions = {}): () => void {
   let queue: EventQueue | undefined
+  /** The page's latest batch context (the page's function cannot be posted here, its value can). */
+  let context: Record<string, unknown> | undefined
   const decoder = new TextDecoder()
   const api: AnalyticsWorkerApi = {
     init(options) {
-      queue ??= new EventQueue({ ...options, ...overrides })
+      queue ??= new EventQueue({ context: () => context, ...options, ...overrides })
       return true
     },
     push(batch) {
       if (!queue) throw new Error('analytics worker: push before init')
-      const events = JSON.parse(decoder.decode(batch)) as SdkEvent[]
-      for (const event of events) queue.push(event)
-      return events.length
+      const posted = JSON.parse(decoder.decode(batch)) as { context?: unknown; events: SdkEvent[] }
+      if (posted.context && typeof posted.context === 'object' && !Array.isArray(posted.context))
+        context = posted.context as Record<string, unknown>
+      for (const event of posted.events) queue.push(event)
+      return posted.events.length
     },
     flush: async () => queue?.flush(),
     resume: async () => queue?.resume(),
