@@ -30,3 +30,23 @@ export type { SdkEvent, EventSink, CoreContext, Feature } from './types'
 export { createCoreContext } from './createCoreContext'
 export { createEvent } from './createEvent'
 export type { CoreContextOptions, OwnedCoreContext } from './createCoreContext'
+export {
+  isBudgetSource,
+  isCspViolationSink,
+  isCspViolationSource,
+  isPerformanceIssueSink,
+  isWasmLoadSink,
+  isWasmLoadSource,
+  toCspViolation,
+} from './capabilities'
+export type {
+  BudgetBreach,
+  BudgetSource,
+  CspViolation,
+  CspViolationSink,
+  CspViolationSource,
+  PerformanceIssueSink,
+  WasmLoadSink,
+  WasmLoadSource,
+  WasmLoadTiming,
+} from './capabilities'

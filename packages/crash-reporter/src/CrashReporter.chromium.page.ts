@@ -1,4 +1,5 @@
 // The page the Chromium tests load: a CrashReporter used alone, posting to the page's own origin.
+import { toCspViolation } from '@marco/core'
 import { CrashReporter } from '@marco/crash-reporter'
 
 const reporter = new CrashReporter({
@@ -8,6 +9,8 @@ const reporter = new CrashReporter({
   inAppUrls: [location.origin],
 })
 reporter.start()
+// Used alone, the page gives it its CSP violations (inside the runtime, CspReporting is the one listener).
+addEventListener('securitypolicyviolation', (event) => reporter.reportCspViolation(toCspViolation(event)))
 
 function uncaught(): void {
   setTimeout(function drawStroke() {

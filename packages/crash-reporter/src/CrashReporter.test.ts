@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { toCspViolation } from '@marco/core'
 import { createFakeContext, createFakeScope, startTestCollector, type FakeContext } from '@marco/testing'
 import { CrashReporter } from './CrashReporter'
 import type { CrashReporterOptions } from './types'
@@ -66,8 +67,8 @@ describe('CrashReporter', () => {
     expect(report.errors).toEqual([])
   })
 
-  it('captures uncaught errors, unhandled rejections, failed resources and CSP violations through listeners', () => {
-    const { context, payloads } = setUp()
+  it('captures uncaught errors, unhandled rejections and failed resources through listeners; CSP violations it is given', () => {
+    const { reporter, context, payloads } = setUp()
     const scope = context.scope
     expect(scope.listenerCount('error')).toBe(1)
     scope.dispatch('error', { error: new TypeError('uncaught'), message: 'Uncaught TypeError: uncaught' })
@@ -80,12 +81,21 @@ describe('CrashReporter', () => {
     })
     scope.dispatch('unhandledrejection', { reason: new Error('rejected') })
     scope.dispatch('error', { target: { tagName: 'SCRIPT', src: 'https://cdn.example/lib.js?token=abc' } })
-    scope.dispatch('securitypolicyviolation', {
+    const violation = {
       blockedURI: 'https://evil.example/x.js',
       effectiveDirective: 'script-src-elem',
+      violatedDirective: 'script-src',
+      documentURI: 'https://app.example/',
       sourceFile: 'https://app.example/a.js',
       lineNumber: 2,
-    })
+      columnNumber: 7,
+      sample: '',
+      disposition: 'enforce',
+    }
+    // One listener of securitypolicyviolation per page: CspReporting's, which the runtime wires to the reporter.
+    scope.dispatch('securitypolicyviolation', violation)
+    expect(payloads('csp_violation')).toEqual([])
+    reporter.reportCspViolation(toCspViolation(violation as SecurityPolicyViolationEvent))
     expect(payloads().map((p) => [p.exceptions[0].type, p.exceptions[0].message, p.mechanism, p.handled])).toEqual([
       ['TypeError', 'uncaught', 'onerror', false],
       ['SyntaxError', 'bad', 'onerror', false],
@@ -101,6 +111,8 @@ describe('CrashReporter', () => {
         blockedUri: 'https://evil.example/x.js',
         sourceFile: 'https://app.example/a.js',
         line: 2,
+        column: 7,
+        disposition: 'enforce',
       }),
     ])
   })
@@ -111,8 +123,8 @@ describe('CrashReporter', () => {
     const context = createFakeContext({ scope, consent: { defaults: { crash: 'granted' } } })
     const { stop } = setUp({}, context)
     expect((scope as unknown as { onerror: unknown }).onerror).toBe(onerror)
-    // error, unhandledrejection, securitypolicyviolation, and pagehide (counted occurrences go out then).
-    expect(scope.listenerCount()).toBe(4)
+    // error, unhandledrejection, and pagehide (counted occurrences go out then).
+    expect(scope.listenerCount()).toBe(3)
     stop()
     stop()
     expect(scope.listenerCount()).toBe(0)

@@ -3,10 +3,13 @@ import {
   createScrubber,
   serialize,
   type CoreContext,
+  type CspViolation,
+  type CspViolationSink,
   type Feature,
   type JsonValue,
   type ListenTarget,
   type OwnedCoreContext,
+  type PerformanceIssueSink,
   type Teardown,
 } from '@marco/core'
 import { captureException } from './captureException'
@@ -21,15 +24,7 @@ import { startBreadcrumbs } from './startBreadcrumbs'
 import { startCountFlush } from './startCountFlush'
 import { startGlobalHandlers } from './startGlobalHandlers'
 import { startWorkerHandlers } from './startWorkerHandlers'
-import type {
-  Breadcrumb,
-  CrashReporterOptions,
-  CspViolation,
-  ErrorContext,
-  ErrorReport,
-  Level,
-  PerformanceMetric,
-} from './types'
+import type { Breadcrumb, CrashReporterOptions, ErrorContext, ErrorReport, Level, PerformanceMetric } from './types'
 
 /** Calls made before `setup` / `start` that are replayed then; later ones are dropped. */
 const MAX_PENDING = 10
@@ -49,7 +44,7 @@ const MAX_PENDING = 10
  * reporter.setTag('tool', 'pen')
  * try { draw() } catch (error) { reporter.captureException(error, { extra: { layer: 3 } }) }
  */
-export class CrashReporter implements Feature {
+export class CrashReporter implements Feature, PerformanceIssueSink, CspViolationSink {
   readonly name = 'crash-reporter'
   private _s: ReporterState
   private _pending: (() => void)[] = []
@@ -149,7 +144,10 @@ export class CrashReporter implements Feature {
     this._run(() => reportPerformanceIssue(this._s, metric))
   }
 
-  /** A CSP violation (a `SecurityPolicyViolationEvent`, or one the runtime forwards). */
+  /**
+   * A CSP violation: one `CspReporting` hears (the runtime forwards them), or `toCspViolation(event)` of your own
+   * `securitypolicyviolation` listener.
+   */
   reportCspViolation(violation: CspViolation): void {
     this._run(() => reportCspViolation(this._s, violation))
   }

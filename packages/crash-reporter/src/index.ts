@@ -4,11 +4,11 @@ export { createSentryTransport } from './createSentryTransport'
 export { toSentryEvent } from './toSentryEvent'
 export type { SentryTransportOptions } from './createSentryTransport'
 export type { CrashEventType } from './deliver'
+export type { CspViolation } from '@marco/core'
 export type {
   Breadcrumb,
   BreadcrumbOptions,
   CrashReporterOptions,
-  CspViolation,
   ErrorContext,
   ErrorReport,
   ExceptionEntry,

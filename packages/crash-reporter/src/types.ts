@@ -116,28 +116,6 @@ export interface PerformanceMetric {
 }
 
 /**
- * A Content-Security-Policy violation: a `SecurityPolicyViolationEvent` fits as it is.
- *
- * @example
- * reporter.reportCspViolation({ blockedURI: 'https://evil.example/x.js', effectiveDirective: 'script-src-elem' })
- */
-export interface CspViolation {
-  blockedURI?: string
-  effectiveDirective?: string
-  violatedDirective?: string
-  sourceFile?: string
-  lineNumber?: number
-  columnNumber?: number
-  disposition?: string
-  sample?: string
-  /** The same fields as `@marco/security`'s `startCspReporting` names them (the runtime forwards those). */
-  directive?: string
-  blockedUri?: string
-  line?: number
-  column?: number
-}
-
-/**
  * Which breadcrumbs are collected automatically (all on by default).
  *
  * @example

@@ -316,7 +316,11 @@ describe('PerformanceAnalytics', () => {
       url: '/core.wasm',
       bytes: 812_000,
       cacheHit: false,
-      durations: { fetch: 120, verify: 4, compile: 60, instantiate: 3, total: 187 },
+      fetchMs: 120,
+      verifyMs: 4,
+      compileMs: 60,
+      instantiateMs: 3,
+      totalMs: 187,
     })
     advance(10_000)
     memory.grow(1)

@@ -4,10 +4,14 @@ import {
   listen,
   startInterval,
   startTimeout,
+  type BudgetBreach,
+  type BudgetSource,
   type CoreContext,
   type Feature,
   type OwnedCoreContext,
   type Teardown,
+  type WasmLoadSink,
+  type WasmLoadTiming,
 } from '@marco/core'
 import { classifyResource, type ResourceKind } from './classifyResource'
 import { createFrameStats } from './createFrameStats'
@@ -21,14 +25,7 @@ import { startWebVitals } from './startWebVitals'
 import { summarizeLongFrame, type LongFrame } from './summarizeLongFrame'
 import { toPercentiles } from './toPercentiles'
 import type { WebVital } from './toWebVital'
-import type {
-  BudgetBreach,
-  Budgets,
-  CollabMetrics,
-  PerformanceAnalyticsOptions,
-  UserExperienceMetrics,
-  WasmLoad,
-} from './types'
+import type { Budgets, CollabMetrics, PerformanceAnalyticsOptions, UserExperienceMetrics } from './types'
 
 /** The budgets in force unless `budgets` changes them. */
 export const DEFAULT_BUDGETS: Budgets = {
@@ -63,7 +60,7 @@ type Aggregate = { count: number; ms: number; maxMs: number; bytes: number }
  * channel.onmessage = (e) => perf.recordLatency(Date.now() - JSON.parse(e.data).sentAt)
  * perf.onBudgetBreach((breach) => console.warn(breach.metric, breach.value))
  */
-export class PerformanceAnalytics implements Feature {
+export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink {
   readonly name = 'performance-analytics'
   private _o: PerformanceAnalyticsOptions
   private _b: Budgets
@@ -274,20 +271,10 @@ export class PerformanceAnalytics implements Feature {
   }
 
   /** A WebAssembly load's timings (the runtime feeds `WasmLoader`'s `onLoad` profiles here). */
-  recordWasmLoad(profile: WasmLoad): void {
-    if (this._wasmLoads.length >= MAX_PER_WINDOW || !profile) return
-    const d = profile.durations ?? {}
-    this._wasmLoads.push({
-      url: profile.url,
-      variant: profile.variant,
-      bytes: profile.bytes,
-      cacheHit: profile.cacheHit,
-      fetchMs: d.fetch ?? profile.fetchMs,
-      verifyMs: d.verify ?? profile.verifyMs,
-      compileMs: d.compile ?? profile.compileMs,
-      instantiateMs: d.instantiate ?? profile.instantiateMs,
-      totalMs: d.total ?? profile.totalMs,
-    })
+  recordWasmLoad(load: WasmLoadTiming): void {
+    if (this._wasmLoads.length >= MAX_PER_WINDOW || !load) return
+    const { url, variant, bytes, cacheHit, fetchMs, verifyMs, compileMs, instantiateMs, totalMs } = load
+    this._wasmLoads.push({ url, variant, bytes, cacheHit, fetchMs, verifyMs, compileMs, instantiateMs, totalMs })
   }
 
   /** Hears every budget breach; returns the unsubscribe. A listener that throws is skipped. */

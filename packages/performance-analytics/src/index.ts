@@ -6,12 +6,11 @@ export type {
   CollabMetrics,
   Percentiles,
   UserExperienceMetrics,
-  WasmLoad,
+  WasmLoadTiming,
   PerfSummaryPayload,
   PerformancePayloads,
   PerformanceEventType,
   ResourceTotal,
-  WasmLoadRecord,
 } from './types'
 export type { WebVital } from './toWebVital'
 export { createQuantileSketch } from './createQuantileSketch'

@@ -1,9 +1,11 @@
-import type { Consent, ConsentOptions, EventQueueOptions, GlobalScope } from '@marco/core'
+import type { BudgetBreach, Consent, ConsentOptions, EventQueueOptions, GlobalScope, WasmLoadTiming } from '@marco/core'
 import type { WebVital } from './toWebVital'
 import type { PeerStats } from './readRtcStats'
 import type { ResourceKind } from './classifyResource'
 import type { FrameSummary } from './createFrameStats'
 import type { LongFrame } from './summarizeLongFrame'
+
+export type { BudgetBreach, WasmLoadTiming } from '@marco/core'
 
 /** Performance budgets; a value past one is a breach. */
 export interface Budgets {
@@ -21,16 +23,6 @@ export interface Budgets {
   lowFpsMs?: number
   /** A long animation frame longer than this, ms. Default 200. */
   longFrameMs?: number
-}
-
-/** What a breach listener hears (the runtime hands it to `CrashReporter.reportPerformanceIssue`). */
-export interface BudgetBreach {
-  /** `INP`, `LCP`, `CLS`, `FCP`, `TTFB`, `collaboration-p95`, `fps`, `long-animation-frame`. */
-  readonly metric: string
-  readonly value: number
-  readonly threshold: number
-  /** What caused it: the INP element and its split, the long frame's script, … */
-  readonly attribution?: Record<string, unknown>
 }
 
 /** p50 / p95 / p99 of a window from the quantile sketch (±1 %), with the count and a histogram. */
@@ -62,22 +54,6 @@ export interface CollabMetrics {
 /** The latest value of each Core Web Vital reported so far (a metric not reported yet is absent). */
 export type UserExperienceMetrics = Partial<Record<WebVital['name'], WebVital>>
 
-/**
- * A WebAssembly load, as `@marco/wasm-loader` profiles it (both its `*Ms` fields and a `durations` object are read).
- */
-export interface WasmLoad {
-  url?: string
-  bytes?: number
-  cacheHit?: boolean
-  variant?: string
-  durations?: { fetch?: number; verify?: number; compile?: number; instantiate?: number; total?: number }
-  fetchMs?: number
-  verifyMs?: number
-  compileMs?: number
-  instantiateMs?: number
-  totalMs?: number
-}
-
 export interface PerformanceAnalyticsOptions {
   /** Used alone: where its own `EventQueue` sends. Inside the runtime, leave it out. */
   endpoint?: string
@@ -103,19 +79,6 @@ export interface ResourceTotal {
   readonly bytes: number
 }
 
-/** A WebAssembly load as a `perf_summary` carries it (only `*Ms` fields on the wire). Times in ms. */
-export interface WasmLoadRecord {
-  readonly url?: string
-  readonly variant?: string
-  readonly bytes?: number
-  readonly cacheHit?: boolean
-  readonly fetchMs?: number
-  readonly verifyMs?: number
-  readonly compileMs?: number
-  readonly instantiateMs?: number
-  readonly totalMs?: number
-}
-
 /**
  * The payload of a `perf_summary` event: one summary window. A part with nothing to report is absent. Its
  * histograms use `FRAME_BOUNDS_MS` (frames) and `@marco/core`'s `COLLAB_LATENCY_BOUNDS_MS` (collaboration).
@@ -134,7 +97,7 @@ export interface PerfSummaryPayload {
   }
   readonly memory?: { readonly jsBytes?: number; readonly wasmBytes?: number }
   readonly resources?: Partial<Record<ResourceKind, ResourceTotal>>
-  readonly wasmLoads?: WasmLoadRecord[]
+  readonly wasmLoads?: WasmLoadTiming[]
   readonly collab?: CollabMetrics
 }
 

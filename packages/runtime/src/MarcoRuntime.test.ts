@@ -190,19 +190,20 @@ describe('MarcoRuntime', () => {
     marco.start()
     breach!({ metric: 'INP', value: 420, threshold: 200 })
     csp!({
-      violatedDirective: 'script-src-elem',
-      effectiveDirective: 'script-src-elem',
-      blockedURI: 'inline',
+      directive: 'script-src-elem',
+      blockedUri: 'inline',
+      documentUri: 'https://marco.test/',
       sourceFile: 'https://marco.test/',
-      lineNumber: 3,
-      columnNumber: 1,
+      line: 3,
+      column: 1,
+      sample: '',
       disposition: 'enforce',
     })
-    load!({ bytes: 1024, cacheHit: false, durations: { total: 40 } })
+    load!({ bytes: 1024, cacheHit: false, totalMs: 40 })
     await marco.shutdown()
     expect(budgets).toHaveLength(1)
     expect(violations).toHaveLength(1)
-    expect(loads).toEqual([{ bytes: 1024, cacheHit: false, durations: { total: 40 } }])
+    expect(loads).toEqual([{ bytes: 1024, cacheHit: false, totalMs: 40 }])
     expect(
       received()
         .map((event) => event.type)
@@ -348,6 +349,8 @@ describe('MarcoRuntime with the real CSP reporting and crash reporter', () => {
     const notices: unknown[] = []
     marco.on('csp-violation', (violation) => notices.push(violation))
     marco.start()
+    // One listener: CspReporting's (the crash reporter has none of its own).
+    expect(scope.listenerCount('securitypolicyviolation')).toBe(1)
     scope.dispatch('securitypolicyviolation', {
       effectiveDirective: 'script-src-elem',
       violatedDirective: 'script-src-elem',
@@ -361,8 +364,9 @@ describe('MarcoRuntime with the real CSP reporting and crash reporter', () => {
     await marco.shutdown()
     expect(notices).toHaveLength(1)
     const events = received().filter((event) => event.type === 'csp_violation')
-    // Heard twice (the reporter's own listener and the wiring): sent once, the repeat counted.
+    // Heard once, sent once, standing for one occurrence.
     expect(events).toHaveLength(1)
-    expect(events[0]!.payload).toMatchObject({ directive: 'script-src-elem', blockedUri: 'inline', line: 12 })
+    expect(events[0]!.payload).toMatchObject({ directive: 'script-src-elem', blockedUri: 'inline', line: 12, count: 1 })
+    expect(received().filter((event) => event.type === 'crash_count')).toEqual([])
   })
 })

@@ -3,8 +3,10 @@ import {
   createId,
   createMonitor,
   isSampled,
+  type BudgetBreach,
   type Consent,
   type ConsentOptions,
+  type CspViolation,
   type DropCount,
   type EventQueueOptions,
   type EventSink,
@@ -47,10 +49,10 @@ export interface MarcoConfig {
 export type MarcoEventMap = {
   /** An error inside the SDK (or a feature): reported here, never thrown into the page. */
   error: unknown
-  /** A performance budget breach (from a feature with `onBudgetBreach`). */
-  budget: unknown
-  /** A CSP violation (from a feature with `onCspViolation`, or the crash reporter). */
-  'csp-violation': unknown
+  /** A performance budget breach (from a `BudgetSource`: performance analytics). */
+  budget: BudgetBreach
+  /** A CSP violation (from a `CspViolationSource`: `@marco/security`'s `CspReporting`). */
+  'csp-violation': CspViolation
   /** Events the pipeline dropped, with category and reason. */
   dropped: DropCount
 }

@@ -1,15 +1,23 @@
-import type { Feature, Monitor, Teardown } from '@marco/core'
+import {
+  isBudgetSource,
+  isCspViolationSink,
+  isCspViolationSource,
+  isPerformanceIssueSink,
+  isWasmLoadSink,
+  isWasmLoadSource,
+  type Feature,
+  type Monitor,
+  type Teardown,
+} from '@marco/core'
 import type { MarcoEventMap } from './MarcoRuntime'
 
-type Subscribe = (listener: (value: never) => void) => Teardown | undefined
-type Capable = Feature & Record<string, unknown>
-
 /**
- * The wiring between features, found by what each can do rather than by importing them (so an app bundles
- * only the features it passes): a performance budget breach (`onBudgetBreach`) becomes
- * `reportPerformanceIssue` on the crash reporter; a CSP violation (`onCspViolation`) becomes
- * `reportCspViolation`; a wasm load profile (`onLoad`) becomes `recordWasmLoad` of performance analytics. Each
- * also reaches the runtime's listeners. Returns the teardown.
+ * The wiring between features, found by the capability interfaces of `@marco/core` each implements rather than
+ * by importing them (so an app bundles only the features it passes): a `BudgetSource`'s breaches go to the
+ * `PerformanceIssueSink` (performance analytics → crash reporter), a `CspViolationSource`'s violations to the
+ * `CspViolationSink` (`CspReporting` → crash reporter), a `WasmLoadSource`'s load timings to the `WasmLoadSink`
+ * (`WasmLoader` → performance analytics). Breaches and violations also reach the runtime's listeners. A
+ * throwing feature is reported, never thrown. Returns the teardown.
  *
  * @example
  * const unwire = wireFeatures([perf, crash, wasm], monitor, emit)
@@ -19,29 +27,33 @@ export function wireFeatures(
   monitor: Monitor,
   emit: <K extends keyof MarcoEventMap>(event: K, value: MarcoEventMap[K]) => void,
 ): Teardown {
-  const all = features as Capable[]
-  const target = (method: string) => all.find((feature) => typeof feature[method] === 'function')
-  const call = (method: string, value: unknown) => {
-    const feature = target(method)
-    if (feature) monitor.call(() => (feature[method] as (value: unknown) => void)(value))
-  }
-  const routes: [source: string, event: keyof MarcoEventMap | undefined, sink: string][] = [
-    ['onBudgetBreach', 'budget', 'reportPerformanceIssue'],
-    ['onCspViolation', 'csp-violation', 'reportCspViolation'],
-    ['onLoad', undefined, 'recordWasmLoad'],
-  ]
-  const teardowns: Teardown[] = []
-  for (const feature of all) {
-    for (const [source, event, sink] of routes) {
-      if (typeof feature[source] !== 'function') continue
-      const stop = monitor.call(() =>
-        (feature[source] as Subscribe).call(feature, ((value: unknown) => {
-          if (event) emit(event, value as never)
-          call(sink, value)
-        }) as (value: never) => void),
+  const crash = features.find(isPerformanceIssueSink)
+  const csp = features.find(isCspViolationSink)
+  const perf = features.find(isWasmLoadSink)
+  const teardowns: (Teardown | undefined)[] = []
+  for (const feature of features) {
+    if (isBudgetSource(feature))
+      teardowns.push(
+        monitor.call(() =>
+          feature.onBudgetBreach((breach) => {
+            emit('budget', breach)
+            if (crash) monitor.call(() => crash.reportPerformanceIssue(breach))
+          }),
+        ),
       )
-      if (typeof stop === 'function') teardowns.push(stop)
-    }
+    if (isCspViolationSource(feature))
+      teardowns.push(
+        monitor.call(() =>
+          feature.onCspViolation((violation) => {
+            emit('csp-violation', violation)
+            if (csp) monitor.call(() => csp.reportCspViolation(violation))
+          }),
+        ),
+      )
+    if (isWasmLoadSource(feature) && perf)
+      teardowns.push(monitor.call(() => feature.onLoad((load) => monitor.call(() => perf.recordWasmLoad(load)))))
   }
-  return () => teardowns.forEach((stop) => monitor.call(stop))
+  return () => {
+    for (const stop of teardowns) if (typeof stop === 'function') monitor.call(stop)
+  }
 }

@@ -1,4 +1,4 @@
-import type { CoreContext, Feature, Teardown } from '@marco/core'
+import type { CoreContext, CspViolationSource, Feature, Teardown } from '@marco/core'
 import { startCspReporting, type CspViolation } from './startCspReporting'
 
 /**
@@ -9,7 +9,7 @@ import { startCspReporting, type CspViolation } from './startCspReporting'
  * @example
  * createMarcoClient({ features: [new CrashReporter(), new CspReporting()] }).on('csp-violation', console.warn)
  */
-export class CspReporting implements Feature {
+export class CspReporting implements Feature, CspViolationSource {
   readonly name = 'csp-reporting'
   readonly #listeners = new Set<(violation: CspViolation) => void>()
 

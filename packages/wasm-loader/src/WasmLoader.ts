@@ -1,4 +1,12 @@
-import { createMonitor, globalScope, type CoreContext, type Feature, type Monitor, type Teardown } from '@marco/core'
+import {
+  createMonitor,
+  globalScope,
+  type CoreContext,
+  type Feature,
+  type Monitor,
+  type Teardown,
+  type WasmLoadSource,
+} from '@marco/core'
 import { detectWasmFeatures, type WasmFeatures } from './detectWasmFeatures'
 import { loadWasm } from './loadWasm'
 import type {
@@ -32,7 +40,7 @@ export interface WasmLoaderOptions {
  *   integrity: 'sha384-…simd… sha384-…baseline…', // the digest of each variant
  * })
  */
-export class WasmLoader implements Feature {
+export class WasmLoader implements Feature, WasmLoadSource {
   readonly name = 'wasm-loader'
   declare private _env: LoadEnv
   private _stats: WasmLoaderStats = { loads: 0, failures: 0, cacheHits: 0, mimeFallbacks: 0 }

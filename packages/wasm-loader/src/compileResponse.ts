@@ -19,7 +19,8 @@ export async function compileResponse(state: LoadState, response: Response): Pro
   const wasmType = !(profile.mimeFallback = response.headers.get('content-type')?.toLowerCase() !== 'application/wasm')
   // Integrity is checked before compiling, so a module with integrity is read whole first. A streamed module's
   // bytes are still wanted (for the cache, the size, and to describe a compile error): read from a copy.
-  const copy = wasmType && !options.integrity && 'compileStreaming' in WebAssembly && response.clone()
+  const copy =
+    wasmType && !options.integrity && (WebAssembly as Partial<typeof WebAssembly>).compileStreaming && response.clone()
   const body = withProgress(response, state._env._monitor, options.onProgress)
   if (copy) {
     endPhase(state, 'compile')
