@@ -46,14 +46,14 @@ const MAX_PENDING = 10
  */
 export class CrashReporter implements Feature, PerformanceIssueSink, CspViolationSink {
   readonly name = 'crash-reporter'
-  private _s: ReporterState
+  private _state: ReporterState
   private _pending: (() => void)[] = []
   private _stop: Teardown | undefined
   /** The context `start()` built, with its own queue. */
   private _own: OwnedCoreContext | undefined
 
   constructor(options: CrashReporterOptions = {}) {
-    this._s = {
+    this._state = {
       options: options,
       scrubber: createScrubber(options.scrub),
       limit: createRateLimiter(options.dedupeWindowMs ?? 1000, options.maxEventsPerMinute ?? 30),
@@ -69,7 +69,7 @@ export class CrashReporter implements Feature, PerformanceIssueSink, CspViolatio
   /** Installs the global handlers and breadcrumbs on `context.scope`; the runtime calls it. Returns the teardown. */
   setup(context: CoreContext): Teardown {
     this.stop()
-    const state = this._s
+    const state = this._state
     const options = state.options
     state.context = context
     const stops = context.monitor.call(() => [
@@ -109,7 +109,7 @@ export class CrashReporter implements Feature, PerformanceIssueSink, CspViolatio
    * and sets up. Returns the teardown, which also stops the own queue.
    */
   start(): Teardown {
-    const { endpoint, consent, queueOptions, scope, debug } = this._s.options
+    const { endpoint, consent, queueOptions, scope, debug } = this._state.options
     const context = createCoreContext({ endpoint, consent, queueOptions, scope, debug })
     this.setup(context)
     this._own = context
@@ -132,16 +132,16 @@ export class CrashReporter implements Feature, PerformanceIssueSink, CspViolatio
 
   /** Captures anything thrown: Errors, strings, objects, `null`, DOMExceptions, `AggregateError`s, `cause` chains. */
   captureException(error: unknown, context?: ErrorContext): void {
-    this._run(() => captureException(this._s, error, context))
+    this._run(() => captureException(this._state, error, context))
   }
 
   captureMessage(message: string, level?: Level): void {
-    this._run(() => captureMessage(this._s, message, level))
+    this._run(() => captureMessage(this._state, message, level))
   }
 
   /** A breached performance budget (long frame, slow wasm load, INP over threshold). */
   reportPerformanceIssue(metric: PerformanceMetric): void {
-    this._run(() => reportPerformanceIssue(this._s, metric))
+    this._run(() => reportPerformanceIssue(this._state, metric))
   }
 
   /**
@@ -149,26 +149,28 @@ export class CrashReporter implements Feature, PerformanceIssueSink, CspViolatio
    * `securitypolicyviolation` listener.
    */
   reportCspViolation(violation: CspViolation): void {
-    this._run(() => reportCspViolation(this._s, violation))
+    this._run(() => reportCspViolation(this._state, violation))
   }
 
   addBreadcrumb(breadcrumb: Breadcrumb): void {
-    this._s.context?.monitor.call(pushBreadcrumb, this._s, breadcrumb)
+    this._state.context?.monitor.call(pushBreadcrumb, this._state, breadcrumb)
   }
 
   /** Captures a worker's uncaught errors and the errors it posts as `{ marcoError }`. Call after setup. */
   observeWorker(worker: ListenTarget): Teardown {
-    return (this._s.context && this._s.context.monitor.call(startWorkerHandlers, this._s, worker)) || (() => {})
+    return (
+      (this._state.context && this._state.context.monitor.call(startWorkerHandlers, this._state, worker)) || (() => {})
+    )
   }
 
   /** The user on every event (`null` forgets it); personal fields such as `email` are scrubbed. */
   setUser(user: { id?: string; [key: string]: unknown } | null): void {
-    this._s.user = user ? serialize(user, { maxBytes: 2048 }) : undefined
+    this._state.user = user ? serialize(user, { maxBytes: 2048 }) : undefined
   }
 
   setTag(key: string, value: string): void {
     try {
-      this._s.tags[key] = String(value)
+      this._state.tags[key] = String(value)
     } catch {
       // a value whose toString throws is not a tag
     }
@@ -176,17 +178,17 @@ export class CrashReporter implements Feature, PerformanceIssueSink, CspViolatio
 
   /** Named data on every event (`null` removes it), serialized with core's `serialize`. */
   setContext(name: string, value: unknown): void {
-    if (value == null) delete this._s.contexts[name]
-    else this._s.contexts[name] = serialize(value, { maxBytes: 8192 }) as JsonValue
+    if (value == null) delete this._state.contexts[name]
+    else this._state.contexts[name] = serialize(value, { maxBytes: 8192 }) as JsonValue
   }
 
   /** A snapshot for a "report a bug" button: environment, last errors, breadcrumbs, performance, config. */
   generateErrorReport(): ErrorReport {
-    return generateErrorReport(this._s)
+    return generateErrorReport(this._state)
   }
 
   private _run(call: () => void): void {
-    const context = this._s.context
+    const context = this._state.context
     if (context) context.monitor.call(call)
     else if (this._pending.length < MAX_PENDING) this._pending.push(call)
   }

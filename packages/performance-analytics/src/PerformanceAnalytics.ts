@@ -62,9 +62,9 @@ type Aggregate = { count: number; ms: number; maxMs: number; bytes: number }
  */
 export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink {
   readonly name = 'performance-analytics'
-  private _o: PerformanceAnalyticsOptions
-  private _b: Budgets
-  private _c: CoreContext | undefined
+  private _options: PerformanceAnalyticsOptions
+  private _budgets: Budgets
+  private _context: CoreContext | undefined
   private _own: OwnedCoreContext | undefined
   private _stop: Teardown | undefined
   private _realtime: Teardown | undefined
@@ -97,24 +97,24 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   private _jsBytes: number | undefined
 
   constructor(options: PerformanceAnalyticsOptions = {}) {
-    this._o = options
-    this._b = options.budgets === false ? {} : { ...DEFAULT_BUDGETS, ...options.budgets }
+    this._options = options
+    this._budgets = options.budgets === false ? {} : { ...DEFAULT_BUDGETS, ...options.budgets }
     this._frames = createFrameStats({
-      minFps: this._b.minFps,
-      lowFpsMs: this._b.lowFpsMs,
-      onLowFps: (fps) => this._breach('fps', round(fps), this._b.minFps!),
+      minFps: this._budgets.minFps,
+      lowFpsMs: this._budgets.lowFpsMs,
+      onLowFps: (fps) => this._breach('fps', round(fps), this._budgets.minFps!),
     })
   }
 
   /** Starts on the runtime's context (summaries, hide flush, consent, peer polling). Returns the teardown. */
   setup(context: CoreContext): Teardown {
     const { scope, monitor, consent, clock } = context
-    this._c = context
+    this._context = context
     this._windowStart = clock.monotonic()
     const hide = (): void => this._flush(true)
     const teardowns: Teardown[] = [
-      startInterval(monitor, () => this._flush(), this._o.summaryIntervalMs ?? 30_000),
-      startInterval(monitor, () => this._poll(), this._o.statsIntervalMs ?? 2_000),
+      startInterval(monitor, () => this._flush(), this._options.summaryIntervalMs ?? 30_000),
+      startInterval(monitor, () => this._poll(), this._options.statsIntervalMs ?? 2_000),
       // Capture phase: the summary must be queued before the queue's own hide handler sends.
       listen(monitor, scope, 'pagehide', hide, { capture: true }),
       listen(
@@ -132,7 +132,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
     this._stop = () => {
       monitor.call(() => (this._flush(true), this._realtime?.()))
       for (const teardown of teardowns) teardown()
-      this._c = this._stop = undefined
+      this._context = this._stop = undefined
     }
     if (this._wantRealtime) this.monitorRealTimeMetrics()
     if (this._wantVitals) this._startVitals()
@@ -142,14 +142,14 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
 
   /** Used alone (with `endpoint`): builds its own context and starts; called by the first call that needs it. */
   start(): void {
-    if (this._c) return
+    if (this._context) return
     try {
       this._own = createCoreContext({
-        endpoint: this._o.endpoint,
-        consent: this._o.consent,
-        debug: this._o.debug,
-        scope: this._o.scope,
-        queueOptions: this._o.queueOptions,
+        endpoint: this._options.endpoint,
+        consent: this._options.consent,
+        debug: this._options.debug,
+        scope: this._options.scope,
+        queueOptions: this._options.queueOptions,
       })
       this.setup(this._own)
     } catch (error) {
@@ -165,7 +165,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
 
   /** Queues the current summary and changed Web Vitals now; used alone, also sends its queue. */
   async flush(): Promise<void> {
-    this._c?.monitor.call(() => this._flush(true))
+    this._context?.monitor.call(() => this._flush(true))
     await this._own?.flush()
   }
 
@@ -204,7 +204,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   trackUserExperience(): Promise<UserExperienceMetrics> {
     return new Promise((resolve) => {
       const done = (): void => resolve({ ...this._vitals })
-      const scope = this._c?.scope ?? this._o.scope ?? globalThis
+      const scope = this._context?.scope ?? this._options.scope ?? globalThis
       if (!scope.document) return done()
       this._waiters.push(done)
       this._wantVitals = true
@@ -229,7 +229,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
    * window. Cheap enough to call every frame: `getStats()` readings come from the `statsIntervalMs` poll.
    */
   analyzeCollaborationPerformance(): CollabMetrics {
-    const now = this._c?.clock.monotonic() ?? this._windowStart
+    const now = this._context?.clock.monotonic() ?? this._windowStart
     return {
       rtt: toPercentiles(this._rtt),
       latency: toPercentiles(this._latency),
@@ -285,8 +285,8 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
 
   /** The context, starting alone when there is an endpoint; `undefined` means the call waits for `setup`. */
   private _ready(): CoreContext | undefined {
-    if (!this._c && this._o.endpoint) this.start()
-    return this._c
+    if (!this._context && this._options.endpoint) this.start()
+    return this._context
   }
 
   private _stopRealtime(): void {
@@ -295,21 +295,21 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   }
 
   private _startVitals(): void {
-    const scope = this._c!.scope
+    const scope = this._context!.scope
     if (this._vitalsOn || !scope.document) return
     this._vitalsOn = true
-    startWebVitals(this._c!.monitor, (vital) => {
+    startWebVitals(this._context!.monitor, (vital) => {
       this._vitals[vital.name] = vital
       this._unsent.delete(vital.id)
       this._unsent.set(vital.id, vital)
       if (this._unsent.size > MAX_UNSENT_VITALS) this._unsent.delete(this._unsent.keys().next().value!)
-      const threshold = this._b[vital.name]
+      const threshold = this._budgets[vital.name]
       const key = vital.name + vital.id
       if (threshold !== undefined && vital.value > threshold && !this._breached.has(key)) {
         this._breached.add(key)
         this._breach(vital.name, vital.value, threshold, vital.attribution)
       }
-      for (const listener of [...this._uxListeners]) this._c?.monitor.call(listener, { ...this._vitals })
+      for (const listener of [...this._uxListeners]) this._context?.monitor.call(listener, { ...this._vitals })
       this._settle()
     })
   }
@@ -326,7 +326,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
     long.totalMs += frame.durationMs
     long.maxMs = Math.max(long.maxMs, frame.durationMs)
     if (!long.worst || frame.durationMs > long.worst.durationMs) long.worst = frame
-    const threshold = this._b.longFrameMs
+    const threshold = this._budgets.longFrameMs
     if (threshold !== undefined && frame.durationMs > threshold)
       this._breach('long-animation-frame', frame.durationMs, threshold, frame.script)
   }
@@ -342,13 +342,13 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   }
 
   private _sampleMemory(): void {
-    const context = this._c
+    const context = this._context
     if (context && this._realtime)
       readJsMemory(context.scope).then((bytes) => void (this._jsBytes = bytes), context.monitor.report)
   }
 
   private _poll(): void {
-    const context = this._c
+    const context = this._context
     if (!context) return
     for (const peer of this._peers.keys()) {
       // A closed connection rejects or reports nothing: its metrics are simply absent.
@@ -368,7 +368,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
 
   private _breach(metric: string, value: number, threshold: number, attribution?: Record<string, unknown>): void {
     const count = (this._perWindow[metric] = (this._perWindow[metric] ?? 0) + 1)
-    const context = this._c
+    const context = this._context
     if (count > MAX_PER_WINDOW || !context) return
     const breach: BudgetBreach = { metric, value, threshold, attribution }
     this._push('budget_breach', { ...breach })
@@ -380,7 +380,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
    * consent.
    */
   private _flush(hiding = false): void {
-    const context = this._c
+    const context = this._context
     if (!context) return
     const summary = this._take()
     const vitals = [...this._unsent.values()]
@@ -393,11 +393,11 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
 
   /** The window's summary (`undefined` when nothing happened); starts a new window. */
   private _take(): Record<string, unknown> | undefined {
-    const context = this._c!
+    const context = this._context!
     const collab = this.analyzeCollaborationPerformance()
     const frames = this._frames.take()
     const p95 = collab.latency?.p95
-    const threshold = this._b.collaborationP95Ms
+    const threshold = this._budgets.collaborationP95Ms
     if (p95 !== undefined && threshold !== undefined && p95 > threshold)
       this._breach('collaboration-p95', p95, threshold)
     let wasmBytes: number | undefined
@@ -429,13 +429,13 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   }
 
   private _push(type: string, payload: Record<string, unknown>): void {
-    const context = this._c
+    const context = this._context
     if (context?.consent.isGranted('performance'))
       context.queue.push(createEvent(context, 'performance', type, payload))
   }
 
   private _warn(message: string, error?: unknown): void {
-    if (this._o.debug)
-      (this._c?.scope ?? globalThis).console?.warn(`[marco] performance-analytics: ${message}`, error ?? '')
+    if (this._options.debug)
+      (this._context?.scope ?? globalThis).console?.warn(`[marco] performance-analytics: ${message}`, error ?? '')
   }
 }
