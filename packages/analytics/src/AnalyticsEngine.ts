@@ -1,16 +1,15 @@
 import {
+  LifecycleFeature,
   Consent,
-  createCoreContext,
   createEvent,
   createScrubber,
   listen,
   startInterval,
   type ConsentOptions,
   type CoreContext,
+  type CoreContextOptions,
   type EventQueueOptions,
-  type Feature,
   type GlobalScope,
-  type OwnedCoreContext,
   type ScrubOptions,
   type Scrubber,
   type Teardown,
@@ -52,7 +51,6 @@ export interface AnalyticsOptions {
 const MAX_NAME_LENGTH = 200
 const MAX_PROPERTIES_LENGTH = 8_192
 const MAX_DURATION_MS = 3_600_000
-const MAX_DEFERRED_CALLS = 100
 /** How often the last-activity time is written to storage while the page is busy. */
 const SAVE_INTERVAL_MS = 5_000
 
@@ -70,13 +68,11 @@ const SAVE_INTERVAL_MS = 5_000
  * analytics.track('export', { format: 'svg' })
  * canvas.addEventListener('pointermove', (e) => analytics.trackCanvasInteraction('draw', e.timeStamp - last))
  */
-export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implements Feature {
+export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends LifecycleFeature {
   readonly name = 'analytics'
   private _options: AnalyticsOptions
-  private _context: CoreContext | undefined
-  private _owned: OwnedCoreContext | undefined
-  private _teardown: Teardown | undefined
-  private _deferred: [keyof AnalyticsEngine, unknown[]][] = []
+  /** The last context set up on: used alone, the last batch goes out after teardown and still describes the page. */
+  private _last: CoreContext | undefined
   private _scrubber: Scrubber
   private _gestures: Set<string>
   private _state: SessionState | undefined
@@ -86,15 +82,32 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   private _warned = new Set<string>()
 
   constructor(options: AnalyticsOptions = {}) {
+    super()
     this._options = options
     this._scrubber = createScrubber(options.scrub)
     this._gestures = new Set([...GESTURE_TYPES, ...(options.gestures ?? [])])
   }
 
-  /** Starts the engine on the runtime's context. Returns the teardown. */
-  setup(context: CoreContext): Teardown {
+  // setup / start / stop: core's LifecycleFeature (the runtime calls setup; start() alone).
+
+  /** Queues the current summary now; used alone, also sends its queue. */
+  override flush(): Promise<void> {
+    this.context?.monitor.call(() => this._flushSummary(true))
+    return super.flush()
+  }
+
+  protected ownOptions(): CoreContextOptions {
+    return {
+      ...this._options,
+      sessionId: () => this._state?.sid ?? '',
+      queueOptions: { context: () => this.batchContext(), ...this._options.queueOptions },
+    }
+  }
+
+  /** The setup itself (`LifecycleFeature` runs it). */
+  protected setupFeature(context: CoreContext): Teardown {
     const { scope, monitor, consent, clock } = context
-    this._context = context
+    this._last = context
     this._aggregator = createAggregator(clock.now())
     const teardowns: Teardown[] = [
       consent.subscribe(
@@ -114,48 +127,16 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
     if (this._options.autoPageViews !== false) {
       teardowns.push(startPageViews(scope, monitor, (url) => this.page(undefined, undefined, url)))
     }
-    this._teardown = () => {
+    if (consent.isGranted('analytics')) this._onConsent(true)
+    return () => {
       this._flushSummary(true)
       for (const teardown of teardowns) teardown()
-      this._context = undefined
     }
-    if (consent.isGranted('analytics')) this._onConsent(true)
-    for (const [method, args] of this._deferred.splice(0)) (this[method] as (...a: unknown[]) => void)(...args)
-    return () => this._teardown?.()
-  }
-
-  /**
-   * Used alone (with `endpoint`): builds its own context and starts. Called by the first tracking call
-   * otherwise; a second call does nothing.
-   */
-  start(): void {
-    if (this._context) return
-    try {
-      const owned = createCoreContext({
-        endpoint: this._options.endpoint,
-        consent: this._options.consent,
-        debug: this._options.debug,
-        scope: this._options.scope,
-        sessionId: () => this._state?.sid ?? '',
-        queueOptions: { context: () => this.batchContext(), ...this._options.queueOptions },
-      })
-      this._owned = owned
-      this.setup(owned)
-    } catch (error) {
-      this._warn('start', error)
-    }
-  }
-
-  /** Stops listening, sends the last summary; used alone, also flushes and stops its queue. */
-  async stop(): Promise<void> {
-    this._teardown?.()
-    this._teardown = undefined
-    await this._owned?.stop()
   }
 
   /** The consent state in use (the runtime's, or the engine's own when used alone). */
   get consent(): Consent | undefined {
-    return this._context?.consent as Consent | undefined
+    return this.context?.consent as Consent | undefined
   }
 
   /**
@@ -164,7 +145,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
    */
   batchContext(): Record<string, unknown> | undefined {
     // Used alone, the last batch goes out after teardown: the own context still describes the page.
-    const context = this._context ?? this._owned
+    const context = this.context ?? this._last
     return context?.consent.isGranted('analytics') ? readBatchContext(context.scope, this._scrubber) : undefined
   }
 
@@ -175,12 +156,12 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
 
   /** Grants `analytics` consent. */
   optIn(): void {
-    this._live('optIn', [], true) && this._context!.consent.grant('analytics')
+    this._live('optIn', [], true) && this.context!.consent.grant('analytics')
   }
 
   /** Denies `analytics` consent: the anonymous id and queued analytics events are purged. */
   optOut(): void {
-    this._live('optOut', [], true) && this._context!.consent.deny('analytics')
+    this._live('optOut', [], true) && this.context!.consent.deny('analytics')
   }
 
   /** A product event. Properties are serialized safely and scrubbed of personal data. */
@@ -193,7 +174,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   /** A page view (also recorded automatically at start and on SPA navigation). */
   page(name?: string, properties?: Record<string, unknown>, url?: string): void {
     if (!this._live('page', [name, properties, url])) return
-    const { location, document } = this._context!.scope
+    const { location, document } = this.context!.scope
     const href = url ?? location?.href ?? ''
     let path = ''
     try {
@@ -217,7 +198,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
     if (typeof userId !== 'string' || !userId || userId.length > MAX_NAME_LENGTH) return this._reject('invalid_user_id')
     // The id rides on every later event and in storage: one that is personal data (an email) goes filtered.
     const uid = this._scrubber.string(userId)
-    if (uid !== userId) this._warn('identify() got a user id with personal data in it (an email?): pass an opaque id')
+    if (uid !== userId) this.warn('identify() got a user id with personal data in it (an email?): pass an opaque id')
     this._state!.uid = uid
     this._save(true)
     this._push('identify', { traits: this._properties(traits) })
@@ -228,7 +209,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
     if (!this._live('reset', [])) return
     this._endSession('reset')
     this._super = {}
-    this._state = newSession(this._context!.clock.now())
+    this._state = newSession(this.context!.clock.now())
     this._save(true)
     this._push('session_start', {})
   }
@@ -277,15 +258,12 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
    */
   private _live(method: keyof AnalyticsEngine, args: unknown[], ignoreConsent = false): boolean {
     try {
-      if (!this._context) {
-        if (this._options.endpoint) this.start()
-        else {
-          if (this._deferred.length < MAX_DEFERRED_CALLS) this._deferred.push([method, args])
-          return false
-        }
+      const context = this.context
+      if (!context) {
+        // Kept for setup, as every feature keeps early calls; used alone (with `endpoint`) it starts and runs now.
+        this.run(() => (this[method] as (...a: unknown[]) => void)(...args))
+        return false
       }
-      const context = this._context
-      if (!context) return false
       if (ignoreConsent) return true
       if (!context.consent.isGranted('analytics') || !this._state) return false
       const now = context.clock.now()
@@ -306,13 +284,13 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
       if (now - this._savedAt > SAVE_INTERVAL_MS) this._save()
       return true
     } catch (error) {
-      this._warn('internal', error)
+      this.warn('internal', error)
       return false
     }
   }
 
   private _onConsent(granted: boolean): void {
-    const context = this._context!
+    const context = this.context!
     const key = this._options.storageKey ?? 'marco_analytics'
     if (!granted) {
       // Revoked: forget everything this engine kept and everything still waiting to be sent.
@@ -352,7 +330,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   }
 
   private _save(force = false): void {
-    const context = this._context
+    const context = this.context
     if (!context || !this._state || !context.consent.isGranted('analytics')) return
     if (force || this._state.last - this._savedAt > SAVE_INTERVAL_MS) {
       this._savedAt = this._state.last
@@ -362,7 +340,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
 
   /** Sends the window's summary, if anything happened in it. */
   private _flushSummary(hiding = false): void {
-    const context = this._context
+    const context = this.context
     if (!context || !this._state || !context.consent.isGranted('analytics')) return
     const summary = this._aggregator.take(context.clock.now())
     if (summary) this._push('canvas_summary', summary)
@@ -370,7 +348,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   }
 
   private _push(type: string, payload: Record<string, unknown>): void {
-    const context = this._context!
+    const context = this.context!
     const state = this._state!
     const event = createEvent(context, 'analytics', type, { ...payload, anonymousId: state.aid, userId: state.uid })
     context.queue.push({ ...event, sessionId: state.sid })
@@ -400,13 +378,13 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> implemen
   /** Counts a dropped or clamped input in the next summary, and warns once per reason in debug mode. */
   private _reject(reason: string): void {
     this._aggregator.reject(reason)
-    this._warn(reason)
+    this.warn(reason)
   }
 
-  private _warn(reason: string, error?: unknown): void {
+  protected override warn(reason: string, error?: unknown): void {
     if (this._options.debug && !this._warned.has(reason)) {
       this._warned.add(reason)
-      ;(this._context?.scope ?? globalThis).console?.warn(`[marco] analytics: ${reason}`, error ?? '')
+      ;(this.context?.scope ?? globalThis).console?.warn(`[marco] analytics: ${reason}`, error ?? '')
     }
   }
 }

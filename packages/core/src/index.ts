@@ -50,3 +50,4 @@ export type {
   WasmLoadSource,
   WasmLoadTiming,
 } from './capabilities'
+export { LifecycleFeature, MAX_EARLY_CALLS } from './LifecycleFeature'

@@ -35,12 +35,12 @@ describe('CrashReporter', () => {
     }).not.toThrow()
   })
 
-  it('replays the calls made before setup, up to ten', () => {
+  it("replays the calls made before setup (kept by core's lifecycle, as in every feature)", () => {
     const reporter = new CrashReporter({ breadcrumbs: false })
     for (let i = 0; i < 15; i++) reporter.captureMessage(`early ${i}`)
     const context = createFakeContext({ consent: { defaults: { crash: 'granted' } } })
     reporter.setup(context)
-    expect(context.queue.ofType('message')).toHaveLength(10)
+    expect(context.queue.ofType('message')).toHaveLength(15)
   })
 
   it('sends nothing before crash consent is granted, checked at capture time', () => {

@@ -1,14 +1,12 @@
 import {
-  createCoreContext,
   createScrubber,
+  LifecycleFeature,
   serialize,
   type CoreContext,
   type CspViolation,
   type CspViolationSink,
-  type Feature,
   type JsonValue,
   type ListenTarget,
-  type OwnedCoreContext,
   type PerformanceIssueSink,
   type Teardown,
 } from '@marco/core'
@@ -26,9 +24,6 @@ import { startGlobalHandlers } from './startGlobalHandlers'
 import { startWorkerHandlers } from './startWorkerHandlers'
 import type { Breadcrumb, CrashReporterOptions, ErrorContext, ErrorReport, Level, PerformanceMetric } from './types'
 
-/** Calls made before `setup` / `start` that are replayed then; later ones are dropped. */
-const MAX_PENDING = 10
-
 /**
  * Every error of the app, wasm included, understood and never noisy: global capture (`error`,
  * `unhandledrejection`, `securitypolicyviolation`, workers), stack parsing for every engine and for wasm
@@ -44,15 +39,11 @@ const MAX_PENDING = 10
  * reporter.setTag('tool', 'pen')
  * try { draw() } catch (error) { reporter.captureException(error, { extra: { layer: 3 } }) }
  */
-export class CrashReporter implements Feature, PerformanceIssueSink, CspViolationSink {
+export class CrashReporter extends LifecycleFeature implements PerformanceIssueSink, CspViolationSink {
   readonly name = 'crash-reporter'
   private _state: ReporterState
-  private _pending: (() => void)[] = []
-  private _stop: Teardown | undefined
-  /** The context `start()` built, with its own queue. */
-  private _own: OwnedCoreContext | undefined
-
   constructor(options: CrashReporterOptions = {}) {
+    super()
     this._state = {
       options: options,
       scrubber: createScrubber(options.scrub),
@@ -66,82 +57,20 @@ export class CrashReporter implements Feature, PerformanceIssueSink, CspViolatio
     }
   }
 
-  /** Installs the global handlers and breadcrumbs on `context.scope`; the runtime calls it. Returns the teardown. */
-  setup(context: CoreContext): Teardown {
-    this.stop()
-    const state = this._state
-    const options = state.options
-    state.context = context
-    const stops = context.monitor.call(() => [
-      context.consent.subscribe(({ category, state: now }) => {
-        if (category === 'crash' && now !== 'granted') state.crumbs.length = state.recent.length = state.perf.length = 0
-      }),
-      options.globalHandlers === false ? () => {} : startGlobalHandlers(state),
-      startCountFlush(state),
-      options.breadcrumbs === false
-        ? () => {}
-        : startBreadcrumbs(
-            context,
-            options.breadcrumbs ?? {},
-            // The reporter's own deliveries are not what led to an error.
-            (crumb) => (options.endpoint && crumb.data?.url === options.endpoint) || pushBreadcrumb(state, crumb),
-            (url, status) => {
-              if (/\.wasm([?#]|$)/.test(url)) {
-                captureException(
-                  state,
-                  { name: 'ResourceError', message: `Failed to load wasm ${state.scrubber.url(url)} (${status})` },
-                  { handled: false, mechanism: 'resource' },
-                )
-              }
-            },
-          ),
-    ])
-    this._pending.splice(0).forEach((call) => context.monitor.call(call))
-    this._stop = () => {
-      stops?.forEach((stop) => stop())
-      state.context = undefined
-    }
-    return () => this.stop()
-  }
-
-  /**
-   * Alone, without the runtime: builds a context (own `EventQueue` to `endpoint`, consent from `consent`)
-   * and sets up. Returns the teardown, which also stops the own queue.
-   */
-  start(): Teardown {
-    const { endpoint, consent, queueOptions, scope, debug } = this._state.options
-    const context = createCoreContext({ endpoint, consent, queueOptions, scope, debug })
-    this.setup(context)
-    this._own = context
-    return () => this.stop()
-  }
-
-  /** Removes every listener and wrapper; stops the own queue (`start()`). Safe to call twice. */
-  stop(): void {
-    const stop = this._stop
-    const own = this._own
-    this._stop = this._own = undefined
-    stop?.()
-    own?.stop().catch(own.monitor.report)
-  }
-
-  /** Sends what the own queue (`start()`) holds now, e.g. before a "report a bug" dialog closes. */
-  async flush(): Promise<void> {
-    await this._own?.flush().catch(this._own.monitor.report)
-  }
+  // setup / start / flush / stop: core's LifecycleFeature (the runtime calls setup; start() alone).
 
   /** Captures anything thrown: Errors, strings, objects, `null`, DOMExceptions, `AggregateError`s, `cause` chains. */
   captureException(error: unknown, context?: ErrorContext): void {
-    this._run(() => captureException(this._state, error, context))
+    this.run(() => captureException(this._state, error, context))
   }
 
   captureMessage(message: string, level?: Level): void {
-    this._run(() => captureMessage(this._state, message, level))
+    this.run(() => captureMessage(this._state, message, level))
   }
 
   /** A breached performance budget (long frame, slow wasm load, INP over threshold). */
   reportPerformanceIssue(metric: PerformanceMetric): void {
-    this._run(() => reportPerformanceIssue(this._state, metric))
+    this.run(() => reportPerformanceIssue(this._state, metric))
   }
 
   /**
@@ -149,7 +78,7 @@ export class CrashReporter implements Feature, PerformanceIssueSink, CspViolatio
    * `securitypolicyviolation` listener.
    */
   reportCspViolation(violation: CspViolation): void {
-    this._run(() => reportCspViolation(this._state, violation))
+    this.run(() => reportCspViolation(this._state, violation))
   }
 
   addBreadcrumb(breadcrumb: Breadcrumb): void {
@@ -187,9 +116,43 @@ export class CrashReporter implements Feature, PerformanceIssueSink, CspViolatio
     return generateErrorReport(this._state)
   }
 
-  private _run(call: () => void): void {
-    const context = this._state.context
-    if (context) context.monitor.call(call)
-    else if (this._pending.length < MAX_PENDING) this._pending.push(call)
+  /** Its options name the own context's (`endpoint`, `consent`, `queueOptions`, `scope`, `debug`) as core does. */
+  protected ownOptions(): CrashReporterOptions {
+    return this._state.options
+  }
+
+  /** Installs the global handlers and breadcrumbs on `context.scope`. Returns the teardown. */
+  protected setupFeature(context: CoreContext): Teardown {
+    const state = this._state
+    const options = state.options
+    state.context = context
+    const stops = context.monitor.call(() => [
+      context.consent.subscribe(({ category, state: now }) => {
+        if (category === 'crash' && now !== 'granted') state.crumbs.length = state.recent.length = state.perf.length = 0
+      }),
+      options.globalHandlers === false ? () => {} : startGlobalHandlers(state),
+      startCountFlush(state),
+      options.breadcrumbs === false
+        ? () => {}
+        : startBreadcrumbs(
+            context,
+            options.breadcrumbs ?? {},
+            // The reporter's own deliveries are not what led to an error.
+            (crumb) => (options.endpoint && crumb.data?.url === options.endpoint) || pushBreadcrumb(state, crumb),
+            (url, status) => {
+              if (/\.wasm([?#]|$)/.test(url)) {
+                captureException(
+                  state,
+                  { name: 'ResourceError', message: `Failed to load wasm ${state.scrubber.url(url)} (${status})` },
+                  { handled: false, mechanism: 'resource' },
+                )
+              }
+            },
+          ),
+    ])
+    return () => {
+      stops?.forEach((stop) => stop())
+      state.context = undefined
+    }
   }
 }

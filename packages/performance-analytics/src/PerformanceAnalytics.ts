@@ -1,5 +1,5 @@
 import {
-  createCoreContext,
+  LifecycleFeature,
   createEvent,
   listen,
   startInterval,
@@ -7,8 +7,7 @@ import {
   type BudgetBreach,
   type BudgetSource,
   type CoreContext,
-  type Feature,
-  type OwnedCoreContext,
+  type CoreContextOptions,
   type Teardown,
   type WasmLoadSink,
   type WasmLoadTiming,
@@ -60,16 +59,12 @@ type Aggregate = { count: number; ms: number; maxMs: number; bytes: number }
  * channel.onmessage = (e) => perf.recordLatency(Date.now() - JSON.parse(e.data).sentAt)
  * perf.onBudgetBreach((breach) => console.warn(breach.metric, breach.value))
  */
-export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink {
+export class PerformanceAnalytics extends LifecycleFeature implements BudgetSource, WasmLoadSink {
   readonly name = 'performance-analytics'
   private _options: PerformanceAnalyticsOptions
   private _budgets: Budgets
-  private _context: CoreContext | undefined
-  private _own: OwnedCoreContext | undefined
-  private _stop: Teardown | undefined
+  // Its options name the own context's (`endpoint`, `consent`, `queueOptions`, `scope`, `debug`) as core does.
   private _realtime: Teardown | undefined
-  private _wantRealtime = false
-  private _wantVitals = false
   private _vitalsOn = false
   private _vitals: UserExperienceMetrics = {}
   /** Reports not sent yet, by metric instance: an SPA navigation must not overwrite the last page's final values. */
@@ -97,6 +92,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   private _jsBytes: number | undefined
 
   constructor(options: PerformanceAnalyticsOptions = {}) {
+    super()
     this._options = options
     this._budgets = options.budgets === false ? {} : { ...DEFAULT_BUDGETS, ...options.budgets }
     this._frames = createFrameStats({
@@ -106,10 +102,21 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
     })
   }
 
-  /** Starts on the runtime's context (summaries, hide flush, consent, peer polling). Returns the teardown. */
-  setup(context: CoreContext): Teardown {
+  // setup / start / stop: core's LifecycleFeature (the runtime calls setup; start() alone).
+
+  /** Queues the current summary and changed Web Vitals now; used alone, also sends its queue. */
+  override flush(): Promise<void> {
+    this.context?.monitor.call(() => this._flush(true))
+    return super.flush()
+  }
+
+  protected ownOptions(): CoreContextOptions {
+    return this._options
+  }
+
+  /** The setup itself (`LifecycleFeature` runs it). */
+  protected setupFeature(context: CoreContext): Teardown {
     const { scope, monitor, consent, clock } = context
-    this._context = context
     this._windowStart = clock.monotonic()
     const hide = (): void => this._flush(true)
     const teardowns: Teardown[] = [
@@ -129,44 +136,10 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
           monitor.call(() => (this._flush(), context.queue.purge?.('performance')))
       }),
     ]
-    this._stop = () => {
+    return () => {
       monitor.call(() => (this._flush(true), this._realtime?.()))
       for (const teardown of teardowns) teardown()
-      this._context = this._stop = undefined
     }
-    if (this._wantRealtime) this.monitorRealTimeMetrics()
-    if (this._wantVitals) this._startVitals()
-    if (this._waiters.length) startTimeout(monitor, () => this._settle(true), UX_WAIT_MS)
-    return () => this._stop?.()
-  }
-
-  /** Used alone (with `endpoint`): builds its own context and starts; called by the first call that needs it. */
-  start(): void {
-    if (this._context) return
-    try {
-      this._own = createCoreContext({
-        endpoint: this._options.endpoint,
-        consent: this._options.consent,
-        debug: this._options.debug,
-        scope: this._options.scope,
-        queueOptions: this._options.queueOptions,
-      })
-      this.setup(this._own)
-    } catch (error) {
-      this._warn('start', error)
-    }
-  }
-
-  /** Sends the last summary and stops; used alone, also flushes and stops its queue. */
-  async stop(): Promise<void> {
-    this._stop?.()
-    await this._own?.stop()
-  }
-
-  /** Queues the current summary and changed Web Vitals now; used alone, also sends its queue. */
-  async flush(): Promise<void> {
-    this._context?.monitor.call(() => this._flush(true))
-    await this._own?.flush()
   }
 
   /**
@@ -174,9 +147,16 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
    * to long tasks), JS and WebAssembly memory, and `.wasm` / script / worker load timings. Returns its teardown.
    */
   monitorRealTimeMetrics(): Teardown {
-    this._wantRealtime = true
-    const context = this._ready()
-    if (!context || this._realtime) return () => this._stopRealtime()
+    let stopped = false
+    this.run((context) => stopped || this._startRealtime(context))
+    return () => {
+      stopped = true
+      this._realtime?.()
+    }
+  }
+
+  private _startRealtime(context: CoreContext): void {
+    if (this._realtime) return
     const { scope, monitor } = context
     const frames = this._frames
     // Each part alone: one the browser refuses (an observer that throws) leaves the others running.
@@ -194,7 +174,6 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
       this._realtime = undefined
     }
     this._sampleMemory()
-    return () => this._stopRealtime()
   }
 
   /**
@@ -204,23 +183,20 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   trackUserExperience(): Promise<UserExperienceMetrics> {
     return new Promise((resolve) => {
       const done = (): void => resolve({ ...this._vitals })
-      const scope = this._context?.scope ?? this._options.scope ?? globalThis
+      const scope = this.context?.scope ?? this._options.scope ?? globalThis
       if (!scope.document) return done()
       this._waiters.push(done)
-      this._wantVitals = true
-      const context = this._ready()
-      if (context) {
+      this.run((context) => {
         startTimeout(context.monitor, () => this._settle(true), UX_WAIT_MS)
         this._startVitals()
-      }
+      })
     })
   }
 
   /** Hears the Web Vitals each time one changes (starting them if needed); returns the unsubscribe. */
   onUserExperience(callback: (metrics: UserExperienceMetrics) => void): Teardown {
     this._uxListeners.add(callback)
-    this._wantVitals = true
-    if (this._ready()) this._startVitals()
+    this.run(() => this._startVitals())
     return () => void this._uxListeners.delete(callback)
   }
 
@@ -229,7 +205,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
    * window. Cheap enough to call every frame: `getStats()` readings come from the `statsIntervalMs` poll.
    */
   analyzeCollaborationPerformance(): CollabMetrics {
-    const now = this._context?.clock.monotonic() ?? this._windowStart
+    const now = this.context?.clock.monotonic() ?? this._windowStart
     return {
       rtt: toPercentiles(this._rtt),
       latency: toPercentiles(this._latency),
@@ -245,7 +221,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   /** One collaboration latency in ms: one-way operation latency (default) or a round trip (`'rtt'`). O(1). */
   recordLatency(ms: number, kind: 'operation' | 'rtt' = 'operation'): void {
     if (typeof ms === 'number' && ms >= 0 && ms < Infinity) (kind === 'rtt' ? this._rtt : this._latency).add(ms)
-    else this._warn('recordLatency: not a duration in ms')
+    else this.warn('recordLatency: not a duration in ms')
   }
 
   /** Counts collaboration operations (for operations per second). */
@@ -283,22 +259,11 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
     return () => void this._breachListeners.delete(listener)
   }
 
-  /** The context, starting alone when there is an endpoint; `undefined` means the call waits for `setup`. */
-  private _ready(): CoreContext | undefined {
-    if (!this._context && this._options.endpoint) this.start()
-    return this._context
-  }
-
-  private _stopRealtime(): void {
-    this._wantRealtime = false
-    this._realtime?.()
-  }
-
   private _startVitals(): void {
-    const scope = this._context!.scope
+    const scope = this.context!.scope
     if (this._vitalsOn || !scope.document) return
     this._vitalsOn = true
-    startWebVitals(this._context!.monitor, (vital) => {
+    startWebVitals(this.context!.monitor, (vital) => {
       this._vitals[vital.name] = vital
       this._unsent.delete(vital.id)
       this._unsent.set(vital.id, vital)
@@ -309,7 +274,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
         this._breached.add(key)
         this._breach(vital.name, vital.value, threshold, vital.attribution)
       }
-      for (const listener of [...this._uxListeners]) this._context?.monitor.call(listener, { ...this._vitals })
+      for (const listener of [...this._uxListeners]) this.context?.monitor.call(listener, { ...this._vitals })
       this._settle()
     })
   }
@@ -342,13 +307,13 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   }
 
   private _sampleMemory(): void {
-    const context = this._context
+    const context = this.context
     if (context && this._realtime)
       readJsMemory(context.scope).then((bytes) => void (this._jsBytes = bytes), context.monitor.report)
   }
 
   private _poll(): void {
-    const context = this._context
+    const context = this.context
     if (!context) return
     for (const peer of this._peers.keys()) {
       // A closed connection rejects or reports nothing: its metrics are simply absent.
@@ -368,7 +333,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
 
   private _breach(metric: string, value: number, threshold: number, attribution?: Record<string, unknown>): void {
     const count = (this._perWindow[metric] = (this._perWindow[metric] ?? 0) + 1)
-    const context = this._context
+    const context = this.context
     if (count > MAX_PER_WINDOW || !context) return
     const breach: BudgetBreach = { metric, value, threshold, attribution }
     this._push('budget_breach', { ...breach })
@@ -380,7 +345,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
    * consent.
    */
   private _flush(hiding = false): void {
-    const context = this._context
+    const context = this.context
     if (!context) return
     const summary = this._take()
     const vitals = [...this._unsent.values()]
@@ -393,7 +358,7 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
 
   /** The window's summary (`undefined` when nothing happened); starts a new window. */
   private _take(): Record<string, unknown> | undefined {
-    const context = this._context!
+    const context = this.context!
     const collab = this.analyzeCollaborationPerformance()
     const frames = this._frames.take()
     const p95 = collab.latency?.p95
@@ -429,13 +394,13 @@ export class PerformanceAnalytics implements Feature, BudgetSource, WasmLoadSink
   }
 
   private _push(type: string, payload: Record<string, unknown>): void {
-    const context = this._context
+    const context = this.context
     if (context?.consent.isGranted('performance'))
       context.queue.push(createEvent(context, 'performance', type, payload))
   }
 
-  private _warn(message: string, error?: unknown): void {
+  protected override warn(message: string, error?: unknown): void {
     if (this._options.debug)
-      (this._context?.scope ?? globalThis).console?.warn(`[marco] performance-analytics: ${message}`, error ?? '')
+      (this.context?.scope ?? globalThis).console?.warn(`[marco] performance-analytics: ${message}`, error ?? '')
   }
 }
