@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { extractFacts } from './extractFacts'
 import { MAX_EVENTS_PER_BATCH, MAX_PAYLOAD_DEPTH } from './handleBatch'
 import { startCollector } from './startCollector'
 import { batch, event, getJson, post, tempDir } from './testServer.test-helper'
@@ -103,7 +104,7 @@ describe('collector: hostile batches', () => {
     expect(await storedIds()).toHaveLength(2)
   })
 
-  it('stores a batch whose performance_issue value is {"toString": 1}, with the 20 messages after it (never a 500)', async () => {
+  it('refuses a batch whose performance_issue value is {"toString": 1} with a 400 naming it; the 20 messages then land', async () => {
     const poison = event({
       type: 'performance_issue',
       category: 'crash',
@@ -121,12 +122,19 @@ describe('collector: hostile batches', () => {
     })
     const vital = event({ type: 'web_vital', category: 'performance', payload: { name: '__proto__', value: 3 } })
     const response = await post(`${collector.url}/v1/batch`, batch([poison, ...messages, odd, vital]))
-    expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ accepted: 23, stored: 23, duplicates: 0 })
-    const stats = await getJson(`${collector.url}/v1/stats`)
-    expect(stats.topErrors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'performance', message: 'wasm-load ? over ?' })]),
-    )
+    expect(response.status).toBe(400)
+    const answer = await response.json()
+    expect(answer.error).toBe('schema_violation')
+    expect(answer.invalidEvents[0]).toEqual({ index: 0, id: poison.id })
+    expect(await storedIds()).toEqual([])
+    // Nothing else is blocked: the same messages in a batch of their own are stored.
+    const alone = await post(`${collector.url}/v1/batch`, batch(messages))
+    expect(alone.status).toBe(200)
+    expect((await storedIds()).sort()).toEqual(messages.map((message) => message.id).sort())
+    // Rows stored before the schema covered payloads are still read without throwing.
+    expect(extractFacts('performance_issue', poison.payload as Record<string, unknown>).samples).toEqual([])
+    expect(extractFacts('canvas_summary', odd.payload as Record<string, unknown>).samples).toEqual([])
+    expect(extractFacts('web_vital', vital.payload as Record<string, unknown>).samples).toEqual([])
   })
 
   it('keeps /v1/stats whole when event types are __proto__ and constructor', async () => {
