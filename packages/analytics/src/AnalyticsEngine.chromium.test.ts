@@ -11,7 +11,7 @@ import {
 } from '@marco/testing'
 import type { AnalyticsEngine } from './AnalyticsEngine'
 import type { Tally } from './AnalyticsEngine.chromium.page'
-import { BOUNDS, type Summary } from './summary'
+import { BOUNDS, type HistogramSummary } from './summary'
 
 declare global {
   interface Window {
@@ -117,7 +117,7 @@ function gestureDelta(before: Tally, after: Tally): Tally['gestures'] {
   )
 }
 
-function expectConsistent(draw: Summary): void {
+function expectConsistent(draw: HistogramSummary): void {
   expect(draw.min).toBeLessThanOrEqual(draw.max)
   expect(draw.min).toBeGreaterThanOrEqual(0)
   expect(draw.hist).toHaveLength(BOUNDS.durationMs.length + 1)
@@ -142,7 +142,7 @@ describe('AnalyticsEngine in Chromium', () => {
       await page.close({ runBeforeUnload: true })
       const { batch, summary } = await summaryArrival()
 
-      const draw = summary.payload.canvas.draw as Summary
+      const draw = summary.payload.canvas.draw as HistogramSummary
       expect(Object.keys(summary.payload.canvas)).toEqual(['draw'])
       expect(draw.count).toBe(handled.moves)
       expectConsistent(draw)
@@ -201,7 +201,7 @@ describe('AnalyticsEngine in Chromium', () => {
       await page.goto(`${collector.origin}/elsewhere`)
       const { summary } = await summaryArrival()
 
-      const draw = summary.payload.canvas.draw as Summary
+      const draw = summary.payload.canvas.draw as HistogramSummary
       expect(draw.count).toBe(after.moves - before.moves)
       expectConsistent(draw)
       expect(summary.payload.gestures).toEqual({ pan: { count: 3, success: 3 }, tap: { count: 4, success: 4 } })

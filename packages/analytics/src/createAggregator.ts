@@ -1,4 +1,4 @@
-import { addToSummary, BOUNDS, createSummary, type Summary } from './summary'
+import { addToSummary, BOUNDS, createSummary, type HistogramSummary } from './summary'
 
 /** Most distinct canvas actions or gestures summarised per window; more are counted as `too_many_keys`. */
 export const MAX_KEYS_PER_WINDOW = 100
@@ -26,12 +26,12 @@ export interface Aggregator {
  */
 export function createAggregator(start: number): Aggregator {
   let windowStart = start
-  let canvas = new Map<string, Summary>()
+  let canvas = new Map<string, HistogramSummary>()
   let gestures = new Map<string, { count: number; success: number }>()
-  let users: Summary | undefined
-  let latency: Summary | undefined
-  let fps: Summary | undefined
-  let memory: Summary | undefined
+  let users: HistogramSummary | undefined
+  let latency: HistogramSummary | undefined
+  let fps: HistogramSummary | undefined
+  let memory: HistogramSummary | undefined
   let rejected: Record<string, number> = {}
   const reject = (reason: string) => {
     rejected[reason] = (rejected[reason] ?? 0) + 1

@@ -1,4 +1,4 @@
-import type { Summary } from './summary'
+import type { HistogramSummary } from './summary'
 
 /** What every analytics payload carries besides its own fields. */
 export interface AnalyticsIdentity {
@@ -40,7 +40,7 @@ export interface SessionEndPayload extends AnalyticsIdentity {
 
 /**
  * The payload of a `canvas_summary` event: one window of pre-aggregated canvas, gesture, collaboration and frame
- * input. Each `Summary` histogram uses the `BOUNDS` entry of its measure: `canvas.*` `BOUNDS.durationMs`,
+ * input. Each `HistogramSummary` uses the `BOUNDS` entry of its measure: `canvas.*` `BOUNDS.durationMs`,
  * `collaboration.users` `BOUNDS.users`, `collaboration.latencyMs` `BOUNDS.latencyMs` (`@marco/core`'s
  * `COLLAB_LATENCY_BOUNDS_MS`), `performance.fps` `BOUNDS.fps`, `performance.memoryMb` `BOUNDS.memoryMb`.
  */
@@ -48,10 +48,10 @@ export interface CanvasSummaryPayload extends AnalyticsIdentity {
   readonly windowStart: number
   readonly windowMs: number
   /** Per canvas action (`draw`, `erase`, …), its durations in ms. */
-  readonly canvas: Record<string, Summary>
+  readonly canvas: Record<string, HistogramSummary>
   readonly gestures: Record<string, { readonly count: number; readonly success: number }>
-  readonly collaboration?: { readonly users: Summary; readonly latencyMs?: Summary }
-  readonly performance?: { readonly fps: Summary; readonly memoryMb?: Summary }
+  readonly collaboration?: { readonly users: HistogramSummary; readonly latencyMs?: HistogramSummary }
+  readonly performance?: { readonly fps: HistogramSummary; readonly memoryMb?: HistogramSummary }
   /** Inputs dropped or clamped in the window, by reason (`too_many_keys`, …). */
   readonly rejected: Record<string, number>
 }

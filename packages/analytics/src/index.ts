@@ -3,7 +3,7 @@ export type { AnalyticsOptions, EventCatalogue } from './AnalyticsEngine'
 export { GESTURE_TYPES } from './gestures'
 export type { GestureType } from './gestures'
 export { BOUNDS, createSummary, addToSummary } from './summary'
-export type { Summary } from './summary'
+export type { HistogramSummary } from './summary'
 export type {
   AnalyticsEventType,
   AnalyticsIdentity,

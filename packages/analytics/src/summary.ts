@@ -4,7 +4,7 @@ import { COLLAB_LATENCY_BOUNDS_MS } from '@marco/core'
  * A running summary of one measure within one window: count, sum, min, max and a histogram over fixed
  * bucket bounds. Updating it allocates nothing.
  */
-export interface Summary {
+export interface HistogramSummary {
   count: number
   sum: number
   min: number
@@ -39,7 +39,7 @@ export const BOUNDS = {
  * @example
  * const s = createSummary(BOUNDS.fps)
  */
-export function createSummary(bounds: readonly number[]): Summary {
+export function createSummary(bounds: readonly number[]): HistogramSummary {
   return { count: 0, sum: 0, min: Infinity, max: -Infinity, hist: new Array<number>(bounds.length + 1).fill(0) }
 }
 
@@ -49,7 +49,7 @@ export function createSummary(bounds: readonly number[]): Summary {
  * @example
  * addToSummary(summary, 16.7, BOUNDS.durationMs)
  */
-export function addToSummary(summary: Summary, value: number, bounds: readonly number[]): void {
+export function addToSummary(summary: HistogramSummary, value: number, bounds: readonly number[]): void {
   summary.count++
   summary.sum += value
   if (value < summary.min) summary.min = value

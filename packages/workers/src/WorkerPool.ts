@@ -2,7 +2,7 @@ import { createEvent, startInterval, type CoreContext, type Feature, type Teardo
 import type { CallTiming } from './createCaller'
 import { QueueFullError } from './QueueFullError'
 import { spawnWorker, type WorkerLike, type WorkerSlot } from './spawnWorker'
-import { summarize, type Summary } from './summarize'
+import { summarize, type TimingSummary } from './summarize'
 import { WorkerCrashedError } from './WorkerCrashedError'
 
 export interface WorkerPoolOptions {
@@ -53,9 +53,9 @@ export interface WorkerPoolStats {
   /** `run()` calls refused because the queue was full. */
   readonly rejected: number
   /** How long tasks ran inside the workers (the last 256), in ms. */
-  readonly taskMs: Summary
+  readonly taskMs: TimingSummary
   /** How long tasks waited inside a worker before they started: the workers' event-loop lag (the last 256), in ms. */
-  readonly lagMs: Summary
+  readonly lagMs: TimingSummary
 }
 
 interface Task {

@@ -7,7 +7,7 @@ export type { Endpoint, CallOptions, Remote, RemoteMethod, WireError, WireMessag
 export { WorkerPool } from './WorkerPool'
 export type { WorkerPoolOptions, RunOptions, WorkerPoolStats } from './WorkerPool'
 export type { WorkerLike } from './spawnWorker'
-export type { Summary } from './summarize'
+export type { TimingSummary } from './summarize'
 export { WorkerCrashedError } from './WorkerCrashedError'
 export { QueueFullError } from './QueueFullError'
 export { createWorkerSink } from './createWorkerSink'

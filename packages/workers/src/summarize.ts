@@ -1,5 +1,8 @@
-/** Count, mean, median, 95th percentile and maximum of a sample, in its unit. */
-export interface Summary {
+/**
+ * Count, mean, median, 95th percentile and maximum of a sample of timings, in ms (`WorkerPoolStats`' `taskMs` and
+ * `lagMs`).
+ */
+export interface TimingSummary {
   readonly count: number
   readonly mean: number
   readonly p50: number
@@ -13,7 +16,7 @@ export interface Summary {
  * @example
  * summarize([1, 2, 3, 4]) // { count: 4, mean: 2.5, p50: 2, p95: 4, max: 4 }
  */
-export function summarize(values: readonly number[]): Summary {
+export function summarize(values: readonly number[]): TimingSummary {
   const sorted = [...values].sort((a, b) => a - b)
   const count = sorted.length
   const at = (q: number): number => sorted[Math.max(0, Math.ceil(q * count) - 1)] ?? 0
