@@ -173,6 +173,31 @@ describe('CrashReporter', () => {
     expect(payload!.extra).toEqual({ card: '[Filtered]', apiKey: '[Filtered]' })
   })
 
+  it('keeps the report whole when the tags a capture is given are not JSON (a BigInt, a cycle)', () => {
+    const { reporter, payloads } = setUp()
+    const cycle: Record<string, unknown> = { name: 'loop' }
+    cycle.self = cycle
+    reporter.captureException(new Error('odd tags'), { tags: { big: 10n, cycle } as never })
+    const [payload] = payloads()
+    // Before: the scrubber answered '[Filtered]' for the whole payload and the event carried its characters.
+    expect(payload!.exceptions[0].message).toBe('odd tags')
+    expect(payload!.fingerprint).toMatch(/^Error\|odd tags\|/)
+    expect(payload!.tags.big).toBe('10n')
+    expect(payload!.tags.cycle.name).toBe('loop')
+  })
+
+  it('keeps later reports whole after a breadcrumb whose data is not JSON', () => {
+    const { reporter, payloads } = setUp()
+    const cycle: Record<string, unknown> = { name: 'loop' }
+    cycle.self = cycle
+    reporter.addBreadcrumb({ category: 'canvas', message: 'odd', data: { big: 10n, cycle } })
+    reporter.captureException(new Error('first'))
+    reporter.captureException(new Error('second'))
+    expect(payloads().map((payload) => payload.exceptions[0].message)).toEqual(['first', 'second'])
+    const crumb = payloads()[1]!.breadcrumbs.at(-1)
+    expect(crumb).toMatchObject({ category: 'canvas', message: 'odd', data: { big: '10n', cycle: { name: 'loop' } } })
+  })
+
   it('lets beforeSend change or drop events, and skips a beforeSend that throws', () => {
     let mode = 'tag'
     const { reporter, context } = setUp({

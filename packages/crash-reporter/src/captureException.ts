@@ -25,7 +25,8 @@ export function captureException(state: ReporterState, error: unknown, context: 
       level: context.level ?? 'error',
       handled: context.handled ?? true,
       mechanism: context.mechanism ?? 'captureException',
-      tags: context.tags,
+      // Not JSON-checked by the types at run time: a BigInt or a cycle here would make the whole payload unscrubbable.
+      tags: context.tags && serialize(context.tags, { maxBytes: 2048 }),
       extra: context.extra === undefined ? undefined : serialize(context.extra, { maxBytes: 16_384 }),
     }
   })
