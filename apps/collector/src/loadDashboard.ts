@@ -11,6 +11,7 @@ export const DASHBOARD_CSP =
 const FILES = {
   '/dashboard': ['dashboard.html', 'text/html; charset=utf-8'],
   '/dashboard.js': ['dashboard.js', 'text/javascript; charset=utf-8'],
+  '/axis.js': ['axis.js', 'text/javascript; charset=utf-8'],
   '/dashboard.css': ['dashboard.css', 'text/css; charset=utf-8'],
 } as const
 
@@ -18,7 +19,7 @@ const FILES = {
 export type DashboardHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean
 
 /**
- * Reads the dashboard's three files once (from `dashboard/` beside this module: `src/dashboard` when run
+ * Reads the dashboard's four files once (from `dashboard/` beside this module: `src/dashboard` when run
  * from source, `dist/dashboard` in the build) and serves them under the strict CSP, `no-cache` so a new
  * collector's page is picked up at once.
  *

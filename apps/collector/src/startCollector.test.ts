@@ -292,6 +292,9 @@ describe('startCollector', () => {
     // Nothing inline: no script body, no style element, no style or event-handler attribute.
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i)
     expect((await fetch(`${url}/dashboard.js`)).headers.get('content-type')).toContain('text/javascript')
+    const axis = await fetch(`${url}/axis.js`)
+    expect(axis.headers.get('content-type')).toContain('text/javascript')
+    expect(await axis.text()).toContain('export function axisTicks')
     expect((await fetch(`${url}/dashboard.css`)).headers.get('content-type')).toContain('text/css')
     expect((await fetch(`${url}/nope`)).status).toBe(404)
   })

@@ -4,6 +4,8 @@
 // (the page runs under `script-src 'self'; style-src 'self'`). Text goes in with textContent only: payloads
 // come from browsers and are not trusted.
 
+import { axisTicks, niceScale } from './axis.js'
+
 const COLORS = {
   good: '#0c8a4f',
   ni: '#d98a00',
@@ -64,15 +66,6 @@ function ratingOf(/** @type {number} */ value, /** @type {[number, number]} */ [
   return value <= good ? 'good' : value <= poor ? 'needs-improvement' : 'poor'
 }
 
-/** A "nice" axis maximum and tick step above `max`. */
-function niceScale(/** @type {number} */ max, ticks = 4) {
-  if (!(max > 0)) return { max: 1, step: 0.25 }
-  const raw = max / ticks
-  const power = 10 ** Math.floor(Math.log10(raw))
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power
-  return { max: Math.ceil(max / step) * step, step }
-}
-
 /** Sizes a canvas to its box at the device pixel ratio; returns its context in CSS pixels. */
 function setup(/** @type {HTMLCanvasElement} */ canvas, /** @type {number | undefined} */ height) {
   const ratio = window.devicePixelRatio || 1
@@ -93,22 +86,22 @@ function yAxis(
   /** @type {CanvasRenderingContext2D} */ ctx,
   /** @type {{ left: number, top: number, right: number, bottom: number }} */ box,
   /** @type {number} */ max,
-  format = (/** @type {number} */ v) => formatNumber(v),
+  integer = false,
 ) {
-  const scale = niceScale(max)
+  const scale = niceScale(max, 4, integer)
   const y = (/** @type {number} */ v) => box.bottom - (v / scale.max) * (box.bottom - box.top)
   ctx.strokeStyle = COLORS.grid
   ctx.fillStyle = COLORS.muted
   ctx.textAlign = 'right'
   ctx.textBaseline = 'middle'
   ctx.lineWidth = 1
-  for (let v = 0; v <= scale.max + 1e-9; v += scale.step) {
-    const py = Math.round(y(v)) + 0.5
+  for (const { value, label } of axisTicks(scale)) {
+    const py = Math.round(y(value)) + 0.5
     ctx.beginPath()
     ctx.moveTo(box.left, py)
     ctx.lineTo(box.right, py)
     ctx.stroke()
-    ctx.fillText(format(v), box.left - 6, py)
+    ctx.fillText(label, box.left - 6, py)
   }
   return y
 }
@@ -116,7 +109,7 @@ function yAxis(
 function drawEventsPerSecond(/** @type {{ t: number, count: number }[]} */ series) {
   const { ctx, width, height } = setup(/** @type {HTMLCanvasElement} */ ($('eps')))
   const box = { left: 48, top: 8, right: width - 8, bottom: height - 22 }
-  const y = yAxis(ctx, box, Math.max(1, ...series.map((p) => p.count)))
+  const y = yAxis(ctx, box, Math.max(1, ...series.map((p) => p.count)), true)
   const slot = (box.right - box.left) / series.length
   ctx.fillStyle = COLORS.accent
   series.forEach((point, i) => {
@@ -243,7 +236,7 @@ function drawFps(
 ) {
   const { ctx, width, height } = setup(/** @type {HTMLCanvasElement} */ ($('fps')))
   const box = { left: 40, top: 8, right: width - 8, bottom: height - 22 }
-  const y = yAxis(ctx, box, Math.max(1, ...fps.hist))
+  const y = yAxis(ctx, box, Math.max(1, ...fps.hist), true)
   const labels = fps.hist.map((_, i) =>
     i === 0
       ? `<${fps.bounds[0]}`
