@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AnalyticsEngine } from '@marco/analytics'
-import type { CoreContext, Feature, Teardown } from '@marco/core'
+import type { CoreContext, Feature, Teardown, WasmLoadTiming } from '@marco/core'
 import { CrashReporter, createSentryTransport } from '@marco/crash-reporter'
 import { createSegmentTransport } from '@marco/analytics'
 import { createOtlpTransport, PerformanceAnalytics } from '@marco/performance-analytics'
@@ -211,6 +211,28 @@ describe('MarcoRuntime', () => {
     ).toEqual(['csp_violation', 'performance_issue'])
     // Torn down: no listener is left behind.
     expect([breach, csp, load]).toEqual([undefined, undefined, undefined])
+  })
+
+  it('sends a wasm load that finished before start() in the first performance summary', async () => {
+    let load: ((value: WasmLoadTiming) => void) | undefined
+    const wasm = {
+      name: 'wasm',
+      setup: () => () => {},
+      onLoad: (listener: (value: WasmLoadTiming) => void) => ((load = listener), () => (load = undefined)),
+    }
+    const marco = client({
+      features: [new PerformanceAnalytics(), wasm],
+      consent: { defaults: { performance: 'granted' } },
+    })
+    // The app's core loads first thing; the client starts later (after its config, or on idle).
+    load!({ url: '/core.wasm', bytes: 2048, cacheHit: true, totalMs: 12 } as WasmLoadTiming)
+    marco.start()
+    await marco.shutdown()
+    const summaries = received().filter((event) => event.type === 'perf_summary')
+    expect(summaries.flatMap((event) => event.payload.wasmLoads ?? [])).toEqual([
+      expect.objectContaining({ url: '/core.wasm', bytes: 2048, cacheHit: true, totalMs: 12 }),
+    ])
+    expect(load).toBeUndefined()
   })
 
   it('passes errors inside features to the error listeners, never to the page', async () => {

@@ -113,6 +113,8 @@ export class MarcoRuntime {
     })
     this._context = own
     for (const warning of warnings) this._warn(warning)
+    // Wasm loads are wired now, not at start(): the app's core often loads before it.
+    this._teardowns.push(wireFeatures(this._features, own.monitor, this._emit.bind(this), true))
   }
 
   /** The one consent state: `grant` / `deny` per category. Denying purges that category's queued data. */
@@ -142,7 +144,7 @@ export class MarcoRuntime {
       if (typeof teardown === 'function') this._teardowns.push(teardown)
       else this._emit('error', new Error(`feature "${feature?.name}" failed to start`))
     }
-    this._teardowns.push(wireFeatures(this._features, monitor, (event, value) => this._emit(event, value)))
+    this._teardowns.push(wireFeatures(this._features, monitor, (event, value) => this._emit(event, value), false))
     return this
   }
 

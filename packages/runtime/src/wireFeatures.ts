@@ -19,19 +19,27 @@ import type { MarcoEventMap } from './MarcoRuntime'
  * (`WasmLoader` → performance analytics). Breaches and violations also reach the runtime's listeners. A
  * throwing feature is reported, never thrown. Returns the teardown.
  *
+ * `loads`: `true` wires only the wasm loads, `false` all but them, left out everything. The runtime wires the loads
+ * when the client is made (an app loads its core first thing, often before `start()`, and performance analytics
+ * keeps what it is given before setup) and the rest at `start()`.
+ *
  * @example
- * const unwire = wireFeatures([perf, crash, wasm], monitor, emit)
+ * const unwire = wireFeatures([perf, crash, wasm], monitor, emit, false)
  */
 export function wireFeatures(
   features: readonly Feature[],
   monitor: Monitor,
   emit: <K extends keyof MarcoEventMap>(event: K, value: MarcoEventMap[K]) => void,
+  loads?: boolean,
 ): Teardown {
   const crash = features.find(isPerformanceIssueSink)
   const csp = features.find(isCspViolationSink)
   const perf = features.find(isWasmLoadSink)
   const teardowns: (Teardown | undefined)[] = []
   for (const feature of features) {
+    if (loads !== false && isWasmLoadSource(feature) && perf)
+      teardowns.push(monitor.call(() => feature.onLoad((load) => monitor.call(() => perf.recordWasmLoad(load)))))
+    if (loads) continue
     if (isBudgetSource(feature))
       teardowns.push(
         monitor.call(() =>
@@ -50,8 +58,6 @@ export function wireFeatures(
           }),
         ),
       )
-    if (isWasmLoadSource(feature) && perf)
-      teardowns.push(monitor.call(() => feature.onLoad((load) => monitor.call(() => perf.recordWasmLoad(load)))))
   }
   return () => {
     for (const stop of teardowns) if (typeof stop === 'function') monitor.call(stop)
