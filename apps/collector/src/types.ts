@@ -1,18 +1,7 @@
 import type { AnalyticsPayloads } from '@marco/analytics'
-import type { ExceptionEntry, Level, PerformanceMetric } from '@marco/crash-reporter'
+import type { CrashPayloads } from '@marco/crash-reporter'
 import type { PerformancePayloads } from '@marco/performance-analytics'
 import type { ExperimentsOptions } from './experiments/createExperimentsService'
-
-/**
- * The crash reporter's payload fields the collector reads, in the crash reporter's own types (`beforeSend` may
- * change any of them, so the schema leaves them open).
- */
-interface CrashPayloads {
-  readonly exception: { readonly exceptions: readonly ExceptionEntry[]; readonly level: Level; readonly count: number }
-  readonly message: { readonly message: string; readonly level: Level; readonly count: number }
-  readonly csp_violation: { readonly directive: string; readonly blockedUri: string; readonly count: number }
-  readonly performance_issue: { readonly metric: PerformanceMetric & { readonly name: string }; readonly count: number }
-}
 
 /** Every payload the SDK's packages send, by event type, as those packages type them. */
 export type SdkPayloads = AnalyticsPayloads & PerformancePayloads & CrashPayloads

@@ -1,6 +1,7 @@
-import { createEvent } from '@marco/core'
+import { createEvent, type JsonValue } from '@marco/core'
 import { callHook } from './callHook'
 import type { ReporterState } from './ReporterState'
+import type { CrashEnvelope, CrashPayloads } from './types'
 
 /**
  * The wire types of the crash reporter's events. `crash_count` is the compact record of occurrences counted and not
@@ -23,11 +24,12 @@ const RECENT_ERRORS = 10
  * @example
  * deliver(state, 'message', 'msg|info|hello', () => ({ message: 'hello', level: 'info' }))
  */
-export function deliver(
+export function deliver<T extends Exclude<CrashEventType, 'crash_count'>>(
   state: ReporterState,
-  type: CrashEventType,
+  type: T,
   key: string,
-  build: () => Record<string, unknown>,
+  // Its own fields (typed by CrashPayloads, so the wire cannot drift from them) and the capture's own tags.
+  build: () => Omit<CrashPayloads[T], Exclude<keyof CrashEnvelope, 'level'>> & { tags?: JsonValue },
 ): boolean {
   const context = state.context
   if (!context || state.busy || !context.consent.isGranted('crash')) return false

@@ -8,6 +8,8 @@ export type { CspViolation } from '@marco/core'
 export type {
   Breadcrumb,
   BreadcrumbOptions,
+  CrashEnvelope,
+  CrashPayloads,
   CrashReporterOptions,
   ErrorContext,
   ErrorReport,

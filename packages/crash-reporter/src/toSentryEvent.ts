@@ -1,5 +1,13 @@
 import type { WireEvent } from '@marco/core'
-import type { Breadcrumb, ExceptionEntry } from './types'
+import type { CrashPayloads } from './types'
+
+/** A crash payload of any type: the fields of every type, each optional (one reading serves them all). */
+type AnyCrashPayload = Partial<
+  CrashPayloads['exception'] &
+    CrashPayloads['message'] &
+    CrashPayloads['performance_issue'] &
+    CrashPayloads['csp_violation']
+>
 
 /**
  * One crash event as a Sentry event: exceptions (the error last, its causes before it) with stack frames
@@ -10,8 +18,8 @@ import type { Breadcrumb, ExceptionEntry } from './types'
  * toSentryEvent(wireEvent) // { event_id: '3b241101e2bb…', level: 'error', exception: { values: [ … ] }, … }
  */
 export function toSentryEvent(event: WireEvent): Record<string, unknown> {
-  const p = event.payload as Record<string, any>
-  const exceptions = p.exceptions as ExceptionEntry[] | undefined
+  const p = event.payload as AnyCrashPayload
+  const exceptions = p.exceptions
   const metric = p.metric
   return {
     event_id: event.id.replace(/-/g, ''),
@@ -58,7 +66,7 @@ export function toSentryEvent(event: WireEvent): Record<string, unknown> {
     extra: p.extra,
     request: p.url && { url: p.url },
     breadcrumbs: {
-      values: ((p.breadcrumbs ?? []) as Breadcrumb[]).map((crumb) => ({
+      values: (p.breadcrumbs ?? []).map((crumb) => ({
         timestamp: crumb.ts! / 1000,
         category: crumb.category,
         message: crumb.message,

@@ -193,3 +193,61 @@ export interface ErrorReport {
   /** The same, readable. */
   text: string
 }
+
+/**
+ * What every crash event's payload carries besides its own fields (`deliver` adds them): the fingerprint, the
+ * occurrences it stands for, the page, and the scope set with `setTag` / `setUser` / `setContext`, all
+ * scrubbed; `release` and `environment` as configured. `beforeSend` may change any of it.
+ */
+export interface CrashEnvelope {
+  readonly fingerprint: string
+  /** Occurrences this event stands for: itself and the ones counted since the last send of the same error. */
+  readonly count: number
+  readonly level: Level
+  readonly release?: string
+  readonly environment?: string
+  /** The page's URL, scrubbed. */
+  readonly url?: string
+  readonly tags: Readonly<Record<string, JsonValue>>
+  readonly user?: JsonValue
+  readonly contexts: Readonly<Record<string, JsonValue>>
+  readonly breadcrumbs: readonly Breadcrumb[]
+}
+
+/**
+ * The payload of each crash event type, as the crash reporter sends it (`batch.v1.json` validates the same
+ * shapes). `crash_count` is the compact record of occurrences counted and not sent (`flushCounts`).
+ *
+ * @example
+ * const exception = event.payload as CrashPayloads['exception'] // { exceptions: [{ type: 'TypeError', … }], … }
+ */
+export interface CrashPayloads {
+  readonly exception: CrashEnvelope & {
+    /** The error first, then its causes. */
+    readonly exceptions: readonly ExceptionEntry[]
+    readonly handled: boolean
+    /** `onerror`, `onunhandledrejection`, `captureException`, `worker`, … */
+    readonly mechanism: string
+    readonly extra?: JsonValue
+  }
+  readonly message: CrashEnvelope & { readonly message: string }
+  readonly performance_issue: CrashEnvelope & {
+    readonly metric: {
+      readonly name: string
+      readonly value: number
+      readonly threshold?: number
+      readonly unit?: string
+    }
+    readonly attribution?: JsonValue
+  }
+  readonly csp_violation: CrashEnvelope & {
+    readonly directive: string
+    readonly blockedUri: string
+    readonly sourceFile: string
+    readonly line?: number
+    readonly column?: number
+    readonly disposition?: string
+    readonly sample?: string
+  }
+  readonly crash_count: { readonly fingerprint: string; readonly count: number }
+}
