@@ -2,12 +2,15 @@
 // inside the frame loop, through Marco (persistence on or off) or Datadog browser-logs, all sending to the
 // page's own origin under a path that names the run (`/in/<tag>/…`), so late requests are never counted for
 // another run. Bundled by esbuild from the built packages, driven from Node.
-import { datadogLogs } from '@datadog/browser-logs'
 import { AnalyticsEngine } from '@marco/analytics'
 import { createMarcoClient } from '@marco/runtime'
 
-/** Sets an SDK up as a new user would; returns `track(seq, x, y)` and `flush()`. */
-function setUp(sdk, tag) {
+/**
+ * Sets an SDK up as a new user would; returns `track(seq, x, y)` and `flush()`. Datadog is imported only for its
+ * own rows: importing `@datadog/browser-logs` already wraps `fetch`, XHR, `console` and `onerror` (it buffers
+ * what happens before `init()`), so a static import would put its wrapper under every other row's requests.
+ */
+async function setUp(sdk, tag) {
   const base = `${location.origin}/in/${encodeURIComponent(tag)}`
   if (sdk === 'marco' || sdk === 'marco-memory') {
     const analytics = new AnalyticsEngine()
@@ -21,6 +24,7 @@ function setUp(sdk, tag) {
     return { track: (seq, x, y) => analytics.track('canvas_pointer', { x, y, seq }), flush: () => client.flush() }
   }
   if (sdk === 'datadog') {
+    const { datadogLogs } = await import('@datadog/browser-logs')
     datadogLogs.init({
       clientToken: 'pub0123456789abcdef0123456789abcdef',
       site: 'datadoghq.com',
@@ -36,7 +40,7 @@ function setUp(sdk, tag) {
   return { track: () => {}, flush: async () => {} }
 }
 
-let sdkInstance = setUp('none', 'none')
+let sdkInstance = { track: () => {}, flush: async () => {} }
 let loop = { running: false, frames: 0, calls: 0, lastFrameAt: 0 }
 
 /** Adds an 800×600 canvas; the returned function draws `shapes` rectangles (the app's own work per frame). */
@@ -58,7 +62,7 @@ function drawer(shapes) {
 globalThis.bench = {
   /** Sets the SDK up and lets it settle (IndexedDB open, first timers), outside any measurement. */
   async prepare({ sdk, tag }) {
-    sdkInstance = setUp(sdk, tag)
+    sdkInstance = await setUp(sdk, tag)
     await new Promise((resolve) => setTimeout(resolve, 300))
   },
   /**

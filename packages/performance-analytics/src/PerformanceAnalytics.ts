@@ -63,7 +63,6 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
   readonly name = 'performance-analytics'
   private _options: PerformanceAnalyticsOptions
   private _budgets: Budgets
-  // Its options name the own context's (`endpoint`, `consent`, `queueOptions`, `scope`, `debug`) as core does.
   private _realtime: Teardown | undefined
   private _vitalsOn = false
   private _vitals: UserExperienceMetrics = {}
@@ -110,6 +109,7 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
     return super.flush()
   }
 
+  /** Its options name the own context's (`endpoint`, `consent`, `queueOptions`, `scope`, `debug`) as core does. */
   protected ownOptions(): CoreContextOptions {
     return this._options
   }
