@@ -116,8 +116,12 @@ describe('PerformanceAnalytics in Chromium', () => {
       await page.goto(collector.origin)
       await page.waitForFunction(() => !!window.marcoPerf)
       await page.evaluate(() => window.marcoPerf.connectPeers())
+      // Stats are polled (statsIntervalMs): wait for a reading taken after the channel carried data.
       await page.waitForFunction(
-        () => window.marcoPerf.perf.analyzeCollaborationPerformance().peers[0]?.rttMs !== undefined,
+        () => {
+          const peer = window.marcoPerf.perf.analyzeCollaborationPerformance().peers[0]
+          return peer?.rttMs !== undefined && (peer.bytesSent ?? 0) > 0
+        },
         undefined,
         { timeout: 20_000 },
       )

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { readRtcStats } from './readRtcStats'
-import { CHROME_AUDIO_CALL_VIA_TURN, CHROME_DATA_CHANNEL_HOST, FIREFOX_SELECTED_PAIR } from './rtcStatsFixtures'
+import {
+  CHROME_AUDIO_CALL_VIA_TURN,
+  CHROME_DATA_CHANNEL_HOST,
+  CHROME_PAIR_SWITCHED,
+  FIREFOX_SELECTED_PAIR,
+} from './rtcStatsFixtures'
 
 describe('readRtcStats', () => {
   it('reads the selected pair of a Chrome call relayed through TURN: RTT, bytes, loss, jitter, candidate types', () => {
@@ -26,6 +31,16 @@ describe('readRtcStats', () => {
       remoteCandidateType: 'host',
     })
     expect('packetsLost' in stats).toBe(false)
+  })
+
+  it("counts the connection's bytes from its transport after the selected pair changed (the new pair has sent none)", () => {
+    expect(readRtcStats(CHROME_PAIR_SWITCHED)).toEqual({
+      rttMs: 3,
+      bytesSent: 2_273,
+      bytesReceived: 2_382,
+      candidateType: 'host',
+      remoteCandidateType: 'host',
+    })
   })
 
   it('finds the pair Firefox marks `selected` when there is no transport entry', () => {

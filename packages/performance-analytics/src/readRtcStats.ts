@@ -21,7 +21,8 @@ type Stats = Record<string, unknown> & { id?: string; type?: string }
 /**
  * Reads a `getStats()` report (an `RTCStatsReport`, a `Map` or an array of stats): the selected candidate
  * pair (from the `transport` entry's `selectedCandidatePairId`, else the nominated succeeded pair, else one
- * marked `selected` as Firefox does), its RTT, bytes and candidate types, and inbound RTP loss and jitter.
+ * marked `selected` as Firefox does), its RTT and candidate types; the bytes of the transports (of the pair
+ * where there is no transport entry); and inbound RTP loss and jitter.
  *
  * @example
  * const stats = readRtcStats(await connection.getStats())
@@ -34,7 +35,12 @@ export function readRtcStats(report: { forEach(callback: (stats: Stats) => void)
   const out: PeerStats = {}
   report.forEach((stats) => {
     byId.set(stats.id, stats)
-    if (stats.type === 'transport' && stats.selectedCandidatePairId) selectedId = stats.selectedCandidatePairId
+    if (stats.type === 'transport') {
+      if (stats.selectedCandidatePairId) selectedId = stats.selectedCandidatePairId
+      // The connection's bytes: a pair counts only its own, and the selected pair can change (a network change).
+      if (typeof stats.bytesSent === 'number') out.bytesSent = (out.bytesSent ?? 0) + stats.bytesSent
+      if (typeof stats.bytesReceived === 'number') out.bytesReceived = (out.bytesReceived ?? 0) + stats.bytesReceived
+    }
     if (stats.type === 'candidate-pair' && (stats.selected || (stats.nominated && stats.state === 'succeeded')))
       pair ??= stats
     if (stats.type === 'inbound-rtp') {
@@ -45,8 +51,9 @@ export function readRtcStats(report: { forEach(callback: (stats: Stats) => void)
   pair = (selectedId !== undefined && byId.get(selectedId)) || pair
   if (pair) {
     if (typeof pair.currentRoundTripTime === 'number') out.rttMs = pair.currentRoundTripTime * 1000
-    if (typeof pair.bytesSent === 'number') out.bytesSent = pair.bytesSent
-    if (typeof pair.bytesReceived === 'number') out.bytesReceived = pair.bytesReceived
+    // No transport entry (Firefox): the selected pair's bytes.
+    if (typeof pair.bytesSent === 'number') out.bytesSent ??= pair.bytesSent
+    if (typeof pair.bytesReceived === 'number') out.bytesReceived ??= pair.bytesReceived
     const local = byId.get(pair.localCandidateId)
     const remote = byId.get(pair.remoteCandidateId)
     if (typeof local?.candidateType === 'string') out.candidateType = local.candidateType
