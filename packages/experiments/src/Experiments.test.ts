@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createFakeContext, createFakeScope, createMemoryStorage } from '@marco/testing'
+import { createFakeContext, createFakeScope, createMemoryStorage, startTestCollector } from '@marco/testing'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { assignVariant } from './assignVariant'
 import { defineExperiment } from './defineExperiment'
@@ -163,6 +163,29 @@ describe('Experiments', () => {
     const normal = new Experiments({ experiments: [renderer], id: () => id })
     normal.setup(createFakeContext({ scope, consent: GRANTED }))
     expect(normal.variant('renderer')).toBe('canvas2d')
+  })
+
+  it('used alone, stop() resolves once its own queue has delivered the exposure to a real collector', async () => {
+    const collector = await startTestCollector()
+    try {
+      const experiments = new Experiments({
+        experiments: [smoothing],
+        id: () => 'anon-1',
+        endpoint: collector.endpoint,
+        consent: GRANTED,
+        scope: createFakeScope({ overrides: { fetch } }),
+        queueOptions: { storage: false, flushIntervalMs: 60_000 },
+      })
+      experiments.start()
+      experiments.variant('smoothing')
+      // No flush first: stop() itself sends what the queue holds, and resolves after.
+      await experiments.stop()
+      const events = collector.requests.flatMap((request) => (request.body as { events: { type: string }[] }).events)
+      expect(events.map((event) => event.type)).toEqual(['experiment_exposure'])
+      await experiments.stop() // a second call is harmless
+    } finally {
+      await collector.close()
+    }
   })
 
   it('fetches definitions from a real server under consent, and applies them from the next page load only', async () => {

@@ -94,7 +94,7 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
 
   /** Reads the cached definitions and the QA override, sends the exposures consent allows; returns the teardown. */
   setup(context: CoreContext): Teardown {
-    this.stop()
+    void this.stop()
     const { consent, scope, monitor } = context
     const options = this._options
     const key = options.storageKey ?? 'marco_experiments'
@@ -124,7 +124,7 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
       unsubscribe()
       this._context = undefined
     }
-    return () => this.stop()
+    return () => void this.stop()
   }
 
   /** Used alone, without the runtime: builds its own context and queue to `endpoint`, then sets up. */
@@ -139,7 +139,7 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     })
     this.setup(own)
     this._own = own
-    return () => this.stop()
+    return () => void this.stop()
   }
 
   /** Sends what the own queue (`start()`) holds now. */
@@ -147,13 +147,16 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     await this._own?.flush().catch(this._own.monitor.report)
   }
 
-  /** Stops listening to consent; stops the own queue. Safe to call twice. */
-  stop(): void {
+  /**
+   * Stops listening to consent; flushes and stops the own queue (resolves when it has), as `stop()` does in every
+   * feature. Safe to call twice.
+   */
+  async stop(): Promise<void> {
     const teardown = this._teardown
     const own = this._own
     this._teardown = this._own = undefined
     teardown?.()
-    own?.stop().catch(own.monitor.report)
+    await own?.stop().catch(own.monitor.report)
   }
 
   /**
