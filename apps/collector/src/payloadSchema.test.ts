@@ -8,7 +8,7 @@ import { EventQueue, createId, toCspViolation, type SdkEvent } from '@marco/core
 import { CrashReporter } from '@marco/crash-reporter'
 import { Experiments, defineExperiment } from '@marco/experiments'
 import { PerformanceAnalytics } from '@marco/performance-analytics'
-import { createFakeContext, createFakeScope } from '@marco/testing'
+import { createFakeContext, createFakeObserver, createFakeRaf, createFakeScope } from '@marco/testing'
 import { WorkerPool, expose, type Endpoint, type WorkerLike } from '@marco/workers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { loadBatchValidator } from './loadBatchValidator'
@@ -57,47 +57,6 @@ const REQUIRED: Record<string, readonly string[]> = {
 }
 
 const MINUTE = 60_000
-
-/** A fake requestAnimationFrame: `frames(n, ms)` runs n frames spaced `ms` apart. */
-function createFakeRaf() {
-  let callbacks = new Map<number, (t: number) => void>()
-  let next = 1
-  let now = 1000
-  return {
-    requestAnimationFrame: (callback: (t: number) => void) => (callbacks.set(next, callback), next++),
-    cancelAnimationFrame: (handle: number) => void callbacks.delete(handle),
-    frames(count: number, ms: number) {
-      for (let i = 0; i < count; i++) {
-        now += ms
-        const run = callbacks
-        callbacks = new Map()
-        for (const callback of run.values()) callback(now)
-      }
-    },
-  }
-}
-
-/** A fake PerformanceObserver; `emit` delivers entries to the observers of a type. */
-function createFakeObserver(supported: string[]) {
-  const observers = new Set<{ type?: string; callback: (list: { getEntries(): unknown[] }) => void }>()
-  class FakeObserver {
-    static supportedEntryTypes = supported
-    type?: string
-    constructor(public callback: (list: { getEntries(): unknown[] }) => void) {}
-    observe({ type }: { type: string }) {
-      this.type = type
-      observers.add(this)
-    }
-    disconnect() {
-      observers.delete(this)
-    }
-  }
-  return {
-    PerformanceObserver: FakeObserver,
-    emit: (type: string, entries: unknown[]) =>
-      observers.forEach((o) => o.type === type && o.callback({ getEntries: () => entries })),
-  }
-}
 
 /** An in-process worker: `expose` on the far side of a MessageChannel. */
 function inProcessWorker(api: object): WorkerLike {

@@ -46,6 +46,15 @@ class Stamps extends LifecycleFeature {
 const granted = () => createFakeContext({ consent: { defaults: { analytics: 'granted' } } })
 const ids = (context: ReturnType<typeof granted>) => context.queue.events.map((event) => event.payload.id)
 
+/** A feature used alone, sending to `collector` (no IndexedDB, no flush timer within a test). */
+const alone = (collector: TestCollector) =>
+  new Stamps({
+    endpoint: collector.endpoint,
+    scope: createFakeScope({ overrides: { fetch } }),
+    consent: { defaults: { analytics: 'granted' } },
+    queueOptions: { storage: false, flushIntervalMs: 60_000 },
+  })
+
 let collector: TestCollector | undefined
 afterEach(async () => {
   await collector?.close()
@@ -103,12 +112,7 @@ describe('LifecycleFeature', () => {
 
   it('used alone with an endpoint: the first call starts it, flush sends to the server, stop is safe twice', async () => {
     collector = await startTestCollector()
-    const feature = new Stamps({
-      endpoint: collector.endpoint,
-      scope: createFakeScope({ overrides: { fetch } }),
-      consent: { defaults: { analytics: 'granted' } },
-      queueOptions: { storage: false, flushIntervalMs: 60_000 },
-    })
+    const feature = alone(collector)
     feature.stamp('alone-1')
     expect(feature.log).toEqual(['setup'])
     const teardown = feature.start() // already started: nothing more
@@ -127,12 +131,7 @@ describe('LifecycleFeature', () => {
 
   it('given to the runtime after starting alone, stops its own queue after sending what it held', async () => {
     collector = await startTestCollector()
-    const feature = new Stamps({
-      endpoint: collector.endpoint,
-      scope: createFakeScope({ overrides: { fetch } }),
-      consent: { defaults: { analytics: 'granted' } },
-      queueOptions: { storage: false, flushIntervalMs: 60_000 },
-    })
+    const feature = alone(collector)
     feature.start()
     feature.stamp('own')
     const runtime = granted()

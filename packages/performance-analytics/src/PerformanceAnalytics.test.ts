@@ -1,51 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createFakeContext, createFakeScope, startTestCollector, type FakeContext } from '@marco/testing'
+import {
+  createFakeContext,
+  createFakeObserver,
+  createFakeRaf,
+  createFakeScope,
+  startTestCollector,
+  type FakeContext,
+} from '@marco/testing'
 import { PerformanceAnalytics } from './PerformanceAnalytics'
 import type { BudgetBreach } from './types'
 import { CHROME_AUDIO_CALL_VIA_TURN } from './rtcStatsFixtures'
-
-/** A fake requestAnimationFrame: `frames(n, ms)` runs n frames spaced `ms` apart. */
-function createFakeRaf() {
-  let callbacks = new Map<number, (t: number) => void>()
-  let next = 1
-  let now = 1000
-  return {
-    requestAnimationFrame: (callback: (t: number) => void) => (callbacks.set(next, callback), next++),
-    cancelAnimationFrame: (handle: number) => void callbacks.delete(handle),
-    pending: () => callbacks.size,
-    frames(count: number, ms: number) {
-      for (let i = 0; i < count; i++) {
-        now += ms
-        const run = callbacks
-        callbacks = new Map()
-        for (const callback of run.values()) callback(now)
-      }
-    },
-  }
-}
-
-/** A fake PerformanceObserver supporting the given entry types; `emit` delivers entries to observers of a type. */
-function createFakeObserver(supported: string[]) {
-  const observers = new Set<{ type?: string; callback: (list: { getEntries(): unknown[] }) => void }>()
-  class FakeObserver {
-    static supportedEntryTypes = supported
-    type?: string
-    constructor(public callback: (list: { getEntries(): unknown[] }) => void) {}
-    observe({ type }: { type: string }) {
-      this.type = type
-      observers.add(this)
-    }
-    disconnect() {
-      observers.delete(this)
-    }
-  }
-  return {
-    PerformanceObserver: FakeObserver,
-    emit: (type: string, entries: unknown[]) =>
-      observers.forEach((o) => o.type === type && o.callback({ getEntries: () => entries })),
-    observing: () => [...observers].map((o) => o.type),
-  }
-}
 
 function createDocument() {
   return Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState })
