@@ -5,7 +5,8 @@ import type { Breadcrumb } from './types'
 
 /**
  * Adds a breadcrumb to the ring (the oldest goes past `maxBreadcrumbs`), after `beforeBreadcrumb`. URLs in
- * its data (`url`, `from`, `to`) are scrubbed; the crumb is kept serialized (JSON-safe, at most 4 KiB). Nothing is kept while `crash` consent is not granted.
+ * its data (`url`, `from`, `to`) are scrubbed; the crumb is kept serialized (JSON-safe, at most 4 KiB).
+ * Nothing is kept while `crash` consent is not granted.
  *
  * @example
  * pushBreadcrumb(state, { category: 'canvas', message: 'layer added' })
