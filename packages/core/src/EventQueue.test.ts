@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   createFakeScope,
   createLockRegistry,
+  createMemoryStorage,
   startTestCollector,
   type FakeLockManager,
   type LockRegistry,
@@ -12,6 +13,7 @@ import {
 import type { SendOptions, Transport } from './createHttpTransport'
 import { createId } from './createId'
 import { EventQueue, POISON_ATTEMPTS, type EventQueueOptions } from './EventQueue'
+import { createMonitor } from './monitor'
 import type { GlobalScope } from './scope'
 import { KEEPALIVE_LIMIT_BYTES } from './unloadBudget'
 import type { SdkEvent } from './types'
@@ -48,13 +50,14 @@ function makeEvent(overrides: Partial<SdkEvent> = {}): SdkEvent {
  * One tab: the real network, IndexedDB and BroadcastChannel, the origin's Web Locks (as this tab's client),
  * and an event target of its own (online/offline/pagehide).
  */
-function networkScope(navigator: Record<string, unknown> = {}) {
+function networkScope(navigator: Record<string, unknown> = {}, localStorage?: Storage, indexedDB?: unknown) {
   return createFakeScope({
     navigator: { locks: origin.client(), ...navigator },
+    localStorage,
     overrides: {
       fetch: globalThis.fetch,
       AbortController,
-      indexedDB: globalThis.indexedDB,
+      indexedDB: indexedDB ?? globalThis.indexedDB,
       console,
       BroadcastChannel,
       CompressionStream,
@@ -94,6 +97,52 @@ function crashableTab(options: EventQueueOptions = {}) {
     ...options,
   })
   return { queue: q, crash: () => (locks as FakeLockManager).kill() }
+}
+
+/**
+ * A tab whose page is closed: `close()` ends it as a renderer going away does, at once — its Web Locks go and
+ * every IndexedDB transaction it had not finished is rolled back, so a write started from `pagehide` (or by an
+ * event pushed after it) never lands, as measured in Chromium. It shares the origin's `localStorage`.
+ */
+function closableTab(localStorage: Storage, options: EventQueueOptions = {}) {
+  const locks = origin.client()
+  const unfinished = new Set<IDBTransaction>()
+  let closed = false
+  const indexedDB = {
+    open(name: string, version?: number) {
+      const request = globalThis.indexedDB.open(name, version)
+      request.addEventListener('success', () => {
+        const db = request.result
+        const transaction = db.transaction.bind(db)
+        db.transaction = ((...args: Parameters<IDBDatabase['transaction']>) => {
+          if (closed) throw new DOMException('The page is gone.', 'InvalidStateError')
+          const tx = transaction(...args)
+          unfinished.add(tx)
+          tx.addEventListener('complete', () => unfinished.delete(tx))
+          // Committed when its requests are done (a later task), so a close in this task still rolls it back.
+          tx.commit = () => {}
+          return tx
+        }) as IDBDatabase['transaction']
+      })
+      return request
+    },
+  }
+  const scope = networkScope({ locks }, localStorage, indexedDB)
+  const q = new EventQueue({
+    endpoint: collector.endpoint,
+    scope,
+    storageName,
+    retryMaxMs: 3_600_000,
+    retryBaseMs: 3_600_000,
+    random: () => 1,
+    ...options,
+  })
+  const close = () => {
+    closed = true
+    for (const tx of unfinished) tx.abort()
+    ;(locks as FakeLockManager).kill()
+  }
+  return { queue: q, scope, close }
 }
 
 /** The events in the origin's IndexedDB event store right now (from every stored chunk). */
@@ -466,6 +515,134 @@ describe('EventQueue write-behind storage', () => {
     q.purge('analytics')
     await q.flush()
     expect((await storedRecords()).map((record) => record.id)).toEqual(kept.map((event) => event.id))
+  })
+})
+
+describe('EventQueue closed while its last writes are on their way', () => {
+  it('loses nothing a page accepted before and after its pagehide when those writes never land', async () => {
+    collector.reply = () => 'network-error'
+    const storage = createMemoryStorage()
+    const tab = closableTab(storage)
+    const scope = tab.scope
+    const early = Array.from({ length: 30 }, () => makeEvent())
+    for (const event of early) tab.queue.push(event)
+    // A failed attempt: these 30 are written, and the write lands.
+    await tab.queue.flush()
+    expect(await storedRecords()).toHaveLength(30)
+    const late = Array.from({ length: 20 }, () => makeEvent())
+    const afterHide = Array.from({ length: 10 }, () => makeEvent())
+    for (const event of late) tab.queue.push(event)
+    // A listener of the app's that runs after the queue's own pushes 10 more.
+    scope.addEventListener!('pagehide', () => afterHide.forEach((event) => tab.queue.push(event)))
+    scope.dispatch('pagehide', { persisted: false })
+    await Promise.resolve()
+    tab.close()
+    // Neither the write started from pagehide nor the one for the later 10 landed.
+    expect(await storedRecords()).toHaveLength(30)
+    collector.reply = () => ({ status: 200 })
+    const next = queue({ scope: networkScope({}, storage) })
+    const expected = [...early, ...late, ...afterHide].map((event) => event.id).sort()
+    await vi.waitFor(async () => {
+      await next.flush()
+      expect([...collector.storedIds].sort()).toEqual(expected)
+    })
+    // Each once: the copy of what was in IndexedDB too is not queued twice.
+    expect(next.stats()).toMatchObject({ sent: 60, dropped: 0, pending: 0 })
+    // Taken over: the copy is gone, and so is what was stored.
+    expect(storage.length).toBe(0)
+    await next.stop()
+    expect(await storedRecords()).toEqual([])
+  })
+
+  it('keeps the copy only while writes are on their way, and never with storage off', async () => {
+    collector.reply = () => 'network-error'
+    const storage = createMemoryStorage()
+    const q = queue({ scope: networkScope({}, storage), retryBaseMs: 60_000 })
+    await q.flush()
+    const events = Array.from({ length: 5 }, () => makeEvent())
+    for (const event of events) q.push(event)
+    q.hide(true)
+    // At once, synchronously: a copy of the 5 whose write has only started.
+    const [key] = Object.keys(storage)
+    expect(key).toMatch(new RegExp(`^${storageName}:`))
+    expect(JSON.parse(storage.getItem(key!)!).map((event: SdkEvent) => event.id)).toEqual(events.map((e) => e.id))
+    // The write lands: the copy goes, though the page is still hidden.
+    await vi.waitFor(() => expect(storage.length).toBe(0))
+    expect(await storedRecords()).toHaveLength(5)
+    // A purge while hidden takes the category out of the copy at once.
+    q.push(makeEvent())
+    q.push(makeEvent({ category: 'crash', type: 'exception' }))
+    await Promise.resolve()
+    expect(JSON.parse(storage.getItem(key!)!)).toHaveLength(2)
+    q.purge('analytics')
+    expect(JSON.parse(storage.getItem(key!)!).map((event: SdkEvent) => event.category)).toEqual(['crash'])
+    // Visible again: the copy goes at once.
+    q.hide(false)
+    expect(storage.length).toBe(0)
+
+    const memoryOnly = createMemoryStorage()
+    const off = queue({ scope: networkScope({}, memoryOnly), storage: false })
+    off.push(makeEvent())
+    off.hide(true)
+    off.push(makeEvent())
+    await Promise.resolve()
+    expect(memoryOnly.length).toBe(0)
+  })
+
+  it('takes over only the copies of queues that are gone, and a bad copy costs only itself', async () => {
+    const storage = createMemoryStorage()
+    const good = makeEvent()
+    const dead = (name: string) => `${storageName}:${name}`
+    storage.setItem(dead('truncated'), '[{"id":"')
+    storage.setItem(dead('not-a-list'), '{"events":[]}')
+    storage.setItem(dead('mixed'), JSON.stringify([1, null, { id: 'only-an-id' }, good]))
+    storage.setItem('the-app', 'its own value')
+    // A live queue's copy (its lock is held) stays where it is.
+    const live = origin.client()
+    void live.request(dead('live'), () => new Promise(() => {}))
+    storage.setItem(dead('live'), JSON.stringify([makeEvent()]))
+    const warn = vi.fn()
+    const q = queue({
+      debug: true,
+      scope: createFakeScope({
+        navigator: { locks: origin.client() },
+        localStorage: storage,
+        overrides: {
+          fetch: globalThis.fetch,
+          AbortController,
+          indexedDB: globalThis.indexedDB,
+          BroadcastChannel,
+          console: { warn },
+        },
+      }),
+    })
+    await vi.waitFor(async () => {
+      await q.flush()
+      expect(collector.storedIds).toEqual([good.id])
+    })
+    expect((collector.requests[0]!.body as WireBatch).dropped).toEqual([
+      { category: 'analytics', reason: 'invalid', count: 3 },
+    ])
+    expect(Object.keys(storage).sort()).toEqual([dead('live'), 'the-app'])
+    expect(warn.mock.calls.filter(([message]) => String(message).includes('unreadable spill'))).toHaveLength(1)
+    expectValidBatches()
+  })
+  it('goes on without a copy where localStorage is blocked, reporting no error', async () => {
+    const onError = vi.fn()
+    const scope = networkScope()
+    Object.defineProperty(scope, 'localStorage', {
+      get: () => {
+        throw new DOMException('Access is denied for this document.', 'SecurityError')
+      },
+    })
+    const q = queue({ scope, monitor: createMonitor({ onError }) })
+    const event = makeEvent()
+    q.push(event)
+    q.hide(true)
+    q.hide(false)
+    expect(await q.flush()).toMatchObject({ sent: 1, pending: 0 })
+    expect(collector.storedIds).toEqual([event.id])
+    expect(onError).not.toHaveBeenCalled()
   })
 })
 

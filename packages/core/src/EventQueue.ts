@@ -65,10 +65,14 @@ export interface EventQueueOptions {
   maxQueueBytes?: number
   /**
    * Keep accepted events in IndexedDB until acknowledged, shared safely by the origin's tabs through Web
-   * Locks. Default true; memory only when false, or where IndexedDB or Web Locks are missing.
+   * Locks, with a `localStorage` copy of the ones not yet written while the page is hidden or closing. Default
+   * true; memory only when false, or where IndexedDB or Web Locks are missing.
    */
   storage?: boolean
-  /** The IndexedDB database name, shared by every tab of the origin. Default `marco-sdk-events`. */
+  /**
+   * The IndexedDB database name, shared by every tab of the origin; also names the queues' Web Locks and
+   * `localStorage` copies (`<storageName>:<queue id>`). Default `marco-sdk-events`.
+   */
   storageName?: string
   /** First retry delay; the ceiling doubles per failed attempt (full jitter). Default 1 s. */
   retryBaseMs?: number
@@ -120,10 +124,10 @@ interface QueuedEvent {
   readonly seq: number
   readonly category: ConsentCategory
   readonly json: string
-  readonly bytes: number
-  inflight?: boolean
+  readonly _bytes: number
+  _inflight?: boolean
   /** The stored chunk holding it (written, or in a write on its way there). */
-  chunk?: string
+  _chunk?: string
 }
 
 /**
@@ -168,6 +172,10 @@ export class EventQueue implements EventSink {
   private _touched = new Set<string>()
   /** A chunk holds events that must leave storage now (consent revoked, evicted): rewrite, don't wait. */
   private _rewrite = new Set<string>()
+  /** Chunks whose write has not landed yet: their events are not safe in storage (see `_spill`). */
+  private _writing = new Set<string>()
+  /** The database name, which also names this queue's localStorage spill and Web Locks. */
+  private _name: string
   /** Every IndexedDB operation runs in this one chain, in order. */
   private _io: Promise<unknown>
   private _ready: Promise<void>
@@ -228,8 +236,8 @@ export class EventQueue implements EventSink {
         this.hide(scope.document?.visibilityState === 'hidden'),
       ),
     )
-    this._io = this._ready =
-      options.storage !== false ? this._openStore(options.storageName ?? 'marco-sdk-events') : Promise.resolve()
+    this._name = options.storageName ?? 'marco-sdk-events'
+    this._io = this._ready = options.storage !== false ? this._openStore() : Promise.resolve()
   }
 
   /**
@@ -267,7 +275,7 @@ export class EventQueue implements EventSink {
       this._ingest()
       // A drain already running may have started before these events arrived: go round until idle.
       while (!this._stopped) {
-        await (this._draining ??= this._drain().finally(() => (this._draining = undefined)))
+        await this._startDrain()
         if (!this._sendable()) break
       }
       // Offline: what waits is written now, and the flush resolves once it is safely stored. (A failed send
@@ -306,12 +314,13 @@ export class EventQueue implements EventSink {
   purge(category: ConsentCategory): void {
     this._monitor.call(() => {
       this._ingest()
-      const removed = this._queue.filter((event) => event.category === category && !event.inflight)
+      const removed = this._queue.filter((event) => event.category === category && !event._inflight)
       if (!removed.length) return
       this._discard(removed, true)
       this._drop(category, 'consent_revoked', removed.length)
-      // Consent revoked: gone from storage now, not at the next write.
+      // Consent revoked: gone from storage now, not at the next write, and from the spill.
       this._persist()
+      if (this._hidden) this._spill()
     })
   }
 
@@ -347,10 +356,11 @@ export class EventQueue implements EventSink {
    */
   hide(hidden = true): void {
     if (hidden) this._unload()
-    else this._hidden = false
+    else (this._hidden = false), this._spill()
   }
 
-  private async _openStore(name: string): Promise<void> {
+  private async _openStore(): Promise<void> {
+    const name = this._name
     this._storeState = 'opening'
     try {
       const locks = this._scope.navigator?.locks
@@ -363,19 +373,54 @@ export class EventQueue implements EventSink {
         owner: this._owner,
         BroadcastChannel: this._scope.BroadcastChannel,
         monitor: this._monitor,
-        claim: (isLive) => store.claim(this._owner, isLive).then((taken) => this._adopt(taken)),
+        claim: async (isLive) => {
+          this._adopt(await store.claim(this._owner, isLive))
+          // Then the spills (see `_spill`) of queues that are gone, less what is queued already: checked as pushed
+          // events are (each bad one costs itself, counted), written as this queue's own, and only then removed.
+          const queued = new Set(this._queue.map((event) => event.id))
+          let storage: Storage
+          let spills: string[] = []
+          try {
+            storage = this._scope.localStorage!
+            spills = Object.keys(storage).filter(
+              (key) => key.startsWith(`${name}:`) && !isLive(key.slice(name.length + 1)),
+            )
+          } catch {
+            // No localStorage, or blocked (cookies off): no spills to take.
+          }
+          for (const key of spills) {
+            try {
+              for (const event of JSON.parse(storage!.getItem(key)!))
+                queued.has(event?.id) || this._incoming.push(event)
+            } catch (error) {
+              this._warn('unreadable spill', error)
+            }
+          }
+          if (!spills.length) return
+          this._ingest()
+          // This write only: the chain (`_io`) waits for the store this claim is part of opening.
+          await this._persist()
+          for (const key of spills) storage!.removeItem(key)
+        },
       })
       if (this._stopped) this._release()
       this._storeState = 'indexeddb'
       this._schedulePersist()
     } catch (error) {
-      this._store?.close()
-      this._store = undefined
-      this._storeState = 'memory'
-      // What was accepted while the store was opening lives in memory only.
-      this._unsaved.clear()
-      this._warn('no IndexedDB: memory only', error)
+      this._toMemory('no IndexedDB', error)
     }
+  }
+
+  /**
+   * IndexedDB is missing, refused, blocked or full: this queue goes on in memory (what it holds stays there;
+   * this page loses nothing).
+   */
+  private _toMemory(why: string, error: unknown): void {
+    this._store?.close()
+    this._store = undefined
+    this._storeState = 'memory'
+    this._unsaved.clear()
+    this._warn(`${why}: memory only`, error)
   }
 
   /** Queues the events taken over from a tab that is gone (an earlier page load, a closed or crashed tab). */
@@ -386,11 +431,32 @@ export class EventQueue implements EventSink {
       for (const { id, seq, category, json } of chunk.events) {
         const bytes = utf8Length(json)
         this._bytes += bytes
-        this._queue.push({ id, seq, category, json, bytes, chunk: chunk.id })
+        this._queue.push({ id, seq, category, json, _bytes: bytes, _chunk: chunk.id })
       }
     }
     this._queue.sort((a, b) => a.seq - b.seq)
     this._scheduleFlush(0)
+  }
+
+  /**
+   * While the page is hidden or closing, copies the events not yet safe in IndexedDB (never written, or in a
+   * write that has not landed) to localStorage, synchronously; removes the copy once there are none (or the page
+   * is visible again). A write started from `pagehide`, or by an event pushed after it, may never land — the tab
+   * is torn down first (measured in Chromium) — while a localStorage write is handed to the browser at once. The
+   * next queue of the origin to claim this one's events takes the copy too (in `_openStore`). Refused (quota,
+   * private mode): the events rely on the IndexedDB write alone.
+   */
+  private _spill(): void {
+    if (this._storeState === 'memory') return
+    try {
+      const unsafe = this._hidden ? this._queue.filter((event) => !event._chunk || this._writing.has(event._chunk)) : []
+      this._scope.localStorage?.[unsafe.length ? 'setItem' : 'removeItem'](
+        `${this._name}:${this._owner}`,
+        `[${unsafe.map((event) => event.json)}]`,
+      )
+    } catch (error) {
+      this._warn('spill refused', error)
+    }
   }
 
   /** Runs a storage operation after the ones before it; a failure is reported, never thrown. */
@@ -426,7 +492,7 @@ export class EventQueue implements EventSink {
               seq: (this._seq = Math.max(this._seq + 1, this._clock.now() * 1000)),
               category,
               json,
-              bytes,
+              _bytes: bytes,
             }
             this._queue.push(record)
             this._bytes += bytes
@@ -449,9 +515,9 @@ export class EventQueue implements EventSink {
       i++
     ) {
       const event = this._queue[i]!
-      if (event.inflight) continue
+      if (event._inflight) continue
       evicted.push(event)
-      bytes -= event.bytes
+      bytes -= event._bytes
       this._drop(event.category, 'queue_full')
     }
     if (evicted.length) this._discard(evicted, true)
@@ -464,7 +530,7 @@ export class EventQueue implements EventSink {
    * Writes what was accepted since the last write as one chunk, and deletes the chunks whose events are all
    * gone (rewriting those that hold events which must leave storage now), in one transaction.
    */
-  private _persist(): void {
+  private _persist(): Promise<unknown> | undefined {
     this._cancelPersist?.()
     this._cancelPersist = undefined
     if (!this._unsaved.size && !this._touched.size) return
@@ -478,7 +544,7 @@ export class EventQueue implements EventSink {
         chunks.push(
           this._chunk(
             id,
-            this._queue.filter((event) => event.chunk === id),
+            this._queue.filter((event) => event._chunk === id),
           ),
         )
     }
@@ -493,28 +559,30 @@ export class EventQueue implements EventSink {
     }
     for (const events of groups) {
       const id = createId(this._scope)
-      for (const event of events) event.chunk = id
+      for (const event of events) event._chunk = id
       this._chunks.set(id, events.length)
+      this._writing.add(id)
       chunks.push(this._chunk(id, events))
     }
     this._unsaved.clear()
     const write = async (store: EventStore): Promise<void> => {
       try {
         await store.write(chunks, unwanted)
+        for (const chunk of chunks) this._writing.delete(chunk.id)
+        if (this._hidden) this._spill()
       } catch (error) {
-        // Over quota (or the database went away): keep going in memory; this page loses nothing.
-        this._storeState = 'memory'
-        this._store = undefined
-        this._unsaved.clear()
-        this._warn('IndexedDB full: memory only', error)
+        // Over quota (or the database went away).
+        this._toMemory('IndexedDB full', error)
       }
     }
     // IndexedDB runs readwrite transactions on one store in the order they were created, so once the store
     // is open the write starts now, not after the writes before it have answered: a page being hidden or
     // closed gives no later task to start it in.
     const store = this._store
-    if (store) this._io = Promise.all([this._io, write(store)])
-    else void this._chain(write)
+    if (!store) return this._chain(write)
+    const written = write(store)
+    this._io = Promise.all([this._io, written])
+    return written
   }
 
   /** A chunk as stored: plain copies of its events' fields. */
@@ -543,9 +611,9 @@ export class EventQueue implements EventSink {
     if (oldest === gone.size) this._queue.splice(0, oldest)
     else this._queue = this._queue.filter((event) => !gone.has(event))
     for (const event of events) {
-      this._bytes -= event.bytes
+      this._bytes -= event._bytes
       // Delivered before it was ever written: no storage work at all.
-      const chunk = event.chunk
+      const chunk = event._chunk
       if (!this._unsaved.delete(event) && chunk) {
         this._chunks.set(chunk, this._chunks.get(chunk)! - 1)
         this._touched.add(chunk)
@@ -559,7 +627,7 @@ export class EventQueue implements EventSink {
     return (
       this._online &&
       this._clock.now() >= this._retryAt &&
-      this._queue.some((event) => !event.inflight && event.seq <= upTo)
+      this._queue.some((event) => !event._inflight && event.seq <= upTo)
     )
   }
 
@@ -583,6 +651,11 @@ export class EventQueue implements EventSink {
     }
   }
 
+  /** Starts a drain, or joins the one under way. */
+  private _startDrain(upTo?: number): Promise<void> {
+    return (this._draining ??= this._drain(upTo).finally(() => (this._draining = undefined)))
+  }
+
   private _isFull(): boolean {
     return this._queue.length >= this._limits.maxBatchEvents || this._bytes >= this._limits.maxBatchBytes
   }
@@ -592,18 +665,18 @@ export class EventQueue implements EventSink {
     const batch: QueuedEvent[] = []
     let bytes = ENVELOPE_RESERVE_BYTES
     for (const event of this._queue) {
-      if (event.inflight) continue
+      if (event._inflight) continue
       if (event.seq > upTo) break
-      if (batch.length >= this._batchEvents || bytes + event.bytes + 1 > maxBytes) break
+      if (batch.length >= this._batchEvents || bytes + event._bytes + 1 > maxBytes) break
       batch.push(event)
-      bytes += event.bytes + 1
+      bytes += event._bytes + 1
     }
     return batch
   }
 
   /** Sends one batch; resolves to whether the next one may follow at once. */
   private async _send(batch: QueuedEvent[], unloading: boolean): Promise<boolean> {
-    for (const event of batch) event.inflight = true
+    for (const event of batch) event._inflight = true
     // The drop counts ride with this batch; they come back if it is not delivered.
     const dropped = [...this._drops.values()]
     this._drops.clear()
@@ -634,7 +707,7 @@ export class EventQueue implements EventSink {
       outcome = { result: 'retry' }
     } finally {
       settle?.()
-      for (const event of batch) event.inflight = false
+      for (const event of batch) event._inflight = false
     }
     const { result, status, retryAfterMs, filtered = 0 } = outcome
     const max = this._limits.maxBatchEvents
@@ -688,6 +761,7 @@ export class EventQueue implements EventSink {
     }
     // What is in flight is written too: the next page load sends it if this request does not arrive.
     this._persist()
+    this._spill()
   }
 
   /** Flushes after `delayMs`; an immediate flush replaces a pending timer, a later one leaves it. */
@@ -700,7 +774,7 @@ export class EventQueue implements EventSink {
         this._cancelFlush = undefined
         this._ingest()
         // A drain under way reschedules when it ends.
-        this._draining ??= this._drain(this._queue.at(-1)?.seq).finally(() => (this._draining = undefined))
+        void this._startDrain(this._queue.at(-1)?.seq)
       },
       delayMs,
     )

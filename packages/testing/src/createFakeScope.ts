@@ -14,10 +14,10 @@ export type FakeScope = GlobalScope & {
   listenerCount(type?: string): number
 }
 
-/** A `Storage` kept in a Map. */
+/** A `Storage` kept in a Map; like a browser's, its own keys are the stored keys (`Object.keys(localStorage)`). */
 export function createMemoryStorage(): Storage {
   const map = new Map<string, string>()
-  return {
+  const storage: Storage = {
     get length() {
       return map.size
     },
@@ -27,6 +27,13 @@ export function createMemoryStorage(): Storage {
     removeItem: (key) => void map.delete(key),
     setItem: (key, value) => void map.set(key, String(value)),
   }
+  return new Proxy(storage, {
+    ownKeys: () => [...map.keys()],
+    getOwnPropertyDescriptor: (_, key) =>
+      typeof key === 'string' && map.has(key)
+        ? { value: map.get(key), enumerable: true, configurable: true, writable: true }
+        : undefined,
+  })
 }
 
 function throwingStorage(): Storage {
