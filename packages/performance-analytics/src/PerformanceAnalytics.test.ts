@@ -397,6 +397,30 @@ describe('PerformanceAnalytics', () => {
     expect(scope.listenerCount()).toBe(0)
   })
 
+  it('monitors again after a stop and a new setup, until its own teardown', () => {
+    const raf = createFakeRaf()
+    const scope = createFakeScope({ overrides: { ...raf } })
+    const perf = new PerformanceAnalytics()
+    const first = createFakeContext({ scope, consent: { defaults: { performance: 'granted' } } })
+    const teardown = perf.setup(first)
+    const stopMonitoring = perf.monitorRealTimeMetrics()
+    expect(raf.pending()).toBe(1)
+    teardown()
+    expect(raf.pending()).toBe(0)
+    // Set up again (the runtime's stop() then start()): the frame loop runs again, and its frames are summarised.
+    const second = createFakeContext({ scope, consent: { defaults: { performance: 'granted' } } })
+    const again = perf.setup(second)
+    expect(raf.pending()).toBe(1)
+    raf.frames(10, 16)
+    again()
+    expect(summaries(second)[0]!.frames!.frames).toBeGreaterThan(1)
+    // Ended by its own teardown: a later setup does not start it.
+    stopMonitoring()
+    const third = perf.setup(createFakeContext({ scope, consent: { defaults: { performance: 'granted' } } }))
+    expect(raf.pending()).toBe(0)
+    third()
+  })
+
   it('used alone with an endpoint, delivers its summary to the collector', async () => {
     vi.useRealTimers()
     const collector = await startTestCollector()

@@ -64,6 +64,8 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
   private _options: PerformanceAnalyticsOptions
   private _budgets: Budgets
   private _realtime: Teardown | undefined
+  /** `monitorRealTimeMetrics()` was asked for and not ended: each setup (a restart too) starts it. */
+  private _wantRealtime = false
   private _vitalsOn = false
   private _vitals: UserExperienceMetrics = {}
   /** Reports not sent yet, by metric instance: an SPA navigation must not overwrite the last page's final values. */
@@ -136,6 +138,7 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
           monitor.call(() => (this._flush(), context.queue.purge?.('performance')))
       }),
     ]
+    if (this._wantRealtime) this._startRealtime(context)
     return () => {
       monitor.call(() => (this._flush(true), this._realtime?.()))
       for (const teardown of teardowns) teardown()
@@ -144,13 +147,15 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
 
   /**
    * Starts frame statistics (requestAnimationFrame, paused while hidden), long animation frames (falling back
-   * to long tasks), JS and WebAssembly memory, and `.wasm` / script / worker load timings. Returns its teardown.
+   * to long tasks), JS and WebAssembly memory, and `.wasm` / script / worker load timings, on this setup and every
+   * later one (a `stop()` then `start()`), until the returned teardown is called.
    */
   monitorRealTimeMetrics(): Teardown {
-    let stopped = false
-    this.run((context) => stopped || this._startRealtime(context))
+    this._wantRealtime = true
+    // Set up already: now; before setup, `run` keeps it (or starts alone), and the setup starts it.
+    this.run((context) => this._wantRealtime && this._startRealtime(context))
     return () => {
-      stopped = true
+      this._wantRealtime = false
       this._realtime?.()
     }
   }
