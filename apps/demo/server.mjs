@@ -284,7 +284,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv
   if (!collectorUrl) {
     try {
       const { startCollector } = await import(pathToFileURL(join(here, '../collector/dist/index.mjs')).href)
-      embedded = await startCollector({ port: 0, dbPath: join(tmpdir(), 'marco-demo-collector.db') })
+      // The built assets' source maps, so the dashboard shows the demo's crashes at their source lines.
+      embedded = await startCollector({
+        port: 0,
+        dbPath: join(tmpdir(), 'marco-demo-collector.db'),
+        sourceMapsDir: join(here, 'dist/assets'),
+      })
       collectorUrl = embedded.url
       console.log(`[demo] collector ${embedded.url}/dashboard (embedded, ${join(tmpdir(), 'marco-demo-collector.db')})`)
     } catch (error) {
