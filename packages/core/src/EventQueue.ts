@@ -164,14 +164,13 @@ export class EventQueue implements EventSink {
   private _stats = { accepted: 0, sent: 0, dropped: 0, filtered: 0 }
   private _store: EventStore | undefined
   private _storeState: QueueStats['storage'] = 'memory'
-  /** Accepted, not yet written: the next write puts them, unless they are delivered first. */
-  private _unsaved = new Set<QueuedEvent>()
-  /** Stored chunks and how many of their events are still queued. */
+  /** Stored chunks and how many of their events are still queued. (A queued event with no chunk is not written.) */
   private _chunks = new Map<string, number>()
-  /** Chunks that lost events since the last write: deleted when empty, rewritten when some must go early. */
-  private _touched = new Set<string>()
-  /** A chunk holds events that must leave storage now (consent revoked, evicted): rewrite, don't wait. */
-  private _rewrite = new Set<string>()
+  /**
+   * Chunks that lost events since the last write: deleted when empty, and rewritten when `true` — some of their
+   * events must leave storage now (consent revoked, evicted), not wait.
+   */
+  private _touched = new Map<string, boolean>()
   /** Chunks whose write has not landed yet: their events are not safe in storage (see `_spill`). */
   private _writing = new Set<string>()
   /** The database name, which also names this queue's localStorage spill and Web Locks. */
@@ -419,7 +418,6 @@ export class EventQueue implements EventSink {
     this._store?.close()
     this._store = undefined
     this._storeState = 'memory'
-    this._unsaved.clear()
     this._warn(`${why}: memory only`, error)
   }
 
@@ -473,7 +471,6 @@ export class EventQueue implements EventSink {
     const incoming = this._incoming
     this._incoming = []
     const maxEventBytes = this._limits.maxBatchBytes - ENVELOPE_RESERVE_BYTES
-    const storing = this._storeState !== 'memory'
     for (const event of incoming) {
       let category: ConsentCategory = 'analytics'
       let reason: DropReason = 'invalid'
@@ -496,7 +493,6 @@ export class EventQueue implements EventSink {
             }
             this._queue.push(record)
             this._bytes += bytes
-            if (storing) this._unsaved.add(record)
             continue
           }
         }
@@ -533,14 +529,16 @@ export class EventQueue implements EventSink {
   private _persist(): Promise<unknown> | undefined {
     this._cancelPersist?.()
     this._cancelPersist = undefined
-    if (!this._unsaved.size && !this._touched.size) return
+    // Accepted, not yet written (those delivered before their write was due are gone: never written at all).
+    const unsaved = this._queue.filter((event) => !event._chunk)
+    if (this._storeState === 'memory' || (!unsaved.length && !this._touched.size)) return
     const chunks: StoredChunk[] = []
     const unwanted: string[] = []
-    for (const id of this._touched) {
+    for (const [id, rewrite] of this._touched) {
       if (!this._chunks.get(id)) {
         this._chunks.delete(id)
         unwanted.push(id)
-      } else if (this._rewrite.has(id))
+      } else if (rewrite)
         chunks.push(
           this._chunk(
             id,
@@ -549,11 +547,10 @@ export class EventQueue implements EventSink {
         )
     }
     this._touched.clear()
-    this._rewrite.clear()
     // One chunk per `CHUNK_CHARS` of events.
     const groups: QueuedEvent[][] = []
     let size = CHUNK_CHARS
-    for (const event of this._unsaved) {
+    for (const event of unsaved) {
       if ((size += event.json.length) > CHUNK_CHARS) groups.push([]), (size = event.json.length)
       groups.at(-1)!.push(event)
     }
@@ -564,7 +561,6 @@ export class EventQueue implements EventSink {
       this._writing.add(id)
       chunks.push(this._chunk(id, events))
     }
-    this._unsaved.clear()
     const write = async (store: EventStore): Promise<void> => {
       try {
         await store.write(chunks, unwanted)
@@ -595,7 +591,7 @@ export class EventQueue implements EventSink {
   }
 
   private _schedulePersist(): void {
-    if (this._cancelPersist || this._stopped || (!this._unsaved.size && !this._touched.size)) return
+    if (this._cancelPersist || this._stopped || this._storeState === 'memory') return
     this._cancelPersist = startTimeout(this._monitor, () => this._persist(), this._limits.persistIntervalMs)
   }
 
@@ -614,10 +610,9 @@ export class EventQueue implements EventSink {
       this._bytes -= event._bytes
       // Delivered before it was ever written: no storage work at all.
       const chunk = event._chunk
-      if (!this._unsaved.delete(event) && chunk) {
+      if (chunk) {
         this._chunks.set(chunk, this._chunks.get(chunk)! - 1)
-        this._touched.add(chunk)
-        if (now) this._rewrite.add(chunk)
+        this._touched.set(chunk, now || !!this._touched.get(chunk))
       }
     }
     this._schedulePersist()
