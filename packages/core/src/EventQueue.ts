@@ -529,9 +529,10 @@ export class EventQueue implements EventSink {
   private _persist(): Promise<unknown> | undefined {
     this._cancelPersist?.()
     this._cancelPersist = undefined
+    if (this._storeState === 'memory') return
     // Accepted, not yet written (those delivered before their write was due are gone: never written at all).
     const unsaved = this._queue.filter((event) => !event._chunk)
-    if (this._storeState === 'memory' || (!unsaved.length && !this._touched.size)) return
+    if (!unsaved.length && !this._touched.size) return
     const chunks: StoredChunk[] = []
     const unwanted: string[] = []
     for (const [id, rewrite] of this._touched) {

@@ -150,6 +150,13 @@ describe('PerformanceAnalytics in Chromium', () => {
     })
     try {
       const page = await browser.newPage()
+      // Why the browser did not restore the page from the cache, if it did not (so a failure says why).
+      const notRestored: string[] = []
+      const cdp = await page.context().newCDPSession(page)
+      await cdp.send('Page.enable')
+      cdp.on('Page.backForwardCacheNotUsed', (event) =>
+        notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
+      )
       await page.goto(collector.origin)
       await page.waitForFunction(() => !!window.marcoPerf?.ux().LCP)
       const before = await page.evaluate(() => window.marcoPerf.ux().LCP!.id)
@@ -157,9 +164,15 @@ describe('PerformanceAnalytics in Chromium', () => {
       // A restored page fires pageshow, not load: wait for the commit only.
       await page.goBack({ waitUntil: 'commit' })
       // Restored, not reloaded: the same page object with its state, and web-vitals reports the restore.
-      await page.waitForFunction(() => window.marcoPerf?.ux().LCP?.navigationType === 'back-forward-cache', undefined, {
-        timeout: 20_000,
-      })
+      await page
+        .waitForFunction(() => window.marcoPerf?.ux().LCP?.navigationType === 'back-forward-cache', undefined, {
+          timeout: 20_000,
+        })
+        .catch((error: Error) => {
+          throw new Error(`no restore from the back/forward cache (${notRestored.join(', ') || 'no reason given'})`, {
+            cause: error,
+          })
+        })
       const after = await page.evaluate(() => window.marcoPerf.ux().LCP!)
       expect(after.id).not.toBe(before)
       await page.waitForFunction(
