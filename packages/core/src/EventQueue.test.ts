@@ -554,6 +554,32 @@ describe('EventQueue closed while its last writes are on their way', () => {
     expect(await storedRecords()).toEqual([])
   })
 
+  it('has the copy taken by one of two pages that start at once, each event sent once', async () => {
+    collector.reply = () => 'network-error'
+    const storage = createMemoryStorage()
+    const tab = closableTab(storage)
+    // A failed attempt: backing off, so the page's close sends nothing (a request in flight would land twice).
+    const first = makeEvent()
+    tab.queue.push(first)
+    await tab.queue.flush()
+    const events = [first, ...Array.from({ length: 40 }, () => makeEvent())]
+    for (const event of events.slice(1)) tab.queue.push(event)
+    tab.scope.dispatch('pagehide', { persisted: false })
+    tab.close()
+    collector.reply = () => ({ status: 200 })
+    // Two tabs of the origin open together: both claim, under the one claim lock.
+    const a = queue({ scope: networkScope({}, storage) })
+    const b = queue({ scope: networkScope({}, storage) })
+    await vi.waitFor(async () => {
+      await Promise.all([a.flush(), b.flush()])
+      expect([...collector.storedIds].sort()).toEqual(events.map((event) => event.id).sort())
+    })
+    await Promise.all([a.flush(), b.flush()])
+    expect(collector.storedIds).toHaveLength(41)
+    expect(a.stats().sent + b.stats().sent).toBe(41)
+    expect(storage.length).toBe(0)
+  })
+
   it('keeps the copy only while writes are on their way, and never with storage off', async () => {
     collector.reply = () => 'network-error'
     const storage = createMemoryStorage()
