@@ -7,6 +7,7 @@
 //   pnpm run build && pnpm run bench frame          5 runs of 1 + 4 s per row and rate (~5 minutes on 2 busy cores)
 // node bench/frame.bench.mjs --quick              3 runs of 1 + 2 s (~2 minutes); or BENCH_QUICK=1 pnpm run bench frame
 //   options: --runs=N --seconds=S --rates=60,1000 --sdks=marco,marco-memory,datadog --no-heap
+//   --sdks=…,posts adds a row without any SDK whose page only POSTs 15 small bodies a second (what requests cost)
 import { readFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
@@ -35,13 +36,16 @@ const UNCAPPED_MIN_FPS = 90
 const DATADOG_RATE_LIMIT_PER_MINUTE = 3_000
 const TARGETS = { shareAt1000: 15, heapBytes: 4e6, pointsOverDatadogAt60: 1 }
 const MB = 1e6
+const POSTS_PER_SECOND = 15
 
 const version = (name) => JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')).version
 const SDKS = [
   { key: 'marco', label: 'Marco, IndexedDB on (default)', target: true },
   { key: 'marco-memory', label: 'Marco, queue: { storage: false }' },
   { key: 'datadog', label: `Datadog browser-logs ${version('@datadog/browser-logs')} logger.info()` },
-].filter(({ key }) => !option('sdks') || option('sdks').split(',').includes(key))
+  // Only when named in --sdks: what requests alone cost the page (the reason the queue sends few, large ones).
+  { key: 'posts', label: `no SDK: the page POSTs ${POSTS_PER_SECOND} bodies of 2.7 KB a second`, optIn: true },
+].filter(({ key, optIn }) => (option('sdks') ? option('sdks').split(',').includes(key) : !optIn))
 /** Uncapped frames: no vsync, no frame rate limit, so the baseline's frame time is the canvas's own cost. */
 const ARGS = [...CHROMIUM_ARGS, '--disable-gpu-vsync', '--disable-frame-rate-limit']
 
@@ -164,7 +168,7 @@ async function openPage(sdk, tag) {
   })
   await page.goto(server.origin)
   await page.waitForFunction(() => globalThis.benchReady === true)
-  await page.evaluate((options) => globalThis.bench.prepare(options), { sdk, tag })
+  await page.evaluate((options) => globalThis.bench.prepare(options), { sdk, tag, posts: POSTS_PER_SECOND })
   return { page, context }
 }
 
@@ -238,7 +242,7 @@ try {
     }
   }
 
-  for (const { key } of process.argv.includes('--no-heap') ? [] : SDKS) {
+  for (const { key } of process.argv.includes('--no-heap') ? [] : SDKS.filter(({ optIn }) => !optIn)) {
     progress(`heap and delivery of ${HEAP_CALLS.toLocaleString('en-US')} calls: ${key}`)
     heapRows.set(key, await withServer(() => heapAndDelivery(key)))
   }

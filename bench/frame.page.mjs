@@ -10,8 +10,13 @@ import { createMarcoClient } from '@marco/runtime'
  * own rows: importing `@datadog/browser-logs` already wraps `fetch`, XHR, `console` and `onerror` (it buffers
  * what happens before `init()`), so a static import would put its wrapper under every other row's requests.
  */
-async function setUp(sdk, tag) {
+async function setUp(sdk, tag, posts) {
   const base = `${location.origin}/in/${encodeURIComponent(tag)}`
+  if (sdk === 'posts') {
+    // No SDK: the page POSTs a 2.7 KB body `posts` times a second (answered like a batch; nothing is counted).
+    const body = JSON.stringify({ events: [], pad: 'x'.repeat(2_700) })
+    setInterval(() => void fetch(`${base}/v1/batch`, { method: 'POST', body, credentials: 'omit' }), 1000 / posts)
+  }
   if (sdk === 'marco' || sdk === 'marco-memory') {
     const analytics = new AnalyticsEngine()
     const client = createMarcoClient({
@@ -61,8 +66,8 @@ function drawer(shapes) {
 
 globalThis.bench = {
   /** Sets the SDK up and lets it settle (IndexedDB open, first timers), outside any measurement. */
-  async prepare({ sdk, tag }) {
-    sdkInstance = await setUp(sdk, tag)
+  async prepare({ sdk, tag, posts }) {
+    sdkInstance = await setUp(sdk, tag, posts)
     await new Promise((resolve) => setTimeout(resolve, 300))
   },
   /**

@@ -11,7 +11,7 @@ import { writeOrRefuse } from './writeOrRefuse'
 export const SUPPORTED_WIRE_VERSION = 1
 
 /**
- * Events one batch may carry (the SDK's default `maxBatchEvents` is 100); checked before the schema, so validation work
+ * Events one batch may carry (the SDK's default `maxBatchEvents`); checked before the schema, so validation work
  * is bounded.
  */
 export const MAX_EVENTS_PER_BATCH = MAX_BATCH_EVENTS

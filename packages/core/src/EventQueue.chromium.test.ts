@@ -100,10 +100,19 @@ describe('EventQueue in Chromium', () => {
       // The next page load of the origin sends what the closed page had not delivered.
       const next = await context.newPage()
       await next.goto(collector.origin)
+      // A lower bound: the page records its count after each tick, and the last record may not outlive the
+      // close while that tick's events, sent with keepalive from pagehide, still arrive (seen once: 3,100
+      // delivered, 3,080 recorded).
       const pushed = Number(await next.evaluate(() => localStorage.getItem('pushed')))
-      const expected = Array.from({ length: pushed }, (_, n) => `burst-${String(n).padStart(6, '0')}`)
-      await vi.waitFor(() => expect(new Set(collector.storedIds).size).toBe(pushed), { timeout: 30_000, interval: 200 })
-      expect([...new Set(collector.storedIds)].sort()).toEqual(expected)
+      // Every event up to the last one that arrived: none of the recorded ones missing, none lost in between.
+      await vi.waitFor(
+        () => {
+          const delivered = [...new Set(collector.storedIds)].sort()
+          expect(delivered.length).toBeGreaterThanOrEqual(pushed)
+          expect(delivered).toEqual(delivered.map((_, n) => `burst-${String(n).padStart(6, '0')}`))
+        },
+        { timeout: 30_000, interval: 200 },
+      )
       expect(collector.requests.every((request) => request.status === 200)).toBe(true)
       console.info(
         `[marco] closed mid-burst: ${pushed} pushed, ${new Set(collector.storedIds).size} delivered, ${collector.storedIds.length - new Set(collector.storedIds).size} resent after the close`,

@@ -422,7 +422,7 @@ describe('EventQueue write-behind storage', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
     const writes = vi.spyOn(IDBDatabase.prototype, 'transaction')
     const puts = vi.spyOn(IDBObjectStore.prototype, 'put')
-    // A server that never answers: every event waits (the first 60 KiB of them in flight).
+    // A server that never answers: every event waits (the first 256 KiB of them in flight).
     const q = queue({
       transport: recordingTransport().transport,
       flushIntervalMs: 3_600_000,
@@ -787,6 +787,51 @@ describe('EventQueue batching and page lifecycle', () => {
     for (let i = 0; i < 25; i++) q.push(makeEvent())
     await q.flush()
     expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([10, 10, 5])
+  })
+
+  it('cuts batches by bytes by default, not at a small count: 150 events reach the server in one request', async () => {
+    const q = localQueue({ endpoint: collector.endpoint, scope: networkScope() })
+    for (let i = 0; i < 150; i++) q.push(makeEvent())
+    await q.flush()
+    expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([150])
+    // 256 KiB of JSON fills one (about 400 of these): then batches follow each other, none above it.
+    for (let i = 0; i < 1_000; i++) q.push(makeEvent({ payload: { name: 'stroke', note: 'x'.repeat(400) } }))
+    await q.flush()
+    const sizes = collector.requests.slice(1).map((r) => (r.body as WireBatch).events.length)
+    expect(sizes.reduce((sum, n) => sum + n, 0)).toBe(1_000)
+    expect(sizes.length).toBe(3)
+    const largest = Math.max(...collector.requests.map((r) => Buffer.byteLength(JSON.stringify(r.body))))
+    expect(largest).toBeGreaterThan(200 * 1024)
+    expect(largest).toBeLessThanOrEqual(256 * 1024)
+  })
+
+  it('sends only full batches when the queue fills up; the rest waits for companions or the interval', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    const { transport, calls, settleAll } = recordingTransport()
+    const q = localQueue({ transport, maxBatchEvents: 10, flushIntervalMs: 5_000 })
+    // One task pushes 13: a full batch goes at once, the other 3 do not follow in a request of their own.
+    const first = Array.from({ length: 13 }, () => makeEvent())
+    for (const event of first) q.push(event)
+    await vi.advanceTimersByTimeAsync(1)
+    settleAll()
+    await vi.advanceTimersByTimeAsync(1)
+    settleAll()
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(calls.map((call) => call.batch.events.length)).toEqual([10])
+    // Companions fill the next batch, the oldest first.
+    const second = Array.from({ length: 7 }, () => makeEvent())
+    for (const event of second) q.push(event)
+    await vi.advanceTimersByTimeAsync(1)
+    settleAll()
+    expect(calls.map((call) => call.batch.events.map((event) => event.id))).toEqual([
+      first.slice(0, 10).map((event) => event.id),
+      [...first.slice(10), ...second].map((event) => event.id),
+    ])
+    // Without companions, the interval sends what is left.
+    q.push(makeEvent())
+    await vi.advanceTimersByTimeAsync(5_001)
+    settleAll()
+    expect(calls.map((call) => call.batch.events.length)).toEqual([10, 10, 1])
   })
 
   it('does not chase events that arrive while a request is in flight with requests of a few events', async () => {

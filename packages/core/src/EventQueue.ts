@@ -29,8 +29,8 @@ const CHUNK_CHARS = 30_000
 export const POISON_ATTEMPTS = 4
 
 const LIMIT_DEFAULTS = {
-  maxBatchEvents: 100,
-  maxBatchBytes: 60 * 1024,
+  maxBatchEvents: MAX_BATCH_EVENTS,
+  maxBatchBytes: 256 * 1024,
   flushIntervalMs: 5_000,
   persistIntervalMs: 1_000,
   maxQueueEvents: 10_000,
@@ -44,9 +44,16 @@ export interface EventQueueOptions {
   endpoint?: string
   /** Replaces the default HTTP transport (a wire adapter, a test transport). */
   transport?: Transport
-  /** Events per request. Default 100, at most `MAX_BATCH_EVENTS` (1,000). */
+  /**
+   * Events per request. Default and most `MAX_BATCH_EVENTS` (1,000): batches are cut by bytes first. Each
+   * request costs the page more than the events in it (a `fetch` costs a few ms of main thread), so they are few.
+   */
   maxBatchEvents?: number
-  /** Bytes per request body (also the largest event accepted). Default 60 KiB, under the keepalive budget. */
+  /**
+   * Bytes of events (JSON, before compression) per request. Default 256 KiB (gzipped to a few tens of KiB).
+   * On page hide the requests and their sum stay within the browser's 64 KiB keepalive budget whatever this is.
+   * The largest event accepted is the smaller of this and that budget, less 4 KiB for the envelope.
+   */
   maxBatchBytes?: number
   /** How long an event may wait for companions before it is sent. Default 5 s. */
   flushIntervalMs?: number
@@ -212,7 +219,6 @@ export class EventQueue implements EventSink {
       const value = options[key as keyof typeof LIMIT_DEFAULTS]
       if (value! > 0) limits[key as keyof typeof LIMIT_DEFAULTS] = value!
     }
-    limits.maxBatchBytes = Math.min(limits.maxBatchBytes, KEEPALIVE_LIMIT_BYTES)
     // The wire schema's bound (the reference collector refuses larger batches).
     limits.maxBatchEvents = Math.min(limits.maxBatchEvents, MAX_BATCH_EVENTS)
     this._limits = limits
@@ -470,7 +476,8 @@ export class EventQueue implements EventSink {
     if (!this._incoming.length) return
     const incoming = this._incoming
     this._incoming = []
-    const maxEventBytes = this._limits.maxBatchBytes - ENVELOPE_RESERVE_BYTES
+    // Every event can leave on the unload path, within the keepalive budget.
+    const maxEventBytes = Math.min(this._limits.maxBatchBytes, KEEPALIVE_LIMIT_BYTES) - ENVELOPE_RESERVE_BYTES
     for (const event of incoming) {
       let category: ConsentCategory = 'analytics'
       let reason: DropReason = 'invalid'
@@ -518,7 +525,7 @@ export class EventQueue implements EventSink {
     }
     if (evicted.length) this._discard(evicted, true)
     this._schedulePersist()
-    if (this._isFull()) this._scheduleFlush(0)
+    if (this._isFull()) this._scheduleFlush(0, true)
     else if (this._queue.length) this._scheduleFlush(this._limits.flushIntervalMs)
   }
 
@@ -631,25 +638,28 @@ export class EventQueue implements EventSink {
    * Sends batch after batch of the events accepted up to `upTo` (all, for `flush()`), until none is left or
    * delivery has to wait. A timer's drain stops at the events it found: what arrives while a request is in
    * flight waits for a full batch or the flush interval, rather than going out a few events per request.
+   * `whole`: only full batches (the queue filled up); the rest waits for the next one or the flush interval.
    */
-  private async _drain(upTo?: number): Promise<void> {
+  private async _drain(upTo?: number, whole?: boolean): Promise<void> {
     // The store is open and this tab's share of earlier pages' events is claimed (or storage failed).
     await this._ready
     while (
       this._sendable(upTo) &&
       !this._stopped &&
+      (!whole || this._isFull()) &&
       (await this._send(this._take(this._limits.maxBatchBytes, upTo), false))
     );
     // Offline: the `online` event resumes. Backing off: resume when the wait is over.
     if (this._queue.length && this._online) {
       const wait = this._retryAt - this._clock.now()
-      this._scheduleFlush(wait > 0 ? wait : this._isFull() ? 0 : this._limits.flushIntervalMs)
+      const full = wait <= 0 && this._isFull()
+      this._scheduleFlush(wait > 0 ? wait : full ? 0 : this._limits.flushIntervalMs, full)
     }
   }
 
   /** Starts a drain, or joins the one under way. */
-  private _startDrain(upTo?: number): Promise<void> {
-    return (this._draining ??= this._drain(upTo).finally(() => (this._draining = undefined)))
+  private _startDrain(upTo?: number, whole?: boolean): Promise<void> {
+    return (this._draining ??= this._drain(upTo, whole).finally(() => (this._draining = undefined)))
   }
 
   private _isFull(): boolean {
@@ -761,7 +771,8 @@ export class EventQueue implements EventSink {
   }
 
   /** Flushes after `delayMs`; an immediate flush replaces a pending timer, a later one leaves it. */
-  private _scheduleFlush(delayMs: number): void {
+  /** `whole`: the queue filled up; only full batches go (see `_drain`). */
+  private _scheduleFlush(delayMs: number, whole?: boolean): void {
     if (this._stopped || (this._cancelFlush && delayMs > 0)) return
     this._cancelFlush?.()
     this._cancelFlush = startTimeout(
@@ -770,7 +781,7 @@ export class EventQueue implements EventSink {
         this._cancelFlush = undefined
         this._ingest()
         // A drain under way reschedules when it ends.
-        void this._startDrain(this._queue.at(-1)?.seq)
+        void this._startDrain(whole ? undefined : this._queue.at(-1)?.seq, whole)
       },
       delayMs,
     )
