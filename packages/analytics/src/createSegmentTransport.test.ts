@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { WIRE_VERSION, type WireBatch, type WireEvent } from '@marco/core'
-import { startTestCollector, type TestCollector } from '@marco/testing'
+import { createId, EventQueue, WIRE_VERSION, type WireBatch, type WireEvent } from '@marco/core'
+import { createFakeScope, startTestCollector, type TestCollector } from '@marco/testing'
 import { createSegmentTransport } from './createSegmentTransport'
 
 const event = (
@@ -76,6 +76,29 @@ describe('createSegmentTransport against a real server', () => {
       }),
     ])
     expect(body.batch[0].context).toEqual({ url: 'https://marco.test/', language: 'en', sessionId: 's-1' })
+  })
+
+  it('keeps a queue within 100 messages per request, where Segment refuses batches over 500 KB', async () => {
+    const scope = createFakeScope({ overrides: { fetch: globalThis.fetch, AbortController } })
+    const queue = new EventQueue({
+      storage: false,
+      transport: createSegmentTransport({ writeKey: 'key-1', endpoint: `${collector.origin}/v1/segment`, scope }),
+      scope,
+      context: () => ({ url: 'https://marco.test/board', userAgent: 'x'.repeat(200), language: 'en' }),
+    })
+    for (let i = 0; i < 250; i++)
+      queue.push({
+        id: createId(),
+        type: 'track',
+        category: 'analytics',
+        ts: Date.now(),
+        sessionId: 's-1',
+        payload: { name: 'stroke' },
+      })
+    await queue.flush()
+    expect(segment.map(({ body }) => body.batch.length)).toEqual([100, 100, 50])
+    expect(queue.stats().sent).toBe(250)
+    await queue.stop()
   })
 
   it('retries on 429 with Retry-After and drops on 400', async () => {

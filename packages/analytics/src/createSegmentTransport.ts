@@ -47,7 +47,7 @@ export function toSegmentMessage(
 /* @__NO_SIDE_EFFECTS__ */
 export function createSegmentTransport(options: SegmentTransportOptions): Transport {
   const { writeKey, endpoint = 'https://api.segment.io/v1/batch', timeoutMs, scope } = options
-  return createHttpTransport({
+  const transport = createHttpTransport({
     url: endpoint,
     headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${writeKey}:`)}` },
     timeoutMs,
@@ -62,4 +62,7 @@ export function createSegmentTransport(options: SegmentTransportOptions): Transp
       }
     },
   })
+  // Segment takes 500 KB per batch, and every message repeats the batch's context: a queue's default batch
+  // (256 KiB of its own JSON) could exceed it, and a refused batch is dropped.
+  return { send: transport.send, maxBatchEvents: 100 }
 }

@@ -220,7 +220,11 @@ export class EventQueue implements EventSink {
       if (value! > 0) limits[key as keyof typeof LIMIT_DEFAULTS] = value!
     }
     // The wire schema's bound (the reference collector refuses larger batches).
-    limits.maxBatchEvents = Math.min(limits.maxBatchEvents, MAX_BATCH_EVENTS)
+    limits.maxBatchEvents = Math.min(
+      limits.maxBatchEvents,
+      MAX_BATCH_EVENTS,
+      options.transport?.maxBatchEvents || MAX_BATCH_EVENTS,
+    )
     this._limits = limits
     this._batchEvents = limits.maxBatchEvents
     if (!options.transport && !options.endpoint) this._warn('no endpoint: events wait')

@@ -25,6 +25,8 @@ export interface SendOptions {
  */
 export interface Transport {
   send(batch: WireBatch, options: SendOptions): Promise<SendResult>
+  /** The most events the endpoint takes in one request (e.g. Segment's 500 KB batches); queues keep within it. */
+  readonly maxBatchEvents?: number
 }
 
 /** What an encoder makes of a batch: the request body, and how many of the batch's events it left out. */
