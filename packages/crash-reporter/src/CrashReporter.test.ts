@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
-import { toCspViolation } from '@marco/core'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import Ajv2020 from 'ajv/dist/2020.js'
+import { toCspViolation, WIRE_VERSION } from '@marco/core'
 import { createFakeContext, createFakeScope, startTestCollector, type FakeContext } from '@marco/testing'
 import { CrashReporter } from './CrashReporter'
 import type { CrashReporterOptions } from './types'
@@ -14,6 +17,10 @@ function setUp(
     context.queue.ofType(type).map((event) => event.payload as Record<string, any>)
   return { reporter, context, stop, payloads }
 }
+
+const validateBatch = new Ajv2020({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@marco/core/schema/batch.v1.json'), 'utf8')),
+)
 
 function throwAt(message: string): Error {
   return new Error(message)
@@ -171,6 +178,48 @@ describe('CrashReporter', () => {
     expect(payload!.tags).toEqual({ plan: 'pro' })
     expect(payload!.contexts).toEqual({ canvas: { layers: 3, password: '[Filtered]' } })
     expect(payload!.extra).toEqual({ card: '[Filtered]', apiKey: '[Filtered]' })
+  })
+
+  it('keeps its own fields whatever scrub.denyKeys names, so every report still fits the wire schema', () => {
+    const own = ['count', 'tags', 'contexts', 'breadcrumbs', 'exceptions', 'frames', 'line', 'column', 'handled']
+    const { reporter, context, payloads } = setUp({
+      breadcrumbs: {},
+      scrub: { denyKeys: [...own, 'inApp', 'functionIndex', 'metric', 'value', 'threshold'] },
+    })
+    reporter.addBreadcrumb({ category: 'ui', message: 'pen down', data: { strokeCount: 3 } })
+    reporter.setContext('canvas', { accountCount: 3, layers: 2 })
+    reporter.captureException(throwAt('boom'))
+    reporter.reportPerformanceIssue({ name: 'long-frame', value: 180, threshold: 50, unit: 'ms' })
+    reporter.reportCspViolation({
+      directive: 'script-src',
+      blockedUri: 'https://evil.example/x.js',
+      documentUri: 'https://app.example/',
+      sourceFile: 'https://app.example/a.js',
+      line: 2,
+      column: 7,
+      disposition: 'enforce',
+      sample: '',
+    })
+    const batch = JSON.parse(
+      JSON.stringify({
+        v: WIRE_VERSION,
+        sentAt: 1,
+        sdk: { name: 't', version: '0' },
+        dropped: [],
+        events: context.queue.events,
+      }),
+    )
+    expect(batch.events.map((event: { type: string }) => event.type)).toEqual([
+      'exception',
+      'performance_issue',
+      'csp_violation',
+    ])
+    expect(validateBatch(batch) ? [] : validateBatch.errors).toEqual([])
+    // The app's own keys that contain a deny key are still redacted.
+    const [exception] = payloads()
+    expect(exception!.contexts).toEqual({ canvas: { accountCount: '[Filtered]', layers: 2 } })
+    expect(exception!.breadcrumbs.at(-1).data).toEqual({ strokeCount: '[Filtered]' })
+    expect(exception!.exceptions[0].frames.length).toBeGreaterThan(0)
   })
 
   it('keeps the report whole when the tags a capture is given are not JSON (a BigInt, a cycle)', () => {

@@ -25,6 +25,14 @@ import { startWorkerHandlers } from './startWorkerHandlers'
 import type { Breadcrumb, CrashReporterOptions, ErrorContext, ErrorReport, Level, PerformanceMetric } from './types'
 
 /**
+ * A report's own fields that are not text (wire schema: `crashEnrichment`, `exception`, `stackFrame`, …): no deny
+ * key redacts them, since '[Filtered]' in place of a count or a list would not fit the schema and the collector
+ * would refuse the whole batch. A deny key still redacts longer keys that contain it (`count` → `accountCount`).
+ */
+const OWN_FIELDS =
+  'count tags contexts breadcrumbs exceptions frames line column inApp functionIndex handled metric value threshold'
+
+/**
  * Every error of the app, wasm included, understood and never noisy: global capture (`error`,
  * `unhandledrejection`, `securitypolicyviolation`, workers), stack parsing for every engine and for wasm
  * frames, breadcrumbs, fingerprints, dedupe and rate limits, noise filters, PII scrubbing, and a bug-report
@@ -46,7 +54,10 @@ export class CrashReporter extends LifecycleFeature implements PerformanceIssueS
     super()
     this._state = {
       options: options,
-      scrubber: createScrubber(options.scrub),
+      scrubber: createScrubber({
+        ...options.scrub,
+        allowKeys: [...(options.scrub?.allowKeys || []), ...OWN_FIELDS.split(' ')],
+      }),
       limit: createRateLimiter(options.dedupeWindowMs ?? 1000, options.maxEventsPerMinute ?? 30),
       crumbs: [],
       recent: [],
