@@ -192,4 +192,43 @@ describe('EventQueue and the back/forward cache', () => {
       await context.close()
     }
   })
+
+  it('stays eligible when the next page of the origin runs a queue too, which sends what this one stored', async () => {
+    const context = await cached.browser.newContext()
+    try {
+      const page = await context.newPage()
+      const notRestored: string[] = []
+      const cdp = await context.newCDPSession(page)
+      await cdp.send('Page.enable')
+      cdp.on('Page.backForwardCacheNotUsed', (event) =>
+        notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
+      )
+      await page.goto(collector.origin)
+      await page.waitForFunction(() => window.marco.queue.stats().storage === 'indexeddb')
+      await page.evaluate(() =>
+        addEventListener('pageshow', (event) => (document.title = `restored ${event.persisted}`)),
+      )
+      // Stored, not delivered: the server is unreachable for this page's one attempt.
+      collector.reply = () => 'network-error'
+      const before = await page.evaluate(() => window.marco.push(10, 'before'))
+      await page.evaluate(() => window.marco.queue.flush())
+      collector.reply = () => ({ status: 200 })
+      // The next page of the origin (the same app) starts its own queue: it neither waits on this page's lock
+      // nor posts to its channel while this page is cached (either evicts it), and it sends this page's events.
+      await page.goto(`${collector.origin}/?next`)
+      await page.waitForFunction(() => window.marco.queue.stats().storage === 'indexeddb')
+      await vi.waitFor(() => expect(new Set(collector.storedIds)).toEqual(new Set(before)), { timeout: 10_000 })
+      await page.goBack({ waitUntil: 'commit' })
+      await page.waitForFunction(() => document.title.startsWith('restored'), undefined, { timeout: 10_000 })
+      expect({ title: await page.title(), notRestored }).toEqual({ title: 'restored true', notRestored: [] })
+      // Back from the cache it owns its queue again: new events arrive, and each event is stored once.
+      const after = await page.evaluate(() => window.marco.push(10, 'after'))
+      await page.evaluate(() => window.marco.queue.flush())
+      await vi.waitFor(() => expect(new Set(collector.storedIds)).toEqual(new Set([...before, ...after])), {
+        timeout: 10_000,
+      })
+    } finally {
+      await context.close()
+    }
+  })
 })

@@ -240,7 +240,19 @@ export class EventQueue implements EventSink {
       listen(monitor, scope, 'online', () => void this.resume()),
       listen(monitor, scope, 'offline', () => (this._online = false)),
       // `pagehide`, never `unload`: an unload listener makes the page ineligible for the back/forward cache.
-      listen(monitor, scope, 'pagehide', () => this._unload()),
+      // A page going into that cache lets its lock and channel go: another page of the origin waiting on the
+      // lock, or posting on the channel, would evict it. That page takes what this one stored, as from a closed
+      // tab; back from the cache, this one owns its queue again (an event both send is stored once, by id).
+      listen(monitor, scope, 'pagehide', (event) => {
+        this._unload()
+        if ((event as PageTransitionEvent).persisted) this._release?.()
+      }),
+      listen(
+        monitor,
+        scope,
+        'pageshow',
+        (event) => (event as PageTransitionEvent).persisted && this._store && this._own().catch(monitor.report),
+      ),
       listen(monitor, scope.document, 'visibilitychange', () =>
         this.hide(scope.document?.visibilityState === 'hidden'),
       ),
@@ -375,49 +387,55 @@ export class EventQueue implements EventSink {
       const locks = this._scope.navigator?.locks
       // Without Web Locks (engines before 2022) no tab could tell a crashed tab's events from a live one's.
       if (!locks) throw new Error('no Web Locks')
-      const store = (this._store = await openEventStore(this._scope, name))
-      this._release = await startTabOwnership({
-        locks,
-        name,
-        owner: this._owner,
-        BroadcastChannel: this._scope.BroadcastChannel,
-        monitor: this._monitor,
-        claim: async (isLive) => {
-          this._adopt(await store.claim(this._owner, isLive))
-          // Then the spills (see `_spill`) of queues that are gone, less what is queued already: checked as pushed
-          // events are (each bad one costs itself, counted), written as this queue's own, and only then removed.
-          const queued = new Set(this._queue.map((event) => event.id))
-          let storage: Storage
-          let spills: string[] = []
-          try {
-            storage = this._scope.localStorage!
-            spills = Object.keys(storage).filter(
-              (key) => key.startsWith(`${name}:`) && !isLive(key.slice(name.length + 1)),
-            )
-          } catch {
-            // No localStorage, or blocked (cookies off): no spills to take.
-          }
-          for (const key of spills) {
-            try {
-              for (const event of JSON.parse(storage!.getItem(key)!))
-                queued.has(event?.id) || this._incoming.push(event)
-            } catch (error) {
-              this._warn('unreadable spill', error)
-            }
-          }
-          if (!spills.length) return
-          this._ingest()
-          // This write only: the chain (`_io`) waits for the store this claim is part of opening.
-          await this._persist()
-          for (const key of spills) storage!.removeItem(key)
-        },
-      })
-      if (this._stopped) this._release()
+      this._store = await openEventStore(this._scope, name)
+      await this._own()
       this._storeState = 'indexeddb'
       this._schedulePersist()
     } catch (error) {
       this._toMemory('no IndexedDB', error)
     }
+  }
+
+  /** Takes this queue's lock and watches the others' (at start, and back from the back/forward cache). */
+  private async _own(): Promise<void> {
+    const name = this._name
+    const store = this._store!
+    this._release = await startTabOwnership({
+      locks: this._scope.navigator!.locks,
+      name,
+      owner: this._owner,
+      BroadcastChannel: this._scope.BroadcastChannel,
+      monitor: this._monitor,
+      claim: async (isLive) => {
+        this._adopt(await store.claim(this._owner, isLive))
+        // Then the spills (see `_spill`) of queues that are gone, less what is queued already: checked as pushed
+        // events are (each bad one costs itself, counted), written as this queue's own, and only then removed.
+        const queued = new Set(this._queue.map((event) => event.id))
+        let storage: Storage
+        let spills: string[] = []
+        try {
+          storage = this._scope.localStorage!
+          spills = Object.keys(storage).filter(
+            (key) => key.startsWith(`${name}:`) && !isLive(key.slice(name.length + 1)),
+          )
+        } catch {
+          // No localStorage, or blocked (cookies off): no spills to take.
+        }
+        for (const key of spills) {
+          try {
+            for (const event of JSON.parse(storage!.getItem(key)!)) queued.has(event?.id) || this._incoming.push(event)
+          } catch (error) {
+            this._warn('unreadable spill', error)
+          }
+        }
+        if (!spills.length) return
+        this._ingest()
+        // This write only: the chain (`_io`) waits for the store this claim is part of opening.
+        await this._persist()
+        for (const key of spills) storage!.removeItem(key)
+      },
+    })
+    if (this._stopped) this._release()
   }
 
   /**
