@@ -351,6 +351,40 @@ describe('EventQueue delivery against a real HTTP server', () => {
     })
   })
 
+  it('sends an event of exactly the largest accepted size, and never an empty request', async () => {
+    // maxBatchBytes 8 KiB: the largest event is 4 KiB of JSON (4 KiB stay for the envelope).
+    const q = queue({ maxBatchBytes: 8 * 1024 })
+    const base = makeEvent()
+    const { id, type, category, ts, sessionId } = base
+    const json = (pad: string) => JSON.stringify({ id, type, category, ts, sessionId, payload: { pad } })
+    const pad = 'x'.repeat(4 * 1024 - json('').length)
+    expect(json(pad).length).toBe(4 * 1024)
+    const largest = { ...base, payload: { pad } }
+    const events = [makeEvent(), largest, makeEvent()]
+    for (const event of events) q.push(event)
+    expect(await q.flush()).toEqual({ sent: 3, dropped: 0, pending: 0 })
+    expect(collector.storedIds).toEqual(events.map((event) => event.id))
+    expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([1, 1, 1])
+  })
+
+  it('sends an event stored under larger limits than its next queue has, on its own, rather than stalling', async () => {
+    collector.reply = () => 'network-error'
+    const first = queue()
+    const large = makeEvent({ payload: { pad: 'x'.repeat(20_000) } })
+    const small = makeEvent()
+    first.push(large)
+    first.push(small)
+    await first.flush()
+    await first.stop()
+    collector.reply = () => ({ status: 200 })
+    const next = queue({ maxBatchBytes: 8 * 1024 })
+    expect(await next.flush()).toMatchObject({ sent: 2, pending: 0 })
+    expect(new Set(collector.storedIds)).toEqual(new Set([large.id, small.id]))
+    expect(collector.requests.filter((r) => r.status === 200).map((r) => (r.body as WireBatch).events.length)).toEqual([
+      1, 1,
+    ])
+  })
+
   it('drops and counts one 200 KB event among 1,000 small ones, which all arrive', async () => {
     const q = queue()
     const ids: string[] = []

@@ -689,13 +689,15 @@ export class EventQueue implements EventSink {
   }
 
   /** The oldest waiting events (accepted up to `upTo`) that fit one request. */
-  private _take(maxBytes: number, upTo = Infinity): QueuedEvent[] {
+  private _take(maxBytes: number, upTo = Infinity, unloading?: boolean): QueuedEvent[] {
     const batch: QueuedEvent[] = []
     let bytes = ENVELOPE_RESERVE_BYTES
     for (const event of this._queue) {
       if (event._inflight) continue
       if (event.seq > upTo) break
-      if (batch.length >= this._batchEvents || bytes + event._bytes + 1 > maxBytes) break
+      // The first event goes whatever its size (one stored under larger limits: an empty batch would be sent
+      // again and again), except within the keepalive budget.
+      if (batch.length >= this._batchEvents || (bytes + event._bytes > maxBytes && (batch.length || unloading))) break
       batch.push(event)
       bytes += event._bytes + 1
     }
@@ -783,7 +785,10 @@ export class EventQueue implements EventSink {
     if (this._stopped) return
     this._ingest()
     if (this._online && this._clock.now() >= this._retryAt) {
-      for (let batch; (batch = this._take(Math.min(this._limits.maxBatchBytes, this._unloadBudget.left()))).length; ) {
+      for (
+        let batch;
+        (batch = this._take(Math.min(this._limits.maxBatchBytes, this._unloadBudget.left()), Infinity, true)).length;
+      ) {
         void this._send(batch, true)
       }
     }
