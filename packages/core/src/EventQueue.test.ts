@@ -10,7 +10,7 @@ import {
   type LockRegistry,
   type TestCollector,
 } from '@marco/testing'
-import type { SendOptions, Transport } from './createHttpTransport'
+import { createHttpTransport, type SendOptions, type Transport } from './createHttpTransport'
 import { createId } from './createId'
 import { EventQueue, POISON_ATTEMPTS, type EventQueueOptions } from './EventQueue'
 import { createMonitor } from './monitor'
@@ -365,6 +365,15 @@ describe('EventQueue delivery against a real HTTP server', () => {
     expect(await q.flush()).toEqual({ sent: 3, dropped: 0, pending: 0 })
     expect(collector.storedIds).toEqual(events.map((event) => event.id))
     expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([1, 1, 1])
+  })
+
+  it('sends one event per request for a transport that names no room at all, rather than empty requests', async () => {
+    const transport = createHttpTransport({ url: collector.endpoint, scope: networkScope() })
+    const q = queue({ transport: { send: transport.send, maxBatchEvents: -1 } })
+    const events = [makeEvent(), makeEvent()]
+    for (const event of events) q.push(event)
+    expect(await q.flush()).toEqual({ sent: 2, dropped: 0, pending: 0 })
+    expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([1, 1])
   })
 
   it('sends an event stored under larger limits than its next queue has, on its own, rather than stalling', async () => {

@@ -695,9 +695,9 @@ export class EventQueue implements EventSink {
     for (const event of this._queue) {
       if (event._inflight) continue
       if (event.seq > upTo) break
-      // The first event goes whatever its size (one stored under larger limits: an empty batch would be sent
-      // again and again), except within the keepalive budget.
-      if (batch.length >= this._batchEvents || (bytes + event._bytes > maxBytes && (batch.length || unloading))) break
+      // The first event goes whatever the limits (one stored under larger ones, a transport naming 0 events):
+      // an empty batch would be sent again and again. Only the unload path keeps within the keepalive budget.
+      if ((batch.length >= this._batchEvents || bytes + event._bytes > maxBytes) && (batch.length || unloading)) break
       batch.push(event)
       bytes += event._bytes + 1
     }
