@@ -1,6 +1,7 @@
 // The page the Chromium tests load: PerformanceAnalytics used alone, posting to the page's own origin; a
 // layout shift that no input caused, a slow click handler, and two peer connections on demand.
 import { PerformanceAnalytics, type BudgetBreach, type UserExperienceMetrics } from '@marco/performance-analytics'
+import { onINP, type INPMetricWithAttribution } from 'web-vitals/attribution'
 
 const perf = new PerformanceAnalytics({
   endpoint: '/v1/batch',
@@ -14,6 +15,9 @@ const breaches: BudgetBreach[] = []
 perf.onUserExperience((metrics) => (ux = metrics))
 perf.onBudgetBreach((breach) => breaches.push(breach))
 perf.monitorRealTimeMetrics()
+// What web-vitals itself tells a listener of the app's own about INP: the SDK's event must say the same.
+let appInp: INPMetricWithAttribution | undefined
+onINP((metric) => (appInp = metric), { reportAllChanges: true })
 
 document.body.innerHTML =
   '<nav><a id="boards" href="/boards">Boards</a></nav><main><h1>Marco</h1><p>A collaborative canvas.</p><button id="slow">Export</button></main>'
@@ -62,5 +66,12 @@ async function connectPeers(): Promise<void> {
 }
 
 Object.assign(window, {
-  marcoPerf: { perf, ux: () => ux, breaches: () => breaches, shifted: () => shifted, connectPeers },
+  marcoPerf: {
+    perf,
+    ux: () => ux,
+    breaches: () => breaches,
+    shifted: () => shifted,
+    connectPeers,
+    appInp: () => appInp && { value: appInp.value, ...appInp.attribution, processedEventEntries: undefined },
+  },
 })

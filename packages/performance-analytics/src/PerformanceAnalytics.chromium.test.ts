@@ -20,6 +20,7 @@ declare global {
       breaches(): BudgetBreach[]
       shifted(): boolean
       connectPeers(): Promise<void>
+      appInp(): Record<string, unknown> & { value: number }
     }
   }
 }
@@ -64,10 +65,14 @@ describe('PerformanceAnalytics in Chromium', () => {
       await page.waitForFunction(() => !!window.marcoPerf && window.marcoPerf.shifted())
       await page.click('#slow')
       await page.waitForFunction(
-        () => !!window.marcoPerf.ux().INP && (window.marcoPerf.ux().CLS?.value ?? 0) > 0,
+        () =>
+          !!window.marcoPerf.appInp() &&
+          window.marcoPerf.ux().INP?.value === window.marcoPerf.appInp().value &&
+          (window.marcoPerf.ux().CLS?.value ?? 0) > 0,
         undefined,
         { timeout: 20_000 },
       )
+      const appInp = await page.evaluate(() => window.marcoPerf.appInp()!)
       await page.evaluate(() => window.marcoPerf.perf.flush())
 
       const vitals = Object.fromEntries(
@@ -80,8 +85,18 @@ describe('PerformanceAnalytics in Chromium', () => {
       const inp = vitals.INP
       expect(inp.attribution.interactionTarget).toContain('#slow')
       expect(inp.attribution.interactionType).toBe('pointer')
-      // The handler ran 300 ms: that is processing time, and INP covers it.
-      expect(inp.attribution.processingDuration).toBeGreaterThanOrEqual(290)
+      // The attribution is web-vitals' own, part for part, as a listener of the app's own hears it. (The split
+      // itself is the browser's: the handler's 300 ms is usually processing time, but on a starved machine — once
+      // in eight CI runs — the frame after pointerdown came over 300 ms late, that event became the tap's slowest
+      // and its time is presentation delay. Asserting processing ≥ 290 asserted the machine's load.)
+      for (const part of [
+        'interactionTarget',
+        'interactionType',
+        'inputDelay',
+        'processingDuration',
+        'presentationDelay',
+      ])
+        expect(inp.attribution[part]).toBe(appInp[part as keyof typeof appInp])
       // Event Timing rounds durations to 8 ms.
       expect(inp.value).toBeGreaterThanOrEqual(290)
       // 300 ms of handler: never 'good'; on a loaded machine the frame after it can push INP past 500 ms.
