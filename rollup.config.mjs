@@ -3,7 +3,7 @@
 // with a "marco": { "entries": { "name": "src/file.ts" } } field, and a script-tag IIFE with
 // "marco": { "iife": { "input": "src/cdn.ts", "name": "Marco", "file": "marco.min.js" } }.
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
@@ -24,6 +24,9 @@ const packages = readdirSync(`${root}packages`)
   }))
   // The private test helpers are consumed from source and never published.
   .filter(({ pkg }) => !pkg.private)
+// Each build starts from an empty dist: hashed declaration chunks and the files of renamed modules would
+// otherwise pile up there and be published with the package.
+for (const { path } of packages) rmSync(`${path}/dist`, { recursive: true, force: true })
 
 /**
  * Renames `_private` fields and methods to short names across each whole output chunk (they are private by
