@@ -1,4 +1,5 @@
-// Back/forward-cache eligibility of a page running the SDK's queue, in Chromium: the page sends an event,
+// Back/forward-cache eligibility of a page running the SDK (its queue alone on the main thread, the whole runtime
+// client, or the analytics worker's sink; bench/bfcache.page.mjs), in Chromium: the page sends an event,
 // navigates to another page of the origin — one without the SDK, or one running it too (which waits on the
 // origin's queues' Web Locks and posts on their channel, each of which makes Chromium evict a cached page) — and
 // goes back. Counts the restores and Chromium's reasons for the others. Each navigation in a fresh browser
@@ -9,7 +10,11 @@ import { printTable } from './lib/table.mjs'
 
 const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1]
 const RUNS = Number(option('runs') ?? 6)
-const SETUPS = { queue: 'EventQueue on the main thread', worker: 'createWorkerSink → analytics worker' }
+const SETUPS = {
+  queue: 'EventQueue on the main thread',
+  client: 'createMarcoClient, every page feature',
+  worker: 'createWorkerSink → analytics worker',
+}
 const NEXT = { plain: 'a page without the SDK', sdk: 'a page running the SDK too' }
 
 const [script, worker] = await Promise.all([
@@ -41,6 +46,7 @@ try {
   for (const [setup, setupName] of Object.entries(SETUPS)) {
     for (const [next, nextName] of Object.entries(NEXT)) {
       let restored = 0
+      let delivered = 0
       const reasons = new Map()
       const modes = new Set()
       for (let run = 0; run < RUNS; run++) {
@@ -55,7 +61,9 @@ try {
           )
           await page.goto(`${server.origin}/?setup=${setup}`)
           await page.waitForFunction(() => globalThis.benchReady)
-          modes.add((await page.evaluate(() => globalThis.sendOne())).mode)
+          const first = await page.evaluate(() => globalThis.sendOne())
+          modes.add(first.mode)
+          delivered += first.sent
           await page.evaluate(() => (globalThis.marker = true))
           await page.goto(`${server.origin}/${next}?setup=${setup}`)
           if (next === 'sdk') {
@@ -74,6 +82,7 @@ try {
       rows.push([
         setup === 'worker' ? `${setupName} (sink mode: ${[...modes].join(', ')})` : setupName,
         nextName,
+        delivered,
         `${restored} of ${RUNS}`,
         [...reasons].map(([reason, count]) => `${reason} ×${count}`).join(', ') || '—',
       ])
@@ -85,9 +94,10 @@ try {
 }
 printTable({
   title: `Back/forward cache: the page restored on going back (${RUNS} navigations per row, headless Chromium)`,
-  columns: ['the page runs', 'it navigates to', 'restored', "Chromium's reasons when not"],
+  columns: ['the page runs', 'it navigates to', 'events it sent first', 'restored', "Chromium's reasons when not"],
   rows,
   notes: [
+    'events it sent first: delivered before it navigated, over all runs (the client also sends its session start and page view).',
     'A cached page lets its queue’s Web Lock and channel go on `pagehide` (persisted); a worker is frozen with its',
     'page before it can (packages/workers/README.md, "Limitation").',
   ],

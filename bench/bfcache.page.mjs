@@ -1,22 +1,50 @@
-// The page of bench/bfcache.bench.mjs: the SDK's queue as an app sets it up, on the main thread (`?setup=queue`)
-// or in the analytics worker (`?setup=worker`), its events on IndexedDB under one storage name for the origin.
+// The page of bench/bfcache.bench.mjs, set up as an app would, its events on IndexedDB under one storage name for
+// the origin: `?setup=queue` an `EventQueue` on the main thread, `?setup=worker` the analytics worker's sink,
+// `?setup=client` the runtime with every feature a page runs (analytics, crash, performance, CSP, experiments).
+import { AnalyticsEngine } from '@marco/analytics'
 import { createId, EventQueue } from '@marco/core'
+import { CrashReporter } from '@marco/crash-reporter'
+import { Experiments } from '@marco/experiments'
+import { PerformanceAnalytics } from '@marco/performance-analytics'
+import { createMarcoClient } from '@marco/runtime'
+import { CspReporting } from '@marco/security'
 import { createWorkerSink } from '@marco/workers'
 
 const setup = new URLSearchParams(location.search).get('setup')
 const options = { endpoint: `${location.origin}/v1/batch`, storageName: 'marco-bench-bfcache' }
-const queue =
-  setup === 'worker'
-    ? createWorkerSink({ url: '/analytics-worker.js', queue: options, fallback: () => new EventQueue(options) })
-    : new EventQueue(options)
-queue.open?.()
-
-Object.assign(globalThis, {
-  benchReady: true,
-  /** Pushes one event and resolves once it is delivered; `mode` is the worker sink's (`worker` when it runs). */
-  async sendOne() {
-    queue.push({ id: createId(), type: 'track', category: 'analytics', ts: Date.now(), sessionId: 's', payload: {} })
+const event = () => ({
+  id: createId(),
+  type: 'track',
+  category: 'analytics',
+  ts: Date.now(),
+  sessionId: 's',
+  payload: {},
+})
+let sendOne
+if (setup === 'client') {
+  const analytics = new AnalyticsEngine()
+  const client = createMarcoClient({
+    endpoint: options.endpoint,
+    queue: { storageName: options.storageName },
+    consent: { defaults: { analytics: 'granted', crash: 'granted', performance: 'granted' } },
+    features: [analytics, new CrashReporter(), new PerformanceAnalytics(), new CspReporting(), new Experiments()],
+  }).start()
+  sendOne = async () => {
+    analytics.track('bench')
+    return { sent: (await client.flush())?.sent ?? 0, mode: 'main thread' }
+  }
+} else {
+  const queue =
+    setup === 'worker'
+      ? createWorkerSink({ url: '/analytics-worker.js', queue: options, fallback: () => new EventQueue(options) })
+      : new EventQueue(options)
+  queue.open?.()
+  sendOne = async () => {
+    queue.push(event())
     const result = await queue.flush()
     return { sent: result?.sent ?? 0, mode: queue.stats().mode ?? 'main thread' }
-  },
-})
+  }
+}
+
+/** Pushes one event and resolves once it is delivered; `mode` is the worker sink's (`worker` when it runs). */
+Object.assign(globalThis, { benchReady: true, sendOne })
