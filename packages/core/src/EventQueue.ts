@@ -797,8 +797,10 @@ export class EventQueue implements EventSink {
     this._spill()
   }
 
-  /** Flushes after `delayMs`; an immediate flush replaces a pending timer, a later one leaves it. */
-  /** `whole`: the queue filled up; only full batches go (see `_drain`). */
+  /**
+   * Flushes after `delayMs`; an immediate flush replaces a pending timer, a later one leaves it. `whole`: the
+   * queue filled up; only full batches go (see `_drain`).
+   */
   private _scheduleFlush(delayMs: number, whole?: boolean): void {
     if (this._stopped || (this._cancelFlush && delayMs > 0)) return
     this._cancelFlush?.()
