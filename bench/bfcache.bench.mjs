@@ -98,7 +98,7 @@ printTable({
   rows,
   notes: [
     'events it sent first: delivered before it navigated, over all runs (the client also sends its session start and page view).',
-    'A cached page lets its queue’s Web Lock and channel go on `pagehide` (persisted); a worker is frozen with its',
-    'page before it can (packages/workers/README.md, "Limitation").',
+    'A cached page lets its queue’s Web Lock and channel go on `pagehide` (persisted); the page holds its worker',
+    'queue’s lock and lets it go the same way (a worker is frozen with its page before it could; workers README).',
   ],
 })

@@ -13,6 +13,7 @@ import {
   type Teardown,
 } from '@marco/core'
 import type { Caller } from './createCaller'
+import { hostLocks, type LockHost } from './lockHost'
 import { spawnWorker, type WorkerLike, type WorkerSlot } from './spawnWorker'
 
 export interface WorkerSinkOptions {
@@ -116,6 +117,7 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
   let slot: WorkerSlot | undefined
   let caller: Caller | undefined
   let fallback: EventSink | undefined
+  let host: LockHost | undefined
   let cancelPost: Teardown | undefined
   const teardowns: Teardown[] = []
   const toFallback = (): EventSink =>
@@ -126,6 +128,8 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
   /** Ends the worker; its own exit (Node) is then not taken for a crash. */
   const end = (error?: unknown): void => {
     if (slot) slot.dead = true
+    // What the worker's queue held is let go: the fallback, or the origin's other tabs, take its events over.
+    host?.close()
     caller?.close(error)
     monitor.call(() => void slot?.worker.terminate())
   }
@@ -184,7 +188,9 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
         (reason) => fail(new Error(`analytics worker ${reason}`)),
       )
       caller = slot.caller
-      call('init', [cloneable(options.queue, scope)]).catch(fail)
+      // The page holds the worker queue's Web Locks and channels (see `hostLocks`: the back/forward cache).
+      host = hostLocks(scope, monitor)
+      call('init', [cloneable(options.queue, scope), host?.port], host && [host.port]).catch(fail)
       // A worker has no pagehide of its own: post what waits and have its queue send now.
       // Hidden or closing: what waits goes to the worker, whose queue sends at once with keepalive (a keepalive
       // request outlives the worker when the page closes); what arrives while hidden follows at once.

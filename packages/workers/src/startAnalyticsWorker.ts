@@ -7,12 +7,16 @@ import {
   type SdkEvent,
 } from '@marco/core'
 import { expose } from './expose'
+import { createHostedScope } from './lockHost'
 import type { Endpoint } from './types'
 
 /** What the analytics worker answers (`createWorkerSink` is its one caller). */
 export interface AnalyticsWorkerApi {
-  /** Starts the worker's `EventQueue` with these options (cloneable ones only: no transport, clock or callbacks). */
-  init(options: EventQueueOptions): boolean
+  /**
+   * Starts the worker's `EventQueue` with these options (cloneable ones only: no transport, clock or callbacks);
+   * `locks`: the port of the page's `hostLocks`, which then holds the queue's Web Locks and channels.
+   */
+  init(options: EventQueueOptions, locks?: MessagePort): boolean
   /**
    * Pushes a batch: the UTF-8 JSON of `{ context, events }`, transferred; `context` (an object, else left as it
    * was) is what the queue's next batches say once. Answers how many events were pushed.
@@ -45,8 +49,13 @@ export function startAnalyticsWorker(endpoint?: Endpoint, overrides: EventQueueO
   let context: Record<string, unknown> | undefined
   const decoder = new TextDecoder()
   const api: AnalyticsWorkerApi = {
-    init(options) {
-      queue ??= new EventQueue({ context: () => context, ...options, ...overrides })
+    init(options, locks) {
+      queue ??= new EventQueue({
+        context: () => context,
+        ...options,
+        ...(locks && { scope: createHostedScope(locks) }),
+        ...overrides,
+      })
       return true
     },
     push(batch) {

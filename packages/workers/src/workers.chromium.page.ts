@@ -1,6 +1,6 @@
 // The page of the Chromium tests, served under `script-src 'self'; worker-src 'self'`: the pool and wrap()
 // against /worker.js, a blob: worker (which the CSP must refuse), and the analytics sink.
-import { createId, EventQueue, type SdkEvent } from '@marco/core'
+import { createId, EventQueue, type EventQueueOptions, type SdkEvent } from '@marco/core'
 import { createWorkerSink } from './createWorkerSink'
 import { transfer } from './transfer'
 import { wrap } from './wrap'
@@ -56,12 +56,17 @@ function blobWorker(): Promise<string> {
 
 let fallbackCreated = false
 
-async function analytics(url: string, count: number) {
+/**
+ * Starts an analytics sink whose worker is `url` and pushes `count` events into it. `queue`: options of the
+ * worker's queue over the defaults (a storage name shared with the origin's next page, a slower retry).
+ */
+async function analytics(url: string, count: number, queue: Partial<EventQueueOptions> = {}) {
   const queueOptions = {
     endpoint: '/v1/batch',
     storageName: `marco-worker-test-${createId()}`,
     retryBaseMs: 100,
     retryMaxMs: 300,
+    ...queue,
   }
   const sink = createWorkerSink({
     url,
@@ -72,6 +77,15 @@ async function analytics(url: string, count: number) {
       return new EventQueue(queueOptions)
     },
   })
+  Object.assign(window, { marcoSink: sink })
+  // As the runtime does once consent is granted: the worker starts and takes up what earlier pages stored.
+  sink.open()
+  return analyticsPush(count)
+}
+
+/** Pushes `count` more events into the sink `analytics()` started. */
+function analyticsPush(count: number) {
+  const sink = (window as unknown as { marcoSink: ReturnType<typeof createWorkerSink> }).marcoSink
   const ids: string[] = []
   for (let i = 0; i < count; i++) {
     const event: SdkEvent = {
@@ -85,7 +99,6 @@ async function analytics(url: string, count: number) {
     ids.push(event.id)
     sink.push(event)
   }
-  Object.assign(window, { marcoSink: sink })
   return { ids }
 }
 
@@ -95,4 +108,4 @@ async function analyticsFlush() {
   return { result, stats: sink.stats(), fallbackCreated }
 }
 
-Object.assign(window, { marcoWorkers: { pool, rpc, blobWorker, analytics, analyticsFlush } })
+Object.assign(window, { marcoWorkers: { pool, rpc, blobWorker, analytics, analyticsPush, analyticsFlush } })

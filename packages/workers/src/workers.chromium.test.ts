@@ -24,7 +24,8 @@ declare global {
         error?: { isError: boolean; name: string; message: string; stack?: string }
       }>
       blobWorker(): Promise<string>
-      analytics(url: string, count: number): Promise<{ ids: string[] }>
+      analytics(url: string, count: number, queue?: Record<string, unknown>): Promise<{ ids: string[] }>
+      analyticsPush(count: number): { ids: string[] }
       analyticsFlush(): Promise<{ stats: WorkerSinkStats; fallbackCreated: boolean }>
     }
   }
@@ -123,5 +124,59 @@ describe('@marco/workers in Chromium under a strict CSP', () => {
     })
     expect(fallbackCreated).toBe(true)
     expect(stats).toMatchObject({ mode: 'fallback', pushed: 120, acknowledged: 0, fellBack: 120 })
+  })
+})
+
+describe('the analytics worker and the back/forward cache', () => {
+  let cached: LaunchedChromium
+  beforeAll(async () => {
+    cached = await launchChromium({ backForwardCache: true })
+  })
+  afterAll(() => cached?.close())
+
+  it('keeps the page eligible when the next page of the origin runs the worker too, which sends what it stored', async () => {
+    const bfContext = await cached.browser.newContext()
+    try {
+      const page = await bfContext.newPage()
+      const notRestored: string[] = []
+      const cdp = await bfContext.newCDPSession(page)
+      await cdp.send('Page.enable')
+      cdp.on('Page.backForwardCacheNotUsed', (event) =>
+        notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
+      )
+      await page.goto(collector.origin)
+      await page.waitForFunction(() => !!window.marcoWorkers)
+      await page.evaluate(() =>
+        addEventListener('pageshow', (event) => (document.title = `restored ${event.persisted}`)),
+      )
+      // Stored by the worker's queue, not delivered: the server is unreachable until this page is cached (a
+      // cached page runs nothing, its worker included), so what reaches it then comes from the next page.
+      collector.reply = () => 'network-error'
+      const queue = { storageName: `marco-worker-bfcache-${Date.now()}`, retryBaseMs: 500, retryMaxMs: 1_000 }
+      const { ids: before } = await page.evaluate(
+        (queue) => window.marcoWorkers.analytics('/analytics-worker.js', 10, queue),
+        queue,
+      )
+      expect((await page.evaluate(() => window.marcoWorkers.analyticsFlush())).stats.mode).toBe('worker')
+      // The next page of the origin starts its own worker queue on the same store: the lock it waits on and the
+      // channel it posts on were the cached page's worker's, which the page let go of on `pagehide`.
+      await page.goto(`${collector.origin}/?next`)
+      collector.reply = () => ({ status: 200 })
+      await page.waitForFunction(() => !!window.marcoWorkers)
+      await page.evaluate((queue) => window.marcoWorkers.analytics('/analytics-worker.js', 0, queue), queue)
+      await vi.waitFor(() => expect(new Set(collector.storedIds)).toEqual(new Set(before)), { timeout: 10_000 })
+      await page.goBack({ waitUntil: 'commit' })
+      await page.waitForFunction(() => document.title.startsWith('restored'), undefined, { timeout: 10_000 })
+      expect({ title: await page.title(), notRestored }).toEqual({ title: 'restored true', notRestored: [] })
+      // Back from the cache, its worker's queue owns its events again: new ones arrive. (It sends its copy of the
+      // earlier ones too; events keep their ids, so the collector stores each once.)
+      const { ids: after } = await page.evaluate(() => window.marcoWorkers.analyticsPush(10))
+      expect((await page.evaluate(() => window.marcoWorkers.analyticsFlush())).stats.mode).toBe('worker')
+      await vi.waitFor(() => expect(new Set(collector.storedIds)).toEqual(new Set([...before, ...after])), {
+        timeout: 10_000,
+      })
+    } finally {
+      await bfContext.close()
+    }
   })
 })
