@@ -376,6 +376,15 @@ describe('EventQueue delivery against a real HTTP server', () => {
     expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([1, 1])
   })
 
+  it.each([0, Number.NaN])('takes a transport maxBatchEvents of %s as naming no bound: one request', async (bound) => {
+    const transport = createHttpTransport({ url: collector.endpoint, scope: networkScope() })
+    const q = queue({ transport: { send: transport.send, maxBatchEvents: bound } })
+    const events = [makeEvent(), makeEvent(), makeEvent()]
+    for (const event of events) q.push(event)
+    expect(await q.flush()).toEqual({ sent: 3, dropped: 0, pending: 0 })
+    expect(collector.requests.map((r) => (r.body as WireBatch).events.length)).toEqual([3])
+  })
+
   it('sends an event stored under larger limits than its next queue has, on its own, rather than stalling', async () => {
     collector.reply = () => 'network-error'
     const first = queue()
