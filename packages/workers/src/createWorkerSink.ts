@@ -188,7 +188,7 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
         (reason) => fail(new Error(`analytics worker ${reason}`)),
       )
       caller = slot.caller
-      // The page holds the worker queue's Web Locks and channels (see `hostLocks`: the back/forward cache).
+      // The page holds the worker queue's Web Locks (see `hostLocks`: the back/forward cache).
       host = hostLocks(scope, monitor)
       call('init', [cloneable(options.queue, scope), host?.port], host && [host.port]).catch(fail)
       // A worker has no pagehide of its own: post what waits and have its queue send now.

@@ -14,7 +14,7 @@ import type { Endpoint } from './types'
 export interface AnalyticsWorkerApi {
   /**
    * Starts the worker's `EventQueue` with these options (cloneable ones only: no transport, clock or callbacks);
-   * `locks`: the port of the page's `hostLocks`, which then holds the queue's Web Locks and channels.
+   * `locks`: the port of the page's `hostLocks`, which then holds the queue's Web Locks.
    */
   init(options: EventQueueOptions, locks?: MessagePort): boolean
   /**
