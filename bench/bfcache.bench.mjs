@@ -14,6 +14,7 @@ const SETUPS = {
   queue: 'EventQueue on the main thread',
   client: 'createMarcoClient, every page feature',
   worker: 'createWorkerSink → analytics worker',
+  'client-worker': 'createMarcoClient, every page feature, sink: the worker',
 }
 const NEXT = { plain: 'a page without the SDK', sdk: 'a page running the SDK too' }
 
@@ -80,7 +81,7 @@ try {
         }
       }
       rows.push([
-        setup === 'worker' ? `${setupName} (sink mode: ${[...modes].join(', ')})` : setupName,
+        setup.includes('worker') ? `${setupName} (sink mode: ${[...modes].join(', ')})` : setupName,
         nextName,
         delivered,
         `${restored} of ${RUNS}`,

@@ -1,6 +1,7 @@
 // The page of bench/bfcache.bench.mjs, set up as an app would, its events on IndexedDB under one storage name for
 // the origin: `?setup=queue` an `EventQueue` on the main thread, `?setup=worker` the analytics worker's sink,
-// `?setup=client` the runtime with every feature a page runs (analytics, crash, performance, CSP, experiments).
+// `?setup=client` the runtime with every feature a page runs (analytics, crash, performance, CSP, experiments),
+// `?setup=client-worker` the same with its events going through the analytics worker.
 import { AnalyticsEngine } from '@marco/analytics'
 import { createId, EventQueue } from '@marco/core'
 import { CrashReporter } from '@marco/crash-reporter'
@@ -21,23 +22,24 @@ const event = () => ({
   payload: {},
 })
 let sendOne
-if (setup === 'client') {
+const workerSink = () =>
+  createWorkerSink({ url: '/analytics-worker.js', queue: options, fallback: () => new EventQueue(options) })
+if (setup === 'client' || setup === 'client-worker') {
   const analytics = new AnalyticsEngine()
+  const sink = setup === 'client-worker' ? workerSink() : undefined
   const client = createMarcoClient({
     endpoint: options.endpoint,
     queue: { storageName: options.storageName },
+    sink,
     consent: { defaults: { analytics: 'granted', crash: 'granted', performance: 'granted' } },
     features: [analytics, new CrashReporter(), new PerformanceAnalytics(), new CspReporting(), new Experiments()],
   }).start()
   sendOne = async () => {
     analytics.track('bench')
-    return { sent: (await client.flush())?.sent ?? 0, mode: 'main thread' }
+    return { sent: (await client.flush())?.sent ?? 0, mode: sink?.stats().mode ?? 'main thread' }
   }
 } else {
-  const queue =
-    setup === 'worker'
-      ? createWorkerSink({ url: '/analytics-worker.js', queue: options, fallback: () => new EventQueue(options) })
-      : new EventQueue(options)
+  const queue = setup === 'worker' ? workerSink() : new EventQueue(options)
   queue.open?.()
   sendOne = async () => {
     queue.push(event())
