@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createFakeScope } from '@marco/testing'
 import { createSharedState, type ChannelLike, type SharedState } from './createSharedState'
 
 type State = { consent: string; user: string; flags: Record<string, boolean> }
@@ -156,5 +157,55 @@ describe('createSharedState', () => {
     } finally {
       vi.unstubAllGlobals()
     }
+  })
+
+  it('leaves the channel while its page is in the back/forward cache; restored, it catches up and tells its own', () => {
+    const network = createNetwork()
+    const page = createFakeScope()
+    const a = createSharedState('s', initial, { id: 'a', channel: network.open, scope: page })
+    const b = createSharedState('s', initial, { id: 'b', channel: network.open })
+    a.set({ user: 'u-1' })
+    while (network.inFlight.length) network.deliver(0)
+    expect(b.get().user).toBe('u-1')
+
+    page.dispatch('pagehide', { persisted: true })
+    // Written on the way out, after the page left: nothing reaches the others now.
+    a.set({ flags: { beta: true } })
+    b.set({ consent: 'granted' })
+    // A newcomer while the page is cached: its hello does not reach the cached page either.
+    const c = createSharedState('s', initial, { id: 'c', channel: network.open })
+    while (network.inFlight.length) network.deliver(0)
+    expect(a.get()).toEqual({ consent: 'pending', user: 'u-1', flags: { beta: true } })
+    expect(c.get()).toEqual({ consent: 'granted', user: 'u-1', flags: {} })
+
+    page.dispatch('pageshow', { persisted: true })
+    while (network.inFlight.length) network.deliver(0)
+    const expected = { consent: 'granted', user: 'u-1', flags: { beta: true } }
+    for (const peer of [a, b, c]) expect(peer.get()).toEqual(expected)
+  })
+
+  it('stays on the channel through a pagehide that is not into the cache', () => {
+    const network = createNetwork()
+    const page = createFakeScope()
+    const a = createSharedState('s', initial, { id: 'a', channel: network.open, scope: page })
+    const b = createSharedState('s', initial, { id: 'b', channel: network.open })
+    page.dispatch('pagehide', { persisted: false })
+    b.set({ user: 'u-2' })
+    while (network.inFlight.length) network.deliver(0)
+    expect(a.get().user).toBe('u-2')
+  })
+
+  it('does not rejoin once closed, and closing leaves no page listener behind', () => {
+    const network = createNetwork()
+    const page = createFakeScope()
+    const a = createSharedState('s', initial, { id: 'a', channel: network.open, scope: page })
+    const b = createSharedState('s', initial, { id: 'b', channel: network.open })
+    while (network.inFlight.length) network.deliver(0)
+    a.close()
+    expect(page.listenerCount()).toBe(0)
+    page.dispatch('pageshow', { persisted: true })
+    b.set({ user: 'u-3' })
+    expect(network.inFlight).toEqual([])
+    expect(a.get().user).toBe('')
   })
 })

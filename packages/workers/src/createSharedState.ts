@@ -1,4 +1,4 @@
-import { createId, createMonitor, type Monitor } from '@marco/core'
+import { createId, createMonitor, globalScope, listen, type GlobalScope, type Monitor } from '@marco/core'
 
 /** When and by whom a key was last written: a logical (Lamport) clock, then the writer's id for ties. */
 type Stamp = readonly [clock: number, writer: string]
@@ -25,6 +25,8 @@ export interface SharedStateOptions {
   /** This tab's or worker's id, which breaks ties between writes of the same logical time. Default random. */
   id?: string
   monitor?: Monitor
+  /** Where the page's `pagehide` / `pageshow` are heard (the back/forward cache); default the global scope. */
+  scope?: GlobalScope
 }
 
 /** A small state object kept identical across the tabs and workers of one origin. */
@@ -52,6 +54,9 @@ function wins(a: Stamp | undefined, b: Stamp | undefined): boolean {
  * concurrent writes converge everywhere on the same winner (the later logical time, ties by id), and a late
  * joiner asks on arrival and gets the current state from the others. Values must be structured-cloneable.
  * Where `BroadcastChannel` is missing it is a plain local state. Listener errors are reported, never thrown.
+ * A page going into the back/forward cache leaves the channel (a message to a cached page's channel makes
+ * Chromium evict the page, and every peer's arrival sends one) and rejoins when it is restored, as a late
+ * joiner that also tells its own state: the writes it missed arrive, and so does any it made on its way out.
  *
  * @example
  * const shared = createSharedState('marco', { sessionId: '', consent: 'pending', flags: {} as Record<string, boolean>
@@ -71,10 +76,6 @@ export function createSharedState<T extends Record<string, unknown>>(
   let state: T = { ...initial }
   let clock = 0
   let channel: ChannelLike | undefined
-  monitor.call(() => {
-    const open = options.channel ?? ((channelName) => new BroadcastChannel(channelName) as unknown as ChannelLike)
-    if (options.channel || typeof BroadcastChannel === 'function') channel = open(`marco-state:${name}`)
-  })
   const send = (message: StateMessage<T>): void => void monitor.call(() => channel?.postMessage(message))
   const notify = (): void => {
     for (const listener of [...listeners]) monitor.call(listener, state)
@@ -94,16 +95,39 @@ export function createSharedState<T extends Record<string, unknown>>(
     state = next
     notify()
   }
+  /** Tells what this peer has (to a newcomer, or on rejoining), if it has anything. */
+  const tell = (): void => {
+    if (Object.keys(stamps).length) send({ k: 'state', values: state, stamps })
+  }
   const onMessage = (event: { data: unknown }): void => {
     monitor.call(() => {
       const message = event.data as StateMessage<T> | undefined
-      if (message?.k === 'hello') {
-        if (Object.keys(stamps).length) send({ k: 'state', values: state, stamps })
-      } else if (message?.k === 'state') merge(message.values, message.stamps)
+      if (message?.k === 'hello') tell()
+      else if (message?.k === 'state') merge(message.values, message.stamps)
     })
   }
-  channel?.addEventListener('message', onMessage)
-  send({ k: 'hello' })
+  const join = (): void => {
+    monitor.call(() => {
+      const open = options.channel ?? ((channelName) => new BroadcastChannel(channelName) as unknown as ChannelLike)
+      if (options.channel || typeof BroadcastChannel === 'function') channel = open(`marco-state:${name}`)
+    })
+    channel?.addEventListener('message', onMessage)
+    send({ k: 'hello' })
+    tell()
+  }
+  const leave = (): void => {
+    monitor.call(() => {
+      channel?.removeEventListener('message', onMessage)
+      channel?.close()
+    })
+    channel = undefined
+  }
+  join()
+  const scope = options.scope ?? globalScope
+  const teardowns = [
+    listen<PageTransitionEvent>(monitor, scope, 'pagehide', (event) => event.persisted && leave()),
+    listen<PageTransitionEvent>(monitor, scope, 'pageshow', (event) => event.persisted && !channel && join()),
+  ]
   return {
     get: () => state,
     set(patch) {
@@ -120,11 +144,8 @@ export function createSharedState<T extends Record<string, unknown>>(
       return () => void listeners.delete(listener)
     },
     close() {
-      monitor.call(() => {
-        channel?.removeEventListener('message', onMessage)
-        channel?.close()
-        channel = undefined
-      })
+      for (const teardown of teardowns) teardown()
+      leave()
     },
   }
 }

@@ -1,6 +1,7 @@
 // The page of the Chromium tests, served under `script-src 'self'; worker-src 'self'`: the pool and wrap()
 // against /worker.js, a blob: worker (which the CSP must refuse), and the analytics sink.
 import { createId, EventQueue, type EventQueueOptions, type SdkEvent } from '@marco/core'
+import { createSharedState, type SharedState } from './createSharedState'
 import { createWorkerSink } from './createWorkerSink'
 import { transfer } from './transfer'
 import { wrap } from './wrap'
@@ -108,4 +109,15 @@ async function analyticsFlush() {
   return { result, stats: sink.stats(), fallbackCreated }
 }
 
-Object.assign(window, { marcoWorkers: { pool, rpc, blobWorker, analytics, analyticsPush, analyticsFlush } })
+let shared: SharedState<Record<string, unknown>> | undefined
+
+/** Joins the origin's shared canvas state (once per page) and writes `patch` to it; returns the state. */
+function sharedState(patch: Record<string, unknown> = {}) {
+  shared ??= createSharedState('canvas', { tool: 'pen', zoom: 1 })
+  if (Object.keys(patch).length) shared.set(patch)
+  return shared.get()
+}
+
+Object.assign(window, {
+  marcoWorkers: { pool, rpc, blobWorker, analytics, analyticsPush, analyticsFlush, sharedState },
+})

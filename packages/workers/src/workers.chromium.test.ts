@@ -26,6 +26,7 @@ declare global {
       blobWorker(): Promise<string>
       analytics(url: string, count: number, queue?: Record<string, unknown>): Promise<{ ids: string[] }>
       analyticsPush(count: number): { ids: string[] }
+      sharedState(patch?: Record<string, unknown>): Record<string, unknown>
       analyticsFlush(): Promise<{ stats: WorkerSinkStats; fallbackCreated: boolean }>
     }
   }
@@ -127,7 +128,7 @@ describe('@marco/workers in Chromium under a strict CSP', () => {
   })
 })
 
-describe('the analytics worker and the back/forward cache', () => {
+describe('the analytics worker, shared state and the back/forward cache', () => {
   let cached: LaunchedChromium
   beforeAll(async () => {
     cached = await launchChromium({ backForwardCache: true })
@@ -175,6 +176,47 @@ describe('the analytics worker and the back/forward cache', () => {
       await vi.waitFor(() => expect(new Set(collector.storedIds)).toEqual(new Set([...before, ...after])), {
         timeout: 10_000,
       })
+    } finally {
+      await bfContext.close()
+    }
+  })
+
+  it('keeps a page with shared state eligible while the origin’s tabs join and write; restored, it catches up', async () => {
+    const bfContext = await cached.browser.newContext()
+    try {
+      const page = await bfContext.newPage()
+      const notRestored: string[] = []
+      const cdp = await bfContext.newCDPSession(page)
+      await cdp.send('Page.enable')
+      cdp.on('Page.backForwardCacheNotUsed', (event) =>
+        notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
+      )
+      await page.goto(collector.origin)
+      await page.waitForFunction(() => !!window.marcoWorkers)
+      await page.evaluate(() =>
+        addEventListener('pageshow', (event) => (document.title = `restored ${event.persisted}`)),
+      )
+      await page.evaluate(() => window.marcoWorkers.sharedState({ tool: 'brush' }))
+      // Another tab of the origin joins and gets the page's state.
+      const tab = await bfContext.newPage()
+      await tab.goto(collector.origin)
+      await tab.waitForFunction(() => !!window.marcoWorkers)
+      await tab.waitForFunction(() => window.marcoWorkers.sharedState().tool === 'brush')
+      // The page navigates within the origin: the next page joins (its hello goes on the channel) and writes, and
+      // the other tab writes too, while the page is cached.
+      await page.goto(`${collector.origin}/?next`)
+      await page.waitForFunction(() => !!window.marcoWorkers)
+      await page.evaluate(() => window.marcoWorkers.sharedState({ zoom: 2 }))
+      await tab.waitForFunction(() => window.marcoWorkers.sharedState().zoom === 2)
+      await tab.evaluate(() => window.marcoWorkers.sharedState({ tool: 'eraser' }))
+      await page.goBack({ waitUntil: 'commit' })
+      await page.waitForFunction(() => document.title.startsWith('restored'), undefined, { timeout: 10_000 })
+      expect({ title: await page.title(), notRestored }).toEqual({ title: 'restored true', notRestored: [] })
+      // Restored, it rejoined and the other tab told it what it missed.
+      await page.waitForFunction(() => window.marcoWorkers.sharedState().tool === 'eraser', undefined, {
+        timeout: 10_000,
+      })
+      expect(await page.evaluate(() => window.marcoWorkers.sharedState())).toEqual({ tool: 'eraser', zoom: 2 })
     } finally {
       await bfContext.close()
     }
