@@ -7,6 +7,8 @@
 //   pnpm run build && pnpm run bench frame          5 runs of 1 + 4 s per row and rate (~5 minutes on 2 busy cores)
 // node bench/frame.bench.mjs --quick              3 runs of 1 + 2 s (~2 minutes); or BENCH_QUICK=1 pnpm run bench frame
 //   options: --runs=N --seconds=S --rates=60,1000 --sdks=marco,marco-memory,datadog --no-heap
+//   --deferred adds one run per row and rate timing the SDK's own main-thread work (track(), its microtasks
+//   and timer callbacks): how much of its share the SDK's code is, and how much the page's work slowed by it
 //   --sdks=…,posts adds a row without any SDK whose page only POSTs 15 small bodies a second (what requests cost)
 import { readFileSync } from 'node:fs'
 import { availableParallelism, loadavg } from 'node:os'
@@ -158,8 +160,11 @@ async function withServer(run) {
 const { chromium } = await import('playwright-core')
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS })
 
-/** A page in a fresh browser context (own renderer, in-memory IndexedDB), the SDK set up and settled. */
-async function openPage(sdk, tag) {
+/**
+ * A page in a fresh browser context (own renderer, in-memory IndexedDB), the SDK set up and settled;
+ * `deferred`: its entry points timed (frame.page.mjs, `instrument`).
+ */
+async function openPage(sdk, tag, deferred = false) {
   const context = await browser.newContext()
   const page = await context.newPage()
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`))
@@ -168,7 +173,7 @@ async function openPage(sdk, tag) {
   })
   await page.goto(server.origin)
   await page.waitForFunction(() => globalThis.benchReady === true)
-  await page.evaluate((options) => globalThis.bench.prepare(options), { sdk, tag, posts: POSTS_PER_SECOND })
+  await page.evaluate((options) => globalThis.bench.prepare(options), { sdk, tag, posts: POSTS_PER_SECOND, deferred })
   return { page, context }
 }
 
@@ -192,8 +197,11 @@ async function measureFrames(page, { rate, shapes, warmUpSeconds, seconds }) {
   const to = await sampleNow()
   await page.evaluate(() => globalThis.bench.stop())
   const frames = to.frames - from.frames
+  const spentMs = (key) => to.spent[key] - from.spent[key]
   return {
     frames,
+    seconds: (to.lastFrameAt - from.lastFrameAt) / 1000,
+    spent: { track: spentMs('track'), microtasks: spentMs('microtasks'), timers: spentMs('timers') },
     calls: to.calls - from.calls,
     meanFrameMs: (to.lastFrameAt - from.lastFrameAt) / frames,
     cpuMsPerFrame: ((to.threadSeconds - from.threadSeconds) * 1000) / frames,
@@ -203,6 +211,7 @@ async function measureFrames(page, { rate, shapes, warmUpSeconds, seconds }) {
 const frameRuns = new Map()
 const frameCheck = {}
 const heapRows = new Map()
+const deferredRuns = new Map()
 
 try {
   progress('frame rate check: empty frames and the canvas, no SDK')
@@ -241,6 +250,21 @@ try {
       })
     }
   }
+
+  if (process.argv.includes('--deferred'))
+    for (const rate of RATES)
+      await withServer(async () => {
+        for (const sdk of rows) {
+          progress(`${rate.toLocaleString('en-US')}/s, the SDK's own work timed: ${sdk}`)
+          const { page, context } = await openPage(sdk, `deferred-${sdk}-${rate}`, true)
+          try {
+            const options = { rate, shapes: SHAPES, warmUpSeconds: WARM_UP_SECONDS, seconds: SECONDS }
+            deferredRuns.set(`${sdk}@${rate}`, await measureFrames(page, options))
+          } finally {
+            await context.close()
+          }
+        }
+      })
 
   for (const { key } of process.argv.includes('--no-heap') ? [] : SDKS.filter(({ optIn }) => !optIn)) {
     progress(`heap and delivery of ${HEAP_CALLS.toLocaleString('en-US')} calls: ${key}`)
@@ -382,6 +406,45 @@ printShareTable({
     "      (IndexedDB in the browser process, the network stack, compression threads). Read a. as the target's figure and a′. as its check when the runs of a. spread widely.",
   ],
 })
+
+if (deferredRuns.size)
+  printTable({
+    title:
+      "c. The SDK's own main-thread work (--deferred: one run per row and rate, its entry points timed in the page)",
+    columns: [
+      'SDK',
+      'rate',
+      'track() ms/s',
+      'microtasks ms/s',
+      'timers ms/s',
+      'own share %',
+      'frame ms',
+      'share of frames %',
+    ],
+    rows: RATES.flatMap((rate) =>
+      SDKS.filter(({ key }) => deferredRuns.has(`${key}@${rate}`)).map(({ key, label }) => {
+        const { spent, seconds, meanFrameMs } = deferredRuns.get(`${key}@${rate}`)
+        const base = deferredRuns.get(`none@${rate}`).meanFrameMs
+        return [
+          label,
+          perSecond(rate),
+          spent.track / seconds,
+          spent.microtasks / seconds,
+          spent.timers / seconds,
+          (spent.track + spent.microtasks + spent.timers) / seconds / 10,
+          meanFrameMs,
+          (1 - base / meanFrameMs) * 100,
+        ]
+      }),
+    ),
+    notes: [
+      'ms/s: main-thread milliseconds per second of frames inside the SDK track() calls, and inside the callbacks it gave queueMicrotask, setTimeout and setInterval',
+      '      (ingesting, writing, batching, sending); promise continuations and event listeners are not counted, so these are floors, alike for every SDK.',
+      "own share: their sum as a share of the main thread. share of frames: this one run's frame time against the no-SDK row of the same pass (a single run: noisier than a.).",
+      "      What the share of frames has beyond the own share is the page's own work slowed: by the SDK's work off the main thread (network, storage, compression)",
+      '      on the same cores, and by what the timing cannot see. The timing wrappers cost a little themselves.',
+    ],
+  })
 
 if (heapRows.size)
   printTable({

@@ -46,6 +46,33 @@ async function setUp(sdk, tag, posts) {
 }
 
 let sdkInstance = { track: () => {}, flush: async () => {} }
+
+/**
+ * Main-thread milliseconds spent inside the SDK's own entry points (`--deferred`): its `track()` calls, and the
+ * callbacks it gives `queueMicrotask`, `setTimeout` and `setInterval` (its deferred work: ingesting, writing,
+ * batching, sending). Promise continuations and event listeners are not counted: a floor, the same for every SDK.
+ */
+const spent = { track: 0, microtasks: 0, timers: 0 }
+function instrument() {
+  const timed = (key, callback) =>
+    function (...args) {
+      const start = performance.now()
+      try {
+        return callback.apply(this, args)
+      } finally {
+        spent[key] += performance.now() - start
+      }
+    }
+  const { queueMicrotask: microtask, setTimeout: timeout, setInterval: interval } = globalThis
+  const timer =
+    (schedule) =>
+    (callback, ...rest) =>
+      schedule(typeof callback === 'function' ? timed('timers', callback) : callback, ...rest)
+  globalThis.queueMicrotask = (callback) => microtask(timed('microtasks', callback))
+  globalThis.setTimeout = timer(timeout)
+  globalThis.setInterval = timer(interval)
+  return (instance) => ({ ...instance, track: timed('track', instance.track) })
+}
 let loop = { running: false, frames: 0, calls: 0, lastFrameAt: 0 }
 
 /** Adds an 800×600 canvas; the returned function draws `shapes` rectangles (the app's own work per frame). */
@@ -66,8 +93,10 @@ function drawer(shapes) {
 
 globalThis.bench = {
   /** Sets the SDK up and lets it settle (IndexedDB open, first timers), outside any measurement. */
-  async prepare({ sdk, tag, posts }) {
-    sdkInstance = await setUp(sdk, tag, posts)
+  async prepare({ sdk, tag, posts, deferred }) {
+    // Instrumented before the SDK is set up (or imported), so it schedules through the timed functions.
+    const timeTrack = deferred ? instrument() : (instance) => instance
+    sdkInstance = timeTrack(await setUp(sdk, tag, posts))
     await new Promise((resolve) => setTimeout(resolve, 300))
   },
   /**
@@ -93,7 +122,7 @@ globalThis.bench = {
   /**
    * Frames and calls so far, and the timestamp of the last frame: two samples give the mean frame time between them.
    */
-  sample: () => ({ frames: loop.frames, calls: loop.calls, lastFrameAt: loop.lastFrameAt }),
+  sample: () => ({ frames: loop.frames, calls: loop.calls, lastFrameAt: loop.lastFrameAt, spent: { ...spent } }),
   stop() {
     loop.running = false
     return globalThis.bench.sample()
