@@ -31,8 +31,8 @@ export interface LockHost {
  * on it, makes the browser evict the cached page. The page lets go at once in its own `pagehide` (as a
  * main-thread queue does) and tells the worker, whose queue owns its events again on `pageshow`. (The queue's
  * `BroadcastChannel` stays in the worker: a message to a cached page's worker did not evict it, 6 of 6.)
- * Undefined where the page has no Web Locks or no `MessageChannel`: the worker's queue does without, as it
- * would on its own.
+ * Undefined where the page has no Web Locks or no `MessageChannel`: the worker's queue then uses its own
+ * scope's, as it did before.
  *
  * @example
  * const host = hostLocks(globalScope, monitor)
