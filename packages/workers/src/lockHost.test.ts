@@ -161,11 +161,12 @@ describe('the lock host protocol', () => {
   /** The page's host with a raw worker end: what it answers, in order. */
   function rawHost(locks: LockManager = origin.client()) {
     const reported: unknown[] = []
-    const host = hostLocks(pageScope(locks), createMonitor({ onError: (error) => reported.push(error) }))!
+    const page = pageScope(locks)
+    const host = hostLocks(page, createMonitor({ onError: (error) => reported.push(error) }))!
     const answers: LockHostMessage[] = []
     host.port.onmessage = ({ data }) => answers.push(data)
     cleanups.push(() => host.port.close(), host.close)
-    return { host, answers, reported, send: (message: unknown) => host.port.postMessage(message) }
+    return { page, host, answers, reported, send: (message: unknown) => host.port.postMessage(message) }
   }
 
   it('lets go of a lock the worker gave up on while it waited, so the next one in line gets it', async () => {
@@ -174,12 +175,37 @@ describe('the lock host protocol', () => {
     void holder.request('x', () => new Promise<void>((resolve) => (release = resolve)))
     await vi.waitFor(() => expect(release).toBeTypeOf('function'))
     const { send, answers } = rawHost()
+    const waiting = async () => (await origin.client().query()).pending?.map((lock) => lock.name)
     send({ t: 'request', i: 1, n: 'x' })
+    await vi.waitFor(async () => expect(await waiting()).toEqual(['x']))
     send({ t: 'release', i: 1 })
+    await vi.waitFor(async () => expect(await waiting()).toEqual([]))
     const next = origin.client().request('x', () => 'next got it')
     release()
     expect(await next).toBe('next got it')
-    // Given up by the worker: no answer for it.
+    // Given up by the worker while it waited: out of the line, never granted, no answer for it.
+    expect((await origin.client().query()).held).toEqual([])
+    expect(answers).toEqual([])
+  })
+
+  it('lets go at once of a grant that comes after the worker gave up (its abort too late to stop it)', async () => {
+    // A lock manager that grants when the test says, whatever the signal: the browser's order when the grant was
+    // already decided as the abort arrived.
+    const grants: LockGrantedCallback<unknown>[] = []
+    const locks = {
+      request: (_name: string, _options: LockOptions, callback: LockGrantedCallback<unknown>) =>
+        new Promise(() => grants.push(callback)),
+    } as unknown as LockManager
+    const { send, answers, reported } = rawHost(locks)
+    send({ t: 'request', i: 1, n: 'x' })
+    send({ t: 'release', i: 1 })
+    // Once the malformed message after them is reported, both have been handled.
+    send(null)
+    await vi.waitFor(() => expect(reported).toHaveLength(1))
+    expect(grants).toHaveLength(1)
+    // The callback ends at once (nothing to hold), and the worker is not told of a grant it no longer wants.
+    expect(grants[0]!({ name: 'x', mode: 'exclusive' })).toBeUndefined()
+    await new Promise((resolve) => setImmediate(resolve))
     expect(answers).toEqual([])
   })
 
@@ -211,24 +237,23 @@ describe('the lock host protocol', () => {
   })
 
   it('takes nothing for the worker while the page is in the back/forward cache', async () => {
-    const page = pageScope()
-    const host = hostLocks(page, createMonitor())!
-    const answers: LockHostMessage[] = []
-    host.port.onmessage = ({ data }) => answers.push(data)
-    cleanups.push(() => host.port.close(), host.close)
+    const { page, send, answers, reported } = rawHost()
     page.dispatch('pagehide', { persisted: true })
-    host.port.postMessage({ t: 'request', i: 1, n: 'while-cached' })
-    await vi.waitFor(() => expect(answers).toEqual([{ t: 'pagehide', persisted: true }]))
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    send({ t: 'request', i: 1, n: 'while-cached' })
+    // A malformed message after it: once that is reported, the request before it has been handled (in order).
+    send(null)
+    await vi.waitFor(() => expect(reported).toHaveLength(1))
     expect((await origin.client().query()).held).toEqual([])
+    expect(answers).toEqual([{ t: 'pagehide', persisted: true }])
     page.dispatch('pageshow', { persisted: true })
-    host.port.postMessage({ t: 'request', i: 2, n: 'restored' })
+    send({ t: 'request', i: 2, n: 'restored' })
     await vi.waitFor(() =>
       expect(answers.slice(1)).toEqual([
         { t: 'pageshow', persisted: true },
         { t: 'granted', i: 2 },
       ]),
     )
+    expect((await origin.client().query()).held?.map((lock) => lock.name)).toEqual(['restored'])
   })
 
   /** A hosted scope with a raw page end: what the worker side asks, in order. */
