@@ -5,6 +5,7 @@ import {
   launchChromium,
   startTestCollector,
   testPage,
+  watchBackForwardCache,
   type LaunchedChromium,
   type TestCollector,
 } from '@marco/testing'
@@ -162,26 +163,13 @@ describe('EventQueue and the back/forward cache', () => {
   })
   afterAll(() => cached?.close())
 
-  /**
-   * The test app in `context`, its queue on IndexedDB. `back()` goes back to it and resolves once it is shown
-   * again, with whether it came from the cache and the browser's reasons if it did not.
-   */
+  /** The test app in `context`, its queue on IndexedDB, its restores watched (`back()`). */
   async function openApp(context: Awaited<ReturnType<LaunchedChromium['browser']['newContext']>>) {
     const page = await context.newPage()
-    const notRestored: string[] = []
-    const cdp = await context.newCDPSession(page)
-    await cdp.send('Page.enable')
-    cdp.on('Page.backForwardCacheNotUsed', (event) =>
-      notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
-    )
+    const { mark, back } = await watchBackForwardCache(page)
     await page.goto(collector.origin)
     await page.waitForFunction(() => window.marco.queue.stats().storage === 'indexeddb')
-    await page.evaluate(() => addEventListener('pageshow', (event) => (document.title = `restored ${event.persisted}`)))
-    const back = async () => {
-      await page.goBack({ waitUntil: 'commit' })
-      await page.waitForFunction(() => document.title.startsWith('restored'), undefined, { timeout: 10_000 })
-      return { title: await page.title(), notRestored }
-    }
+    await mark()
     return { page, back }
   }
 
@@ -191,7 +179,7 @@ describe('EventQueue and the back/forward cache', () => {
       const { page, back } = await openApp(context)
       const before = await page.evaluate(() => window.marco.push(10, 'before'))
       await page.goto(`${collector.origin}/elsewhere`)
-      expect(await back()).toEqual({ title: 'restored true', notRestored: [] })
+      expect(await back()).toEqual({ restored: true, notRestored: [] })
       // The restored page's queue works on: its own events and new ones arrive once each.
       const after = await page.evaluate(() => window.marco.push(10, 'after'))
       await page.evaluate(() => window.marco.queue.flush())
@@ -217,7 +205,7 @@ describe('EventQueue and the back/forward cache', () => {
       await page.goto(`${collector.origin}/?next`)
       await page.waitForFunction(() => window.marco.queue.stats().storage === 'indexeddb')
       await vi.waitFor(() => expect(new Set(collector.storedIds)).toEqual(new Set(before)), { timeout: 10_000 })
-      expect(await back()).toEqual({ title: 'restored true', notRestored: [] })
+      expect(await back()).toEqual({ restored: true, notRestored: [] })
       // Back from the cache it owns its queue again: new events arrive, and each event is stored once.
       const after = await page.evaluate(() => window.marco.push(10, 'after'))
       await page.evaluate(() => window.marco.queue.flush())

@@ -7,6 +7,7 @@ import {
   launchChromium,
   startTestCollector,
   testPage,
+  watchBackForwardCache,
   type LaunchedChromium,
   type TestCollector,
 } from '@marco/testing'
@@ -166,12 +167,7 @@ describe('PerformanceAnalytics in Chromium', () => {
     try {
       const page = await browser.newPage()
       // Why the browser did not restore the page from the cache, if it did not (so a failure says why).
-      const notRestored: string[] = []
-      const cdp = await page.context().newCDPSession(page)
-      await cdp.send('Page.enable')
-      cdp.on('Page.backForwardCacheNotUsed', (event) =>
-        notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
-      )
+      const { notRestored } = await watchBackForwardCache(page)
       await page.goto(collector.origin)
       await page.waitForFunction(() => !!window.marcoPerf?.ux().LCP)
       const before = await page.evaluate(() => window.marcoPerf.ux().LCP!.id)

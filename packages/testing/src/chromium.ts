@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 
 /** Debian's Chromium; the flags keep it from reaching for the network it does not have. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -71,4 +71,44 @@ export async function bundleForBrowser(entry: string): Promise<string> {
 /** A minimal HTML page that loads one module script. */
 export function testPage(scriptPath: string, title = 'marco test'): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,"></head><body><script type="module" src="${scriptPath}"></script></body></html>`
+}
+
+export interface BackForwardCacheWatch {
+  /** Chromium's reasons for each time it did not restore the page (CDP `Page.backForwardCacheNotUsed`). */
+  readonly notRestored: string[]
+  /** Marks the document now shown, so that `back()` can tell a restore of it from a reload. */
+  mark(): Promise<void>
+  /** Goes back and resolves once the page is shown again: restored from the cache (the mark survived) or not. */
+  back(): Promise<{ restored: boolean; notRestored: string[] }>
+}
+
+/**
+ * Watches a page's back/forward-cache restores (the browser must keep the cache on: `launchChromium({
+ * backForwardCache: true })`). Call before the page navigates.
+ *
+ * @example
+ * const cache = await watchBackForwardCache(page)
+ * await page.goto(origin); await cache.mark(); await page.goto(`${origin}/elsewhere`)
+ * expect(await cache.back()).toEqual({ restored: true, notRestored: [] })
+ */
+export async function watchBackForwardCache(page: Page): Promise<BackForwardCacheWatch> {
+  const notRestored: string[] = []
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Page.enable')
+  cdp.on('Page.backForwardCacheNotUsed', (event) =>
+    notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
+  )
+  return {
+    notRestored,
+    async mark() {
+      await page.evaluate(() => Object.assign(globalThis, { marcoCacheMark: true }))
+    },
+    async back() {
+      // A restored page fires pageshow, not load: wait for the commit, then for the document to be complete.
+      await page.goBack({ waitUntil: 'commit' })
+      await page.waitForFunction(() => document.readyState === 'complete', undefined, { timeout: 10_000 })
+      const restored = await page.evaluate(() => (globalThis as { marcoCacheMark?: boolean }).marcoCacheMark === true)
+      return { restored, notRestored: [...notRestored] }
+    },
+  }
 }

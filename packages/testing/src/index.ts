@@ -10,8 +10,15 @@ export { createLockRegistry } from './createLockRegistry'
 export type { FakeLockManager, LockRegistry } from './createLockRegistry'
 export { startTestCollector } from './startTestCollector'
 export type { TestCollector, CollectorReply, ReceivedBatch } from './startTestCollector'
-export { launchChromium, bundleForBrowser, testPage, CHROMIUM_PATH, CHROMIUM_ARGS } from './chromium'
-export type { LaunchedChromium, LaunchOptions } from './chromium'
+export {
+  launchChromium,
+  bundleForBrowser,
+  testPage,
+  watchBackForwardCache,
+  CHROMIUM_PATH,
+  CHROMIUM_ARGS,
+} from './chromium'
+export type { BackForwardCacheWatch, LaunchedChromium, LaunchOptions } from './chromium'
 export { startFileServer } from './startFileServer'
 export type { FileServer, FileRoute } from './startFileServer'
 export { createMemoryCaches } from './createMemoryCaches'

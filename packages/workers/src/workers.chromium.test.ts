@@ -6,6 +6,7 @@ import {
   launchChromium,
   startTestCollector,
   testPage,
+  watchBackForwardCache,
   type LaunchedChromium,
   type TestCollector,
 } from '@marco/testing'
@@ -139,17 +140,10 @@ describe('the analytics worker, shared state and the back/forward cache', () => 
     const bfContext = await cached.browser.newContext()
     try {
       const page = await bfContext.newPage()
-      const notRestored: string[] = []
-      const cdp = await bfContext.newCDPSession(page)
-      await cdp.send('Page.enable')
-      cdp.on('Page.backForwardCacheNotUsed', (event) =>
-        notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
-      )
+      const { mark, back } = await watchBackForwardCache(page)
       await page.goto(collector.origin)
       await page.waitForFunction(() => !!window.marcoWorkers)
-      await page.evaluate(() =>
-        addEventListener('pageshow', (event) => (document.title = `restored ${event.persisted}`)),
-      )
+      await mark()
       // Stored by the worker's queue, not delivered: the server is unreachable until this page is cached (a
       // cached page runs nothing, its worker included), so what reaches it then comes from the next page.
       collector.reply = () => 'network-error'
@@ -159,16 +153,14 @@ describe('the analytics worker, shared state and the back/forward cache', () => 
         queue,
       )
       expect((await page.evaluate(() => window.marcoWorkers.analyticsFlush())).stats.mode).toBe('worker')
-      // The next page of the origin starts its own worker queue on the same store: the lock it waits on and the
-      // channel it posts on were the cached page's worker's, which the page let go of on `pagehide`.
+      // The next page of the origin starts its own worker queue on the same store: the lock it waits on was the
+      // cached page's worker's, which the page holding it let go of on `pagehide`.
       await page.goto(`${collector.origin}/?next`)
       collector.reply = () => ({ status: 200 })
       await page.waitForFunction(() => !!window.marcoWorkers)
       await page.evaluate((queue) => window.marcoWorkers.analytics('/analytics-worker.js', 0, queue), queue)
       await vi.waitFor(() => expect(new Set(collector.storedIds)).toEqual(new Set(before)), { timeout: 10_000 })
-      await page.goBack({ waitUntil: 'commit' })
-      await page.waitForFunction(() => document.title.startsWith('restored'), undefined, { timeout: 10_000 })
-      expect({ title: await page.title(), notRestored }).toEqual({ title: 'restored true', notRestored: [] })
+      expect(await back()).toEqual({ restored: true, notRestored: [] })
       // Back from the cache, its worker's queue owns its events again: new ones arrive. (It sends its copy of the
       // earlier ones too; events keep their ids, so the collector stores each once.)
       const { ids: after } = await page.evaluate(() => window.marcoWorkers.analyticsPush(10))
@@ -185,17 +177,10 @@ describe('the analytics worker, shared state and the back/forward cache', () => 
     const bfContext = await cached.browser.newContext()
     try {
       const page = await bfContext.newPage()
-      const notRestored: string[] = []
-      const cdp = await bfContext.newCDPSession(page)
-      await cdp.send('Page.enable')
-      cdp.on('Page.backForwardCacheNotUsed', (event) =>
-        notRestored.push(...event.notRestoredExplanations.map((explanation) => explanation.reason)),
-      )
+      const { mark, back } = await watchBackForwardCache(page)
       await page.goto(collector.origin)
       await page.waitForFunction(() => !!window.marcoWorkers)
-      await page.evaluate(() =>
-        addEventListener('pageshow', (event) => (document.title = `restored ${event.persisted}`)),
-      )
+      await mark()
       await page.evaluate(() => window.marcoWorkers.sharedState({ tool: 'brush' }))
       // Another tab of the origin joins and gets the page's state.
       const tab = await bfContext.newPage()
@@ -209,9 +194,7 @@ describe('the analytics worker, shared state and the back/forward cache', () => 
       await page.evaluate(() => window.marcoWorkers.sharedState({ zoom: 2 }))
       await tab.waitForFunction(() => window.marcoWorkers.sharedState().zoom === 2)
       await tab.evaluate(() => window.marcoWorkers.sharedState({ tool: 'eraser' }))
-      await page.goBack({ waitUntil: 'commit' })
-      await page.waitForFunction(() => document.title.startsWith('restored'), undefined, { timeout: 10_000 })
-      expect({ title: await page.title(), notRestored }).toEqual({ title: 'restored true', notRestored: [] })
+      expect(await back()).toEqual({ restored: true, notRestored: [] })
       // Restored, it rejoined and the other tab told it what it missed.
       await page.waitForFunction(() => window.marcoWorkers.sharedState().tool === 'eraser', undefined, {
         timeout: 10_000,
