@@ -360,3 +360,109 @@ describe('SessionManager tab channel', () => {
     attacker.close()
   })
 })
+
+/** A page's scope whose session channels are counted while open. */
+function cachedPage() {
+  const open = new Set<BroadcastChannel>()
+  class Channel extends BroadcastChannel {
+    constructor(name: string) {
+      super(name)
+      open.add(this)
+    }
+    override close(): void {
+      open.delete(this)
+      super.close()
+    }
+  }
+  return { scope: createFakeScope({ overrides: { BroadcastChannel: Channel } }), open }
+}
+
+describe('SessionManager and the back/forward cache', () => {
+  it('leaves the channel while the page is cached; back, it rejoins and confirms its session with one refresh', async () => {
+    const name = `bfcache-${channel}`
+    const { scope, open } = cachedPage()
+    const refresh = vi.fn(async () => token(600))
+    const page = create({ refresh, scope }, name)
+    const first = await page.getToken()
+    expect(open.size).toBe(1)
+    scope.dispatch('pagehide', { persisted: true })
+    // Off the channel: another tab's message can no longer reach (and evict) the cached page.
+    expect(open.size).toBe(0)
+    const tab = create({ refresh: async () => token(600) }, name)
+    const tabToken = await tab.getToken()
+    const confirmed = new Promise((resolve) => page.on('change', resolve))
+    const told = new Promise((resolve) => tab.on('change', resolve))
+    // Cached for a while: the token it gets back lives longer than the tab's, which takes it.
+    await vi.advanceTimersByTimeAsync(10_000)
+    scope.dispatch('pageshow', { persisted: true })
+    expect(open.size).toBe(1)
+    await confirmed
+    expect(refresh).toHaveBeenCalledTimes(2)
+    const confirmedToken = await page.getToken()
+    expect([first, tabToken]).not.toContain(confirmedToken)
+    // Back on the channel, it shares the new token with the other tab as before.
+    await vi.waitFor(() => told, { timeout: 2_000 })
+    expect(await tab.getToken()).toBe(confirmedToken)
+  })
+
+  it('ends a restored session that was logged out while the page was cached', async () => {
+    const name = `bfcache-logout-${channel}`
+    const { scope } = cachedPage()
+    let revoked = false
+    const cached = create({ refresh: async () => (revoked ? null : token(600)), scope }, name)
+    expect(await cached.getToken()).toBeTruthy()
+    scope.dispatch('pagehide', { persisted: true })
+    const tab = create({ refresh: async () => token(600), revoke: async () => void (revoked = true) }, name)
+    await tab.getToken()
+    await tab.logout()
+    const ended = new Promise((resolve) => cached.on('expired', resolve))
+    scope.dispatch('pageshow', { persisted: true })
+    await ended
+    expect(await cached.getToken()).toBeUndefined()
+  })
+
+  it('keeps the channel on a pagehide that is not into the cache, and asks nothing on a pageshow it never left for', async () => {
+    const name = `bfcache-stay-${channel}`
+    const { scope, open } = cachedPage()
+    const refresh = vi.fn(async () => token(600))
+    const page = create({ refresh, scope }, name)
+    await page.getToken()
+    scope.dispatch('pagehide', { persisted: false })
+    expect(open.size).toBe(1)
+    scope.dispatch('pageshow', { persisted: true })
+    scope.dispatch('pageshow', { persisted: false })
+    expect(open.size).toBe(1)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(refresh).toHaveBeenCalledTimes(1)
+  })
+
+  it('brings a page without a session back onto the channel without asking the server', async () => {
+    const name = `bfcache-none-${channel}`
+    const { scope, open } = cachedPage()
+    const refresh = vi.fn(async () => null)
+    const page = create({ refresh, scope }, name)
+    expect(await page.getToken()).toBeUndefined()
+    scope.dispatch('pagehide', { persisted: true })
+    scope.dispatch('pageshow', { persisted: true })
+    expect(open.size).toBe(1)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(refresh).toHaveBeenCalledTimes(1)
+    // On the channel again: a login in another tab reaches it.
+    const tab = create({ refresh: async () => token(600) }, name)
+    const changed = new Promise((resolve) => page.on('change', resolve))
+    const login = await tab.getToken()
+    await vi.waitFor(() => changed, { timeout: 2_000 })
+    expect(await page.getToken()).toBe(login)
+  })
+
+  it('stops listening to the page on stop(): a later pageshow joins nothing', async () => {
+    const { scope, open } = cachedPage()
+    const page = create({ refresh: async () => token(600), scope }, `bfcache-stop-${channel}`)
+    await page.getToken()
+    page.stop()
+    expect(open.size).toBe(0)
+    expect(scope.listenerCount()).toBe(0)
+    scope.dispatch('pageshow', { persisted: true })
+    expect(open.size).toBe(0)
+  })
+})

@@ -60,6 +60,7 @@ export interface SessionManagerOptions {
    * `marco-session`.
    */
   readonly channelName?: string | false
+  /** Where the channel comes from and `pagehide` / `pageshow` are heard; default the global scope. */
   readonly scope?: GlobalScope
   readonly clock?: Clock
   readonly monitor?: Monitor
@@ -81,7 +82,8 @@ const MAX_TIMER_MS = 2_147_483_647
  * newer `setToken()` is discarded. A token that is already expired when it arrives counts as a failed
  * refresh, so a server handing out short or stale tokens gets backoff, not a refresh loop. What other tabs
  * post goes through the same checks as `setToken` (`verify` included); a bad message is ignored and reported
- * to the monitor (a `console.warn` in debug mode).
+ * to the monitor (a `console.warn` in debug mode). A page in the back/forward cache is off the channel; back, it
+ * confirms its session with one refresh.
  *
  * @example
  * const session = new SessionManager({
@@ -110,6 +112,7 @@ export class SessionManager {
   private _cancelTimer: Teardown = () => {}
   private _channel: BroadcastChannel | undefined
   private _unlisten: Teardown = () => {}
+  private _teardowns: Teardown[]
 
   constructor(options: SessionManagerOptions) {
     this._options = options
@@ -117,13 +120,29 @@ export class SessionManager {
     this._clock = options.clock ?? Date
     const monitor = (this._monitor = options.monitor ?? createMonitor({ scope }))
     const name = options.channelName ?? 'marco-session'
-    monitor.call(() => {
-      if (name === false || !scope.BroadcastChannel) return
-      const channel = (this._channel = new scope.BroadcastChannel(name))
-      this._unlisten = listen<MessageEvent<ChannelMessage>>(monitor, channel, 'message', (event) =>
-        this._receive(event.data),
-      )
-    })
+    // Whether it joined (it was not on the channel, and there is one to join).
+    const join = () =>
+      monitor.call(() => {
+        if (name === false || !scope.BroadcastChannel || this._channel) return
+        const channel = (this._channel = new scope.BroadcastChannel(name))
+        this._unlisten = listen<MessageEvent<ChannelMessage>>(monitor, channel, 'message', (event) =>
+          this._receive(event.data),
+        )
+        return true
+      })
+    join()
+    // A page in the back/forward cache leaves the channel: another tab's message on it would evict the page (every
+    // page of the origin posts its token at start). Back, it missed what was said meanwhile — a logout, perhaps —
+    // so it rejoins and confirms its session with one refresh, as a reload would (`null`: the session ended).
+    this._teardowns = [
+      listen<PageTransitionEvent>(monitor, scope, 'pagehide', (event) => event.persisted && this._leave()),
+      listen<PageTransitionEvent>(
+        monitor,
+        scope,
+        'pageshow',
+        (event) => event.persisted && join() && this._token && void this.refresh(),
+      ),
+    ]
   }
 
   /**
@@ -196,11 +215,17 @@ export class SessionManager {
    */
   stop(): void {
     this._cancelTimer()
-    this._unlisten()
-    this._monitor.call(() => this._channel?.close())
-    this._channel = this._token = undefined
+    for (const teardown of this._teardowns.splice(0)) teardown()
+    this._leave()
+    this._token = undefined
     this._ended = true
     this._generation++
+  }
+
+  private _leave(): void {
+    this._unlisten()
+    this._monitor.call(() => this._channel?.close())
+    this._channel = undefined
   }
 
   private async _runRefresh(): Promise<string | undefined> {
