@@ -606,6 +606,34 @@ describe('EventQueue closed while its last writes are on their way', () => {
     expect(await storedRecords()).toEqual([])
   })
 
+  it('makes its copy before anything else its pagehide does: torn down at its first send, it loses nothing', async () => {
+    const storage = createMemoryStorage()
+    let copyAtFirstSend: string | null | undefined
+    const tab = closableTab(storage, {
+      transport: {
+        send: async (_batch, { unloading }) => {
+          if (!unloading) return { result: 'retry' }
+          // The page goes away here, as a closing tab under load does in the middle of its handler.
+          copyAtFirstSend ??= Object.keys(storage).length ? storage.getItem(Object.keys(storage)[0]!) : null
+          tab.close()
+          return new Promise<never>(() => {})
+        },
+      },
+    })
+    // Stored first (the open and the first claim), so the close is what loses the write.
+    await tab.queue.flush()
+    const events = Array.from({ length: 20 }, () => makeEvent())
+    for (const event of events) tab.queue.push(event)
+    tab.scope.dispatch('pagehide', { persisted: false })
+    // The copy already held every event when the handler made its first request.
+    expect(JSON.parse(copyAtFirstSend ?? '[]').map((event: SdkEvent) => event.id)).toEqual(events.map((e) => e.id))
+    const next = queue({ scope: networkScope({}, storage) })
+    await vi.waitFor(async () => {
+      await next.flush()
+      expect([...collector.storedIds].sort()).toEqual(events.map((event) => event.id).sort())
+    })
+  })
+
   it('has the copy taken by one of two pages that start at once, each event sent once', async () => {
     collector.reply = () => 'network-error'
     const storage = createMemoryStorage()

@@ -466,13 +466,14 @@ export class EventQueue implements EventSink {
 
   /**
    * While the page is hidden or closing, copies the events not yet safe in IndexedDB (never written, or in a
-   * write that has not landed) to localStorage, synchronously; removes the copy once there are none (or the page
+   * write that has not landed; the ones this task pushed taken in first) to localStorage, synchronously; removes the copy once there are none (or the page
    * is visible again). A write started from `pagehide`, or by an event pushed after it, may never land — the tab
    * is torn down first (measured in Chromium) — while a localStorage write is handed to the browser at once. The
    * next queue of the origin to claim this one's events takes the copy too (in `_openStore`). Refused (quota,
    * private mode): the events rely on the IndexedDB write alone.
    */
   private _spill(): void {
+    this._ingest()
     if (this._storeState === 'memory') return
     try {
       const unsafe = this._hidden ? this._queue.filter((event) => !event._chunk || this._writing.has(event._chunk)) : []
@@ -783,7 +784,10 @@ export class EventQueue implements EventSink {
   private _unload(): void {
     this._hidden = true
     if (this._stopped) return
-    this._ingest()
+    // The synchronous copy first (it takes in what this task pushed): a page torn down while this runs (a closing
+    // tab under load) then loses only what it pushed in the task the teardown cut short. The sends and the write
+    // below leave the copy as it is (written events are not safe until their write lands).
+    this._spill()
     if (this._online && this._clock.now() >= this._retryAt) {
       for (
         let batch;
@@ -794,7 +798,6 @@ export class EventQueue implements EventSink {
     }
     // What is in flight is written too: the next page load sends it if this request does not arrive.
     this._persist()
-    this._spill()
   }
 
   /**
