@@ -3,6 +3,7 @@ import {
   Consent,
   createEvent,
   createScrubber,
+  rememberRecent,
   listen,
   startInterval,
   type ConsentOptions,
@@ -84,7 +85,8 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
   constructor(options: AnalyticsOptions = {}) {
     super()
     this._options = options
-    this._scrubber = createScrubber(options.scrub)
+    // Every `track()` is scrubbed: the keys an app repeats are judged once.
+    this._scrubber = createScrubber(options.scrub, rememberRecent)
     this._gestures = new Set([...GESTURE_TYPES, ...(options.gestures ?? [])])
   }
 
@@ -267,15 +269,9 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
       if (ignoreConsent) return true
       if (!context.consent.isGranted('analytics') || !this._state) return false
       const now = context.clock.now()
-      if (
-        isSessionOver(
-          this._state,
-          now,
-          this._options.sessionTimeoutMs ?? 1_800_000,
-          this._options.maxSessionMs ?? 86_400_000,
-        )
-      ) {
-        this._endSession(now - this._state.last > (this._options.sessionTimeoutMs ?? 1_800_000) ? 'timeout' : 'max_age')
+      const timeoutMs = this._options.sessionTimeoutMs ?? 1_800_000
+      if (isSessionOver(this._state, now, timeoutMs, this._options.maxSessionMs ?? 86_400_000)) {
+        this._endSession(now - this._state.last > timeoutMs ? 'timeout' : 'max_age')
         this._state = newSession(now, this._state.aid, this._state.uid)
         this._save(true)
         this._push('session_start', {})

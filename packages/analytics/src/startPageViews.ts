@@ -35,24 +35,24 @@ export function startPageViews(scope: GlobalScope, monitor: Monitor, onPage: (ur
   }
   const history = scope.history
   if (!history) return () => {}
-  const { pushState, replaceState } = history
-  const wrappedPush = function (this: History, ...args: Parameters<History['pushState']>) {
-    const result = pushState.apply(this, args)
-    monitor.call(visit, location.href)
-    return result
+  // `pushState` is a new page; `replaceState` only moves the current one (the next visit compares against it).
+  const wrap = (method: 'pushState' | 'replaceState', isNewPage: boolean): Teardown => {
+    const original = history[method]
+    const wrapped = function (this: History, ...args: Parameters<History['pushState']>) {
+      const result = original.apply(this, args)
+      monitor.call(visit, location.href, isNewPage)
+      return result
+    }
+    history[method] = wrapped
+    // Put the original back only if nobody wrapped it after us (that would undo their wrapper).
+    return () => history[method] === wrapped && (history[method] = original)
   }
-  const wrappedReplace = function (this: History, ...args: Parameters<History['replaceState']>) {
-    const result = replaceState.apply(this, args)
-    monitor.call(visit, location.href, false)
-    return result
-  }
-  history.pushState = wrappedPush
-  history.replaceState = wrappedReplace
-  const stopPopState = listen(monitor, scope, 'popstate', () => visit(location.href))
+  const teardowns = [
+    wrap('pushState', true),
+    wrap('replaceState', false),
+    listen(monitor, scope, 'popstate', () => visit(location.href)),
+  ]
   return () => {
-    stopPopState()
-    // Put the originals back only if nobody wrapped them after us (that would undo their wrapper).
-    if (history.pushState === wrappedPush) history.pushState = pushState
-    if (history.replaceState === wrappedReplace) history.replaceState = replaceState
+    for (const teardown of teardowns) teardown()
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createScrubber, DEFAULT_DENY_KEYS } from './scrub'
+import { createScrubber, DEFAULT_DENY_KEYS, rememberRecent } from './scrub'
 
 const F = '[Filtered]'
 
@@ -634,6 +634,18 @@ describe('createScrubber', () => {
       )
     })
 
+    it('answers the same, every time, when it remembers the keys it judged (rememberRecent)', () => {
+      const remembering = createScrubber({}, rememberRecent)
+      fc.assert(
+        fc.property(tree, (node) => {
+          const input = materialise(node, [])
+          const expected = scrubber.value(input)
+          expect(remembering.value(input)).toEqual(expected)
+          expect(remembering.value(input)).toEqual(expected)
+        }),
+      )
+    })
+
     it('leaves none of the injected secrets in a single string', () => {
       fc.assert(
         fc.property(text, ({ text, secrets }) => {
@@ -724,5 +736,41 @@ describe('createScrubber: the leaks of the adversarial review', () => {
       const text = unit.repeat(250_000)
       expect(typeof scrubber.string(text)).toBe('string')
     }
+  })
+})
+
+describe('rememberRecent', () => {
+  it('judges each short input once while it is remembered, a false answer too', () => {
+    const judged: string[] = []
+    const remembered = rememberRecent((input: string) => (judged.push(input), input.length > 3))
+    expect([remembered('ab'), remembered('abcd'), remembered('ab'), remembered('abcd')]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ])
+    expect(judged).toEqual(['ab', 'abcd'])
+  })
+
+  it('never remembers an input longer than 64 characters', () => {
+    const judged: string[] = []
+    const remembered = rememberRecent((input: string) => judged.push(input))
+    const long = 'x'.repeat(65)
+    for (const input of [long, long, 'x'.repeat(64), 'x'.repeat(64)]) remembered(input)
+    expect(judged).toEqual([long, long, 'x'.repeat(64)])
+  })
+
+  it('starts over after 500 inputs, so a stream of one-off inputs holds at most 500', () => {
+    let calls = 0
+    const remembered = rememberRecent((input: string) => (calls++, input))
+    for (let i = 0; i < 500; i++) remembered(`k${i}`)
+    remembered('k0')
+    expect(calls).toBe(500)
+    // The 501st: remembered from scratch, with nothing before it.
+    remembered('k500')
+    remembered('k1')
+    expect(calls).toBe(502)
+    remembered('k500')
+    expect(calls).toBe(502)
   })
 })
