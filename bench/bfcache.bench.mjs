@@ -1,9 +1,9 @@
 // Back/forward-cache eligibility of a page running the SDK (its queue alone on the main thread, the whole runtime
-// client, the analytics worker's sink, or the security client's session; bench/bfcache.page.mjs), in Chromium: the page sends an event,
-// navigates to another page of the origin — one without the SDK, or one running it too (which waits on the
-// origin's queues' Web Locks and posts on their channel, each of which makes Chromium evict a cached page) — and
-// goes back. Counts the restores and Chromium's reasons for the others. Each navigation in a fresh browser
-// context. Numbers only, no assertions.
+// client, the analytics worker's sink, or the security client's session; bench/bfcache.page.mjs), in Chromium:
+// the page sends an event, navigates to another page of the origin — one without the SDK, or one running it too
+// (which waits on the origin's queues' Web Locks and posts on their channel, each of which makes Chromium evict a
+// cached page) — and goes back. Counts the restores and Chromium's reasons for the others. Each navigation in a
+// fresh browser context. Numbers only, no assertions.
 //   pnpm run build && pnpm run bench bfcache        (options: --runs=N, default 6; --setups=queue,session)
 import { ISOLATION, CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, bundleForBrowser, serve } from './lib/chromium.mjs'
 import { printTable } from './lib/table.mjs'
@@ -101,8 +101,8 @@ printTable({
   columns: ['the page runs', 'it navigates to', 'events it sent first', 'restored', "Chromium's reasons when not"],
   rows,
   notes: [
-    'events it sent first: delivered before it navigated, over all runs (the client also sends its session start and page view;',
-    'the session row counts the tokens it got).',
+    'events it sent first: delivered before it navigated, over all runs (the client also sends its session start and',
+    'page view; the session row counts the tokens it got).',
     'A cached page lets its queue’s Web Lock and channel go on `pagehide` (persisted); the page holds its worker',
     'queue’s lock and lets it go the same way (a worker is frozen with its page before it could; workers README).',
     'A cached session leaves its channel too; back, it confirms its session with one refresh (security README).',

@@ -466,11 +466,11 @@ export class EventQueue implements EventSink {
 
   /**
    * While the page is hidden or closing, copies the events not yet safe in IndexedDB (never written, or in a
-   * write that has not landed; the ones this task pushed taken in first) to localStorage, synchronously; removes the copy once there are none (or the page
-   * is visible again). A write started from `pagehide`, or by an event pushed after it, may never land — the tab
-   * is torn down first (measured in Chromium) — while a localStorage write is handed to the browser at once. The
-   * next queue of the origin to claim this one's events takes the copy too (in `_openStore`). Refused (quota,
-   * private mode): the events rely on the IndexedDB write alone.
+   * write that has not landed; the ones this task pushed taken in first) to localStorage, synchronously; removes
+   * the copy once there are none (or the page is visible again). A write started from `pagehide`, or by an event
+   * pushed after it, may never land — the tab is torn down first (measured in Chromium) — while a localStorage
+   * write is handed to the browser at once. The next queue of the origin to claim this one's events takes the copy
+   * too (in `_openStore`). Refused (quota, private mode): the events rely on the IndexedDB write alone.
    */
   private _spill(): void {
     this._ingest()
