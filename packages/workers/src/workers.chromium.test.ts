@@ -136,14 +136,20 @@ describe('the analytics worker, shared state and the back/forward cache', () => 
   })
   afterAll(() => cached?.close())
 
+  /** A page of the origin in a context of its own, loaded and marked so that `back()` tells a restore. */
+  async function openCachedPage(bfContext: BrowserContext) {
+    const page = await bfContext.newPage()
+    const { mark, back } = await watchBackForwardCache(page)
+    await page.goto(collector.origin)
+    await page.waitForFunction(() => !!window.marcoWorkers)
+    await mark()
+    return { page, back }
+  }
+
   it('keeps the page eligible when the next page of the origin runs the worker too, which sends what it stored', async () => {
     const bfContext = await cached.browser.newContext()
     try {
-      const page = await bfContext.newPage()
-      const { mark, back } = await watchBackForwardCache(page)
-      await page.goto(collector.origin)
-      await page.waitForFunction(() => !!window.marcoWorkers)
-      await mark()
+      const { page, back } = await openCachedPage(bfContext)
       // Stored by the worker's queue, not delivered: the server is unreachable until this page is cached (a
       // cached page runs nothing, its worker included), so what reaches it then comes from the next page.
       collector.reply = () => 'network-error'
@@ -176,11 +182,7 @@ describe('the analytics worker, shared state and the back/forward cache', () => 
   it('keeps a page with shared state eligible while the origin’s tabs join and write; restored, it catches up', async () => {
     const bfContext = await cached.browser.newContext()
     try {
-      const page = await bfContext.newPage()
-      const { mark, back } = await watchBackForwardCache(page)
-      await page.goto(collector.origin)
-      await page.waitForFunction(() => !!window.marcoWorkers)
-      await mark()
+      const { page, back } = await openCachedPage(bfContext)
       await page.evaluate(() => window.marcoWorkers.sharedState({ tool: 'brush' }))
       // Another tab of the origin joins and gets the page's state.
       const tab = await bfContext.newPage()
