@@ -11,8 +11,8 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, loadTiming, watchPage, type LoadTiming, type PageWatch } from './helpers/browser'
 import { DEMO_DIST, writeFixtureDist } from './helpers/fixtureDist'
-import { freePort, makeSelfSignedCert, ROOT, startNginx, tempDir, type RunningNginx } from './helpers/nginx'
-import { startCollectorProcess, startSignalStub, type RunningCollector, type SignalStub } from './helpers/servers'
+import { makeSelfSignedCert, ROOT, tempDir } from './helpers/nginx'
+import { startNginxStack, type NginxStack, type RunningCollector } from './helpers/servers'
 
 const LOAD_TIMES_FILE = join(ROOT, 'e2e/deployment/load-times.json')
 const loadTimes: Record<string, { first?: LoadTiming; repeat?: LoadTiming; dist: string }> = {}
@@ -51,28 +51,6 @@ afterAll(async () => {
 const cspMessages = (watch: PageWatch) =>
   watch.console.filter((text) => /Content Security Policy|Content-Security-Policy|Trusted Type|Refused to/i.test(text))
 
-interface Stack {
-  nginx: RunningNginx
-  collector: RunningCollector
-  signal: SignalStub
-}
-
-async function startStack(root: string): Promise<Stack> {
-  const httpsPort = await freePort()
-  const [collector, signal] = await Promise.all([
-    startCollectorProcess([`https://127.0.0.1:${httpsPort}`]),
-    startSignalStub(),
-  ])
-  const nginx = await startNginx({ root, certDir, collectorPort: collector.port, signalPort: signal.port, httpsPort })
-  return { nginx, collector, signal }
-}
-
-async function stopStack(stack: Stack | undefined): Promise<void> {
-  if (!stack) return
-  await stack.nginx.stop()
-  await Promise.all([stack.collector.stop(), stack.signal.stop()])
-}
-
 /** Polls the collector until `predicate` holds for its stored events (the SDK batches, so give it time). */
 async function eventsUntil(
   collector: RunningCollector,
@@ -91,22 +69,22 @@ async function eventsUntil(
 function deploymentSuite(
   name: string,
   getRoot: () => Promise<string>,
-  checkApp: (watch: PageWatch, stack: Stack) => Promise<void>,
+  checkApp: (watch: PageWatch, stack: NginxStack) => Promise<void>,
 ) {
-  let stack: Stack
+  let stack: NginxStack
   let context: BrowserContext
   let watch: PageWatch
   let root: string
 
   beforeAll(async () => {
     root = await getRoot()
-    stack = await startStack(root)
+    stack = await startNginxStack({ root, certDir })
     context = await browser.newContext({ ignoreHTTPSErrors: true })
     watch = await watchPage(context)
   })
   afterAll(async () => {
     await context?.close().catch(() => {})
-    await stopStack(stack)
+    await stack?.stop()
   })
 
   it('loads over HTTP/2 under the generated CSP with zero violations: wasm compiles, the worker starts', async () => {

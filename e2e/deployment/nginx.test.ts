@@ -3,8 +3,9 @@
 // files are a generated fixture with the demo's layout (apps/demo/dist itself is served in chromium.test.ts).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { request as httpRequest } from 'node:http'
+import { createServer, request as httpRequest } from 'node:http'
 import type { ClientHttp2Session } from 'node:http2'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,7 +15,6 @@ import { SECURITY_HEADERS_ARGS } from '../../deployment/nginx/generate-security-
 import { writeFixtureDist, type FixtureDist } from './helpers/fixtureDist'
 import { closeSession, h2Request, h2Session } from './helpers/http2'
 import {
-  freePort,
   makeSelfSignedCert,
   nginxTest,
   renderNginxConfig,
@@ -27,8 +27,8 @@ import {
 import {
   encodeFrame,
   readFrame,
-  startCollectorProcess,
-  startSignalStub,
+  startNginxStack,
+  type NginxStack,
   type RunningCollector,
   type SignalStub,
 } from './helpers/servers'
@@ -39,6 +39,7 @@ let dist: FixtureDist
 let collector: RunningCollector
 let signal: SignalStub
 let nginx: RunningNginx
+let stack: NginxStack
 let session: ClientHttp2Session
 
 beforeAll(async () => {
@@ -49,26 +50,13 @@ beforeAll(async () => {
   writeFileSync(join(acmeRoot, '.well-known/acme-challenge/test-token'), 'test-token.key-authorization')
   dist = await writeFixtureDist()
   plantLeaks(dist.dir)
-  const httpsPort = await freePort()
-  ;[collector, signal] = await Promise.all([
-    startCollectorProcess([`https://127.0.0.1:${httpsPort}`]),
-    startSignalStub(),
-  ])
-  nginx = await startNginx({
-    root: dist.dir,
-    certDir,
-    acmeRoot,
-    collectorPort: collector.port,
-    signalPort: signal.port,
-    httpsPort,
-  })
+  ;({ nginx, collector, signal } = stack = await startNginxStack({ root: dist.dir, certDir, acmeRoot }))
   session = h2Session(nginx.origin, certDir)
 })
 
 afterAll(async () => {
   if (session) await closeSession(session)
-  await nginx?.stop()
-  await Promise.all([collector?.stop(), signal?.stop()])
+  await stack?.stop()
   for (const dir of [certDir, acmeRoot, dist?.dir]) if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -520,5 +508,26 @@ describe('deployment/nginx/nginx.conf', () => {
     expect(limited[0]!.headers['strict-transport-security']).toBeDefined()
     // The first requests went through to the collector.
     expect(responses.some((response) => response.status !== 429)).toBe(true)
+  })
+
+  it('fails to start, rather than pass for started, when another server holds its HTTPS port', async () => {
+    // What a port picked free and then taken by another process looks like: something else answers on it.
+    const squatter = createServer((_request, response) => response.end('not nginx'))
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = squatter.address() as AddressInfo
+      await expect(
+        startNginx({
+          root: dist.dir,
+          certDir,
+          acmeRoot,
+          collectorPort: collector.port,
+          signalPort: signal.port,
+          httpsPort: port,
+        }),
+      ).rejects.toThrow(/Address already in use/)
+    } finally {
+      squatter.close()
+    }
   })
 })

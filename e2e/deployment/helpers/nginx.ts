@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -168,11 +168,12 @@ export async function startNginx(options: StartNginxOptions): Promise<RunningNgi
     child.stdout!.on('data', (chunk) => (output += chunk))
     child.stderr!.on('data', (chunk) => (output += chunk))
     const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)))
-    const up = await Promise.race([waitForPort(httpsPort).then(() => true), exited.then(() => false)])
+    const up = await Promise.race([waitForFile(join(prefix, 'nginx.pid')).then(() => true), exited.then(() => false)])
     if (up) return running(child, exited, { prefix, conf, httpsPort, httpPort })
     lastError = `${output}\n${safeRead(join(prefix, 'error.log'))}`
     rmSync(prefix, { recursive: true, force: true })
-    if (!/Address already in use/.test(lastError)) break
+    // A port the caller chose is the caller's to pick again (see `startNginxStack`).
+    if (options.httpsPort || !/Address already in use/.test(lastError)) break
   }
   throw new Error(`nginx did not start:\n${lastError}`)
 }
@@ -207,19 +208,16 @@ function safeRead(file: string): string {
   }
 }
 
-async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const { connect } = await import('node:net')
+/**
+ * Resolves once nginx itself is up: it writes its pid file only after it has bound its ports. (Probing the port
+ * instead can be answered by another process that took it since it was picked, or by the probe itself: a connection
+ * to a free port in the ephemeral range may be given that very port as its source and connect to itself — seen once,
+ * every test of a file then failing its TLS handshake with "wrong version number".)
+ */
+async function waitForFile(file: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.on('error', () => resolve(false))
-    })
-    if (ok) return
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port}`)
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${file} did not appear`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }

@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
-import { ROOT, tempDir } from './nginx'
+import { freePort, ROOT, startNginx, tempDir, type RunningNginx, type StartNginxOptions } from './nginx'
 
 /** The collector as the image runs it: `node apps/collector/dist/main.mjs`. */
 export const COLLECTOR_MAIN = join(ROOT, 'apps/collector/dist/main.mjs')
@@ -166,4 +166,36 @@ export function encodeFrame(payload: Buffer, opcode: number, mask = false): Buff
   const body = Buffer.from(payload)
   for (let i = 0; i < body.length; i++) body[i]! ^= key[i % 4]!
   return Buffer.concat([head, key, body])
+}
+
+export interface NginxStack {
+  readonly nginx: RunningNginx
+  readonly collector: RunningCollector
+  readonly signal: SignalStub
+  stop(): Promise<void>
+}
+
+/**
+ * nginx in front of a collector process, which allows nginx's HTTPS origin, and a signalling stub. That port is
+ * picked free before the collector starts and is not held, so another process can take it before nginx binds it:
+ * then all three start again on a new one.
+ */
+export async function startNginxStack(
+  options: Omit<StartNginxOptions, 'collectorPort' | 'signalPort' | 'httpsPort'>,
+): Promise<NginxStack> {
+  for (let attempt = 1; ; attempt++) {
+    const httpsPort = await freePort()
+    const [collector, signal] = await Promise.all([
+      startCollectorProcess([`https://127.0.0.1:${httpsPort}`]),
+      startSignalStub(),
+    ])
+    const stopServers = async () => void (await Promise.all([collector.stop(), signal.stop()]))
+    try {
+      const nginx = await startNginx({ ...options, collectorPort: collector.port, signalPort: signal.port, httpsPort })
+      return { nginx, collector, signal, stop: async () => (await nginx.stop(), stopServers()) }
+    } catch (error) {
+      await stopServers()
+      if (attempt === 3 || !/Address already in use/.test(String(error))) throw error
+    }
+  }
 }
