@@ -213,6 +213,8 @@ describe('AnalyticsEngine', () => {
     later.consent.grant('analytics')
     expect(later.queue.events.map((event) => event.type)).toEqual(['session_end', 'session_start'])
     expect(later.queue.events[0]!.sessionId).toBe(sessionId)
+    // Ended with its own times: from the first page's start to its last use on the second page, 10 minutes in.
+    expect(later.queue.events[0]!.payload).toMatchObject({ reason: 'timeout', durationMs: 10 * MINUTE })
     third.engine.track('x')
     expect(later.queue.ofType('track')[0]!.payload.anonymousId).toBe(payload.anonymousId)
   })

@@ -101,7 +101,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
   protected ownOptions(): CoreContextOptions {
     return {
       ...this._options,
-      sessionId: () => this._state?.sid ?? '',
+      sessionId: () => this.sessionId(),
       queueOptions: { context: () => this.batchContext(), ...this._options.queueOptions },
     }
   }
@@ -309,7 +309,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
       if (stored) {
         // The session ended while no page was open: close it now, with its own times.
         this._state = stored
-        this._push('session_end', { durationMs: stored.last - stored.start, reason: 'timeout' })
+        this._endSession('timeout')
       }
       this._state = newSession(now, stored?.aid, stored?.uid)
       this._push('session_start', {})
@@ -325,19 +325,25 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
     this._push('session_end', { durationMs: state.last - state.start, reason })
   }
 
-  private _save(force = false): void {
+  /** The context while set up with a session and analytics consent. */
+  private _active(): CoreContext | undefined {
     const context = this.context
-    if (!context || !this._state || !context.consent.isGranted('analytics')) return
-    if (force || this._state.last - this._savedAt > SAVE_INTERVAL_MS) {
-      this._savedAt = this._state.last
+    return context && this._state && context.consent.isGranted('analytics') ? context : undefined
+  }
+
+  private _save(force = false): void {
+    const context = this._active()
+    if (!context) return
+    if (force || this._state!.last - this._savedAt > SAVE_INTERVAL_MS) {
+      this._savedAt = this._state!.last
       saveSession(context.scope, this._options.storageKey ?? 'marco_analytics', this._state)
     }
   }
 
   /** Sends the window's summary, if anything happened in it. */
   private _flushSummary(hiding = false): void {
-    const context = this.context
-    if (!context || !this._state || !context.consent.isGranted('analytics')) return
+    const context = this._active()
+    if (!context) return
     const summary = this._aggregator.take(context.clock.now())
     if (summary) this._push('canvas_summary', summary)
     if (hiding) this._save(true)

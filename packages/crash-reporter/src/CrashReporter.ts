@@ -98,9 +98,7 @@ export class CrashReporter extends LifecycleFeature implements PerformanceIssueS
 
   /** Captures a worker's uncaught errors and the errors it posts as `{ marcoError }`. Call after setup. */
   observeWorker(worker: ListenTarget): Teardown {
-    return (
-      (this._state.context && this._state.context.monitor.call(startWorkerHandlers, this._state, worker)) || (() => {})
-    )
+    return this._state.context?.monitor.call(startWorkerHandlers, this._state, worker) || (() => {})
   }
 
   /** The user on every event (`null` forgets it); personal fields such as `email` are scrubbed. */
