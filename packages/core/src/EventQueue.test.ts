@@ -229,6 +229,20 @@ describe('EventQueue delivery against a real HTTP server', () => {
     expect(collector.storedIds).toEqual([event.id])
   })
 
+  it('retries on its own once the backoff is over, not at the next flush interval', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
+    collector.reply = (n) => (n === 0 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 })
+    const q = queue({ flushIntervalMs: 60_000 })
+    const event = makeEvent()
+    q.push(event)
+    expect(await q.flush()).toEqual({ sent: 0, dropped: 0, pending: 1 })
+    // Nothing more is asked of the queue: its own timer sends once the server's 2 s are over. (The push had set
+    // the 60 s flush timer, and the retry waited for it.)
+    await vi.advanceTimersByTimeAsync(2_000)
+    await vi.waitFor(() => expect(collector.storedIds).toEqual([event.id]))
+    expect(collector.requests.map((r) => r.status)).toEqual([429, 200])
+  })
+
   it('honours Retry-After given as an HTTP date on 503', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] })
     vi.setSystemTime(Date.UTC(2026, 10, 29, 12, 0, 0))

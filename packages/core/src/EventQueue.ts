@@ -203,6 +203,8 @@ export class EventQueue implements EventSink {
   private _teardowns: Teardown[] = []
   private _stopped = false
   private _warned = new Set<string>()
+  /** When the pending flush timer fires (`Infinity`: none pending). */
+  private _flushAt = Infinity
 
   constructor(options: EventQueueOptions = {}) {
     const scope = (this._scope = options.scope ?? globalScope)
@@ -801,16 +803,19 @@ export class EventQueue implements EventSink {
   }
 
   /**
-   * Flushes after `delayMs`; an immediate flush replaces a pending timer, a later one leaves it. `whole`: the
+   * Flushes after `delayMs`, or when the pending timer fires if that is sooner: a retry's backoff is not put off
+   * until the flush interval, and a stream of pushes never postpones the flush it is waiting for. `whole`: the
    * queue filled up; only full batches go (see `_drain`).
    */
   private _scheduleFlush(delayMs: number, whole?: boolean): void {
-    if (this._stopped || (this._cancelFlush && delayMs > 0)) return
+    const at = this._clock.now() + delayMs
+    if (this._stopped || at >= this._flushAt) return
     this._cancelFlush?.()
+    this._flushAt = at
     this._cancelFlush = startTimeout(
       this._monitor,
       () => {
-        this._cancelFlush = undefined
+        this._flushAt = Infinity
         this._ingest()
         // A drain under way reschedules when it ends.
         void this._startDrain(whole ? undefined : this._queue.at(-1)?.seq, whole)
