@@ -76,10 +76,17 @@ describe('EventQueue in Chromium', () => {
       await page.waitForFunction(() => !!window.marco)
       expect(collector.storedIds).toEqual([])
       collector.reply = () => ({ status: 200 })
-      await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), {
-        timeout: 15_000,
-        interval: 200,
-      })
+      await vi
+        .waitFor(() => expect([...collector.storedIds].sort()).toEqual([...ids].sort()), {
+          timeout: 15_000,
+          interval: 200,
+        })
+        .catch(async (error: Error) => {
+          // What the reloaded page's queue holds, and what reached the server, so a failure says why.
+          const stats = await page.evaluate(() => window.marco.queue.stats())
+          const requests = collector.requests.map((request) => request.status).join(', ')
+          throw new Error(`not delivered: queue ${JSON.stringify(stats)}, requests ${requests}`, { cause: error })
+        })
       // Nothing arrives twice, even after a little longer.
       await page.evaluate(() => window.marco.queue.flush())
       expect(collector.storedIds).toHaveLength(20)

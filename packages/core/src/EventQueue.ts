@@ -668,17 +668,19 @@ export class EventQueue implements EventSink {
   private async _drain(upTo?: number, whole?: boolean): Promise<void> {
     // The store is open and this tab's share of earlier pages' events is claimed (or storage failed).
     await this._ready
+    let sent = true
     while (
       this._sendable(upTo) &&
       !this._stopped &&
       (!whole || this._isFull()) &&
-      (await this._send(this._take(this._limits.maxBatchBytes, upTo), false))
+      (sent = await this._send(this._take(this._limits.maxBatchBytes, upTo), false))
     );
-    // Offline: the `online` event resumes. Backing off: resume when the wait is over.
+    // Offline: the `online` event resumes. Backing off: resume when the wait is over, at once if it is over
+    // already (a backoff of a few ms, jittered, can end before the failed send is done with).
     if (this._queue.length && this._online) {
       const wait = this._retryAt - this._clock.now()
       const full = wait <= 0 && this._isFull()
-      this._scheduleFlush(wait > 0 ? wait : full ? 0 : this._limits.flushIntervalMs, full)
+      this._scheduleFlush(wait > 0 ? wait : !sent || full ? 0 : this._limits.flushIntervalMs, full)
     }
   }
 
