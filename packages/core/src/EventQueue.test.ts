@@ -637,6 +637,28 @@ describe('EventQueue closed while its last writes are on their way', () => {
     expect(await storedRecords()).toEqual([])
   })
 
+  it('sends what it takes from a closed page’s copy at once, as it does stored events, not after its flush interval', async () => {
+    collector.reply = () => 'network-error'
+    const storage = createMemoryStorage()
+    const tab = closableTab(storage)
+    const events = [makeEvent(), makeEvent()]
+    for (const event of events) tab.queue.push(event)
+    tab.scope.dispatch('pagehide', { persisted: false })
+    await Promise.resolve()
+    tab.close()
+    // Its keepalive request failed (the server was down) and its write from pagehide never landed: only the copy
+    // holds them.
+    await vi.waitFor(() => expect(collector.requests).toHaveLength(1))
+    expect(await storedRecords()).toEqual([])
+    collector.reply = () => ({ status: 200 })
+    // Nothing asks the next page's queue to flush: it sends what it took over long before its minute is up.
+    const next = queue({ scope: networkScope({}, storage), flushIntervalMs: 60_000 })
+    await vi.waitFor(() => expect([...collector.storedIds].sort()).toEqual(events.map((event) => event.id).sort()), {
+      timeout: 5_000,
+    })
+    expect(next.stats()).toMatchObject({ sent: 2, pending: 0 })
+  })
+
   it('makes its copy before anything else its pagehide does: torn down at its first send, it loses nothing', async () => {
     const storage = createMemoryStorage()
     let copyAtFirstSend: string | null | undefined

@@ -431,6 +431,8 @@ export class EventQueue implements EventSink {
           }
         }
         if (!spills.length) return
+        // Sent at once, as adopted chunks are, not after the flush interval.
+        this._scheduleFlush(0)
         this._ingest()
         // This write only: the chain (`_io`) waits for the store this claim is part of opening.
         await this._persist()
