@@ -19,7 +19,7 @@ export interface Caller {
   fail(error: unknown): void
   /** Calls waiting for an answer. */
   readonly pending: number
-  /** Stops listening; calls still waiting are rejected with `error`. */
+  /** Stops listening; calls still waiting, and any made later, are rejected with `error`. */
   close(error?: unknown): void
 }
 
@@ -41,12 +41,16 @@ interface Pending {
  */
 export function createCaller(endpoint: Endpoint, onTiming?: (timing: CallTiming) => void): Caller {
   const pending = new Map<number, Pending>()
+  /** Set by `close()`: later calls reject with it at once, as there is no one left to answer them. */
+  let closed: { error: unknown } | undefined
   const stop = onMessage(endpoint, ({ data }) => {
     const message = data as WireMessage | undefined
     if (message?.marco !== 'result') return
     const waiting = pending.get(message.i)
     if (!waiting) return
-    onTiming?.({ durationMs: message.d, lagMs: message.l })
+    // Timings a worker left out or garbled measure nothing (they would turn the pool's stats into NaN).
+    if (Number.isFinite(message.d) && Number.isFinite(message.l))
+      onTiming?.({ durationMs: message.d, lagMs: message.l })
     if (message.e) {
       const { name, message: text, stack } = message.e
       waiting.reject(Object.assign(new Error(text), { name, stack }))
@@ -60,6 +64,7 @@ export function createCaller(endpoint: Endpoint, onTiming?: (timing: CallTiming)
       const { signal, timeoutMs } = options
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason)
+        if (closed) return reject(closed.error)
         const i = ++lastId
         let timer: ReturnType<typeof setTimeout> | undefined
         const done = (): void => {
@@ -105,6 +110,7 @@ export function createCaller(endpoint: Endpoint, onTiming?: (timing: CallTiming)
       return pending.size
     },
     close(error = new Error('closed')) {
+      closed = { error }
       stop()
       fail(error)
     },

@@ -53,7 +53,8 @@ function wins(a: Stamp | undefined, b: Stamp | undefined): boolean {
  * workers of one origin over a `BroadcastChannel`. Each key carries a logical clock and its writer's id:
  * concurrent writes converge everywhere on the same winner (the later logical time, ties by id), and a late
  * joiner asks on arrival and gets the current state from the others. Values must be structured-cloneable.
- * Where `BroadcastChannel` is missing it is a plain local state. Listener errors are reported, never thrown.
+ * Where `BroadcastChannel` is missing it is a plain local state. Listener errors are reported, never thrown; so is a
+ * malformed message from a peer, which changes nothing.
  * A page going into the back/forward cache leaves the channel (a message to a cached page's channel makes
  * Chromium evict the page, and every peer's arrival sends one) and rejoins when it is restored, as a late
  * joiner that also tells its own state: the writes it missed arrive, and so does any it made on its way out.
@@ -83,7 +84,13 @@ export function createSharedState<T extends Record<string, unknown>>(
   const merge = (values: Partial<T>, incoming: Partial<Record<keyof T, Stamp>>): void => {
     let changed = false
     const next = { ...state }
-    for (const key of Object.keys(incoming) as (keyof T)[]) {
+    const keys = Object.keys(incoming) as (keyof T)[]
+    // A message with any stamp that is not [clock, writer] (a peer of another version, or a hostile one) changes
+    // nothing: applied in part, or with a clock of NaN, it would stop this peer's own writes from winning.
+    for (const key of keys)
+      if (key === '__proto__' || !Number.isFinite(incoming[key]?.[0]) || typeof incoming[key]?.[1] !== 'string')
+        throw new TypeError('shared state: malformed message')
+    for (const key of keys) {
       const stamp = incoming[key]!
       clock = Math.max(clock, stamp[0])
       if (!wins(stamp, stamps[key])) continue

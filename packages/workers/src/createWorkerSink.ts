@@ -156,7 +156,6 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
     buffer = []
     unacked.add(batch)
     counts.batches++
-    let bytes: ArrayBuffer
     // Read on the page for the worker's queue; one that throws or will not serialise is left out.
     let context = 'null'
     try {
@@ -164,14 +163,24 @@ export function createWorkerSink(options: WorkerSinkOptions): WorkerSink {
     } catch (error) {
       monitor.report(error)
     }
+    let events: string
     try {
-      bytes = encoder.encode(`{"context":${context},"events":${JSON.stringify(batch)}}`).buffer as ArrayBuffer
+      events = JSON.stringify(batch)
     } catch {
-      // A payload JSON cannot take (a cycle, a BigInt): the fallback queue drops and counts that event.
-      unacked.delete(batch)
-      for (const event of batch) monitor.call(() => toFallback().push(event))
-      return
+      // A payload JSON cannot take (a cycle, a BigInt): that event alone goes to the fallback queue, which drops
+      // and counts it as any queue does; the rest of the batch goes to the worker.
+      const each: string[] = []
+      for (const event of batch.splice(0)) {
+        try {
+          each.push(JSON.stringify(event))
+          batch.push(event)
+        } catch {
+          monitor.call(() => toFallback().push(event))
+        }
+      }
+      events = `[${each}]`
     }
+    const bytes = encoder.encode(`{"context":${context},"events":${events}}`).buffer as ArrayBuffer
     call('push', [bytes], [bytes]).then(() => {
       unacked.delete(batch)
       counts.acknowledged += batch.length

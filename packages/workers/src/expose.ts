@@ -19,7 +19,9 @@ export interface ExposeOptions {
  * caller left out before it are `undefined`. (So a method whose last parameter is optional should declare
  * the signal after it, or the signal takes its place when the caller leaves it out.) A method may return
  * `transfer(value, [buffers])` to move its result. What it throws
- * reaches the caller as an `Error` with the same name, message and stack. Returns the removal.
+ * reaches the caller as an `Error` with the same name, message and stack (whatever was thrown: `0` and `''` reject
+ * too). Several APIs may be exposed on one endpoint (`startAnalyticsWorker` beside the app's own): a call is answered
+ * once, by the first that has the method. Returns the removal.
  *
  * @example
  * // geometry.worker.ts
@@ -41,35 +43,45 @@ export function expose(
   const running = new Map<number, AbortController>()
   const reply = (message: WireMessage, transferList?: Transferable[]): void =>
     endpoint.postMessage(message, transferList)
-  return onMessage(endpoint, ({ data, origin }) => {
+  // Every API exposed on this endpoint (`startAnalyticsWorker` beside the app's own `expose`): each call is
+  // answered once, by the API that has the method, or by the first one with the error when none has.
+  const apis = exposed.get(endpoint) ?? new Set()
+  exposed.set(endpoint, apis.add(api))
+  const stop = onMessage(endpoint, ({ data, origin }) => {
     const message = data as WireMessage | undefined
     if (origin && !allowed.some((rule) => (typeof rule === 'string' ? rule === origin : rule.test(origin)))) return
     if (message?.marco === 'cancel')
       return running.get(message.i)?.abort(new DOMException('The caller cancelled the call', 'AbortError'))
     if (message?.marco !== 'call') return
     const { i, m, a, s } = message
+    // (A method named like one of Object.prototype's is in every API: the first one refuses it, below.)
+    const exposing = [...apis]
+    if ((exposing.find((each) => typeof (each as Record<string, unknown>)[m] === 'function') ?? exposing[0]) !== api)
+      return
     const started = now()
     const controller = new AbortController()
     running.set(i, controller)
-    const answer = (result: { v?: unknown; e?: unknown }, transferList?: Transferable[]): void => {
-      const e = result.e as Error | undefined
+    const answer = (result: { v: unknown } | { e: unknown }, transferList?: Transferable[]): void => {
+      const failed = 'e' in result
+      const e = (failed && result.e) as Error
       const d = now() - started
       try {
         reply(
           {
             marco: 'result',
             i,
-            ...(e
+            ...(failed
               ? { e: { name: String(e?.name ?? 'Error'), message: String(e?.message ?? e), stack: e?.stack } }
-              : { v: result.v }),
+              : result),
             d,
             l: started - s,
           },
           transferList,
         )
       } catch (error) {
-        // The result cannot be cloned (a function, a DOM node): the caller gets that error instead.
-        if (!e) answer({ e: error })
+        // The result cannot be cloned (a function, a DOM node): the caller gets that error instead. What was thrown
+        // cannot be told (an object without a prototype, a stack that is not text): the caller gets a plain error.
+        answer({ e: failed ? new Error(`${m}() failed`) : error })
       }
     }
     new Promise((resolve) => {
@@ -83,8 +95,15 @@ export function expose(
     })
       .then(
         (v) => answer({ v }, transferListOf([v])),
-        (e) => answer({ e: e ?? new Error(String(e)) }),
+        (e: unknown) => answer({ e }),
       )
       .finally(() => running.delete(i))
   })
+  return () => {
+    stop()
+    apis.delete(api)
+  }
 }
+
+/** The APIs exposed on each endpoint, in the order they were. */
+const exposed = new WeakMap<Endpoint, Set<object>>()

@@ -55,7 +55,9 @@ export function hostLocks(scope: GlobalScope, monitor: Monitor): LockHost | unde
   // `pageshow`.
   port.onmessage = monitor.wrap(({ data: { t, i, n } }: MessageEvent) => {
     if (away) return
-    if (t === 'request') {
+    // A request id already in use (a confused or hostile worker) would orphan the first hold: refused.
+    if (t === 'request' && held.has(i)) send({ t: 'failed', i, n: 'InvalidStateError' })
+    else if (t === 'request') {
       const aborter = new AbortController()
       let release = () => aborter.abort()
       held.set(i, () => release())
