@@ -143,7 +143,7 @@ export class PeerAuthenticator {
     const { from, to, fingerprints, nonce, ts, sig } = statement ?? {}
     // Other members of the wrong type cannot match what an honest peer signed: the signature check refuses them.
     const signature = decodeBase64Url(String(sig))
-    if (!signature || !Array.isArray(fingerprints)) throw refuse('malformed')
+    if (!signature || !Array.isArray(fingerprints) || typeof remoteSdp !== 'string') throw refuse('malformed')
     if (to !== this.peerId) throw refuse('wrong_recipient', String(to))
     const now = this._clock.now()
     const windowMs = this._options.windowMs ?? 60_000

@@ -67,7 +67,8 @@ export interface SessionManagerOptions {
   readonly random?: () => number
 }
 
-type ChannelMessage = { t: 'token'; token: string; expiresAt?: number } | { t: 'logout' }
+/** `since`: when the request that got the token began (a login's or refresh's): one begun before a logout is stale. */
+type ChannelMessage = { t: 'token'; token: string; expiresAt?: number; since?: number } | { t: 'logout' }
 
 const MAX_TIMER_MS = 2_147_483_647
 
@@ -109,7 +110,11 @@ export class SessionManager {
   private _generation = 0
   private _inflight: Promise<string | undefined> | undefined
   private _ended = false
+  /** When this tab last logged out (or heard another tab do so): tokens got by requests begun before are stale. */
+  private _loggedOutAt = 0
   private _cancelTimer: Teardown = () => {}
+  /** Ends the wait between failed refreshes (the session moved on: no timer outlives it). */
+  private _cancelRetry: Teardown = () => {}
   private _channel: BroadcastChannel | undefined
   private _unlisten: Teardown = () => {}
   private _teardowns: Teardown[]
@@ -179,7 +184,8 @@ export class SessionManager {
    * await session.setToken((await login(user, password)).accessToken)
    */
   async setToken(token: string, expiresInSec?: number): Promise<boolean> {
-    return this._adopt(token, this._deadline(expiresInSec), ++this._generation, true).then(Boolean, () => false)
+    // Newer than any refresh in flight once verified (`-1`); one refused changes nothing.
+    return this._adopt(token, this._deadline(expiresInSec), -1, true, this._clock.now()).then(Boolean, () => false)
   }
 
   /**
@@ -192,7 +198,11 @@ export class SessionManager {
     const token = this._token
     this._end('logout')
     this._post({ t: 'logout' })
-    await this._options.revoke?.(token).catch(this._monitor.report)
+    try {
+      await this._options.revoke?.(token)
+    } catch (error) {
+      this._monitor.report(error)
+    }
   }
 
   /**
@@ -219,7 +229,13 @@ export class SessionManager {
     this._leave()
     this._token = undefined
     this._ended = true
+    this._moveOn()
+  }
+
+  /** Makes every refresh or verification begun until now stale, and ends a wait between failed refreshes. */
+  private _moveOn(): void {
     this._generation++
+    this._cancelRetry()
   }
 
   private _leave(): void {
@@ -238,17 +254,23 @@ export class SessionManager {
     } = this._options
     for (let attempt = 0; generation === this._generation; ) {
       try {
+        const since = this._clock.now()
         const grant = await this._options.refresh()
         if (generation !== this._generation) break
         if (grant === null) return this._end('expired')
         const { accessToken, expiresInSec } = typeof grant === 'string' ? { accessToken: grant } : grant
-        return (await this._adopt(accessToken, this._deadline(expiresInSec), generation, true)) ?? this._token
+        return (await this._adopt(accessToken, this._deadline(expiresInSec), generation, true, since)) ?? this._token
       } catch {
         if (generation !== this._generation) break
         if (++attempt > maxRetries) return this._end('expired')
-        await new Promise<void>((resolve) =>
-          startTimeout(this._monitor, resolve, nextRetryDelay(attempt, undefined, random, { baseMs, maxMs })),
-        )
+        await new Promise<void>((resolve) => {
+          const cancel = startTimeout(
+            this._monitor,
+            resolve,
+            nextRetryDelay(attempt, undefined, random, { baseMs, maxMs }),
+          )
+          this._cancelRetry = () => (cancel(), resolve())
+        })
       }
     }
     return this._token
@@ -259,14 +281,16 @@ export class SessionManager {
   }
 
   /**
-   * Verifies a token and makes it current, unless the session moved on meanwhile (resolves `undefined`).
-   * `own`: from this tab (posted to the others); otherwise from another tab, taken only when it lives longer.
+   * Verifies a token and makes it current, unless the session moved on meanwhile (resolves `undefined`);
+   * `generation` -1: newer than anything (`setToken`). `own`: from this tab (posted to the others, with `since`,
+   * when its request began); otherwise from another tab, taken only when it lives longer.
    */
   private async _adopt(
     token: string,
     expiresAt: number | undefined,
     generation: number,
     own: boolean,
+    since?: number,
   ): Promise<string | undefined> {
     const verify = this._options.verify
     const claims = verify
@@ -274,10 +298,15 @@ export class SessionManager {
       : decodeJwtSegment(token.split('.')[1] ?? '')
     const exp = claims?.exp
     expiresAt ??= typeof exp === 'number' ? exp * 1000 : undefined
-    if (generation !== this._generation || (!own && this._token && !(expiresAt! > this._expiresAt!))) return
+    if (
+      generation >= 0 &&
+      (generation !== this._generation || (!own && this._token && !(expiresAt! > this._expiresAt!)))
+    )
+      return
     const now = this._clock.now()
     // Adopting a token that is already expired would schedule the next refresh at once, again and again.
     if (!(expiresAt! > now) && expiresAt !== undefined) throw securityError('expired', 'session token already expired')
+    if (generation < 0) this._moveOn()
     this._token = token
     this._expiresAt = expiresAt
     this._refreshAt = undefined
@@ -286,8 +315,12 @@ export class SessionManager {
     if (expiresAt !== undefined) {
       const lifetime = expiresAt - now
       const ahead = this._options.refreshAheadMs ?? 60_000
-      // Never before half the token's life; a token shorter-lived than the margin is refreshed as it expires.
-      this._refreshAt = expiresAt - (lifetime < ahead ? 0 : Math.min(ahead, lifetime / 2))
+      // Never before half the token's life; a token shorter-lived than the margin is refreshed as it expires. A token
+      // from another tab is that tab's to refresh: this one waits half the margin longer, so the new token arrives
+      // first, and refreshes only if that tab has gone. (The server rotates the refresh cookie: two tabs refreshing
+      // at once would have one refused, and that tab's session would end.)
+      const margin = lifetime < ahead ? 0 : Math.min(ahead, lifetime / 2)
+      this._refreshAt = expiresAt - (own ? margin : margin / 2)
       this._cancelTimer = startTimeout(
         this._monitor,
         () => void this.refresh(),
@@ -295,7 +328,7 @@ export class SessionManager {
       )
     }
     this._emit('change')
-    if (own) this._post({ t: 'token', token, expiresAt })
+    if (own) this._post({ t: 'token', token, expiresAt, since })
     return token
   }
 
@@ -304,7 +337,8 @@ export class SessionManager {
     this._cancelTimer()
     this._token = this._expiresAt = undefined
     this._ended = true
-    this._generation++
+    this._moveOn()
+    if (type === 'logout') this._loggedOutAt = this._clock.now()
     if (had || type === 'logout') this._emit(type)
     return undefined
   }
@@ -321,7 +355,9 @@ export class SessionManager {
     if (message?.t === 'logout') this._end('logout')
     // The same checks as setToken; the newest token wins (an older one arriving late is ignored).
     else if (message?.t === 'token' && typeof message.token === 'string') {
-      if (message.token !== this._token)
+      // Got by a request begun before this tab's logout, or in its millisecond (another tab's refresh that answered
+      // late): stale.
+      if (message.token !== this._token && !(message.since! <= this._loggedOutAt))
         this._adopt(message.token, message.expiresAt, this._generation, false).catch(this._monitor.report)
     } else this._monitor.report(securityError('malformed', 'session channel: not a session message'))
   }

@@ -112,7 +112,7 @@ export function validateMessage<S extends MessageSchema>(
           return expect('number') &&
             (Number.isFinite(value) || fail(`${value} is not finite`)) &&
             (!schema.integer || Number.isInteger(value) || fail(`${value} is not an integer`)) &&
-            within(value as number, schema.min, schema.max)
+            within(value as number, schema.min ?? -Infinity, schema.max)
             ? value
             : undefined
         case 'boolean':

@@ -98,12 +98,11 @@ export async function verifyJwt(token: string, key: JwtKey, options: VerifyJwtOp
       : kty === 'oct'
         ? decodeBase64Url(jwk.k ?? '')
         : { kty, crv, x: jwk.x, y: jwk.y }
-    // Raw bytes are only ever an HMAC secret: a public key (PEM text) used as one is the classic
+    // Raw bytes are only ever an HMAC secret: a public key (PEM text, wherever it starts) used as one is the classic
     // algorithm-confusion forgery.
     if (
-      raw
-        ? kty !== 'oct' || /^-----BEGIN/.test(String.fromCharCode(...(material as Uint8Array).subarray(0, 10)))
-        : jwk.kty !== kty || jwk.crv !== crv
+      (kty === 'oct' && new TextDecoder().decode(material as Uint8Array).includes('-----BEGIN')) ||
+      (raw ? kty !== 'oct' : jwk.kty !== kty || jwk.crv !== crv)
     )
       throw fail('key_mismatch', `for ${alg}`)
     if (kty === 'oct' && ((material as Uint8Array | undefined)?.length ?? 0) < 32)
