@@ -28,15 +28,18 @@ export interface MemoryPoolOptions {
   memory?: WebAssembly.Memory
   /** Pages (64 KiB) of a new memory; default 16 (1 MiB). */
   initialPages?: number
-  /** The most pages the pool grows to (and a new memory's maximum); default 16,384 (1 GiB). */
+  /**
+   * The most pages the pool grows to (and a new memory's maximum); default 16,384 (1 GiB). More than the wasm32
+   * limit of 65,536 (4 GiB), `Infinity` included, is that limit (reported in debug mode).
+   */
   maximumPages?: number
   /**
    * Whether a new memory is shared; default: when cross-origin isolated. `true` throws where shared memory is missing.
    */
   shared?: boolean
   /**
-   * Report scratch misuse (double release, foreign views, writes after release) with `console.error`; default in
-   * development builds.
+   * Report scratch misuse (double release, foreign views, writes after release) and clamped inputs with
+   * `console.error`; default in development builds.
    */
   debug?: boolean
   scope?: WasmScope
@@ -56,6 +59,8 @@ export interface MemoryStats {
 }
 
 const PAGE_BYTES = 65_536
+/** The most pages a wasm32 memory can have (4 GiB). */
+const MAX_PAGES = 65_536
 const POISON = 0xa5
 
 /**
@@ -84,7 +89,14 @@ export class MemoryPool {
 
   constructor(options: MemoryPoolOptions = {}) {
     const scope: WasmScope = (this._scope = options.scope ?? globalScope)
-    const maximum = (this._maximum = options.maximumPages ?? 16_384)
+    this._debug = options.debug ?? isDevelopment()
+    let maximum = options.maximumPages ?? 16_384
+    // WebAssembly.Memory throws past the wasm32 limit (Infinity included).
+    if (maximum > MAX_PAGES) {
+      this._misuse(`maximumPages ${maximum} is past the wasm32 limit: ${MAX_PAGES}`)
+      maximum = MAX_PAGES
+    }
+    this._maximum = maximum
     this.memory =
       options.memory ??
       new WebAssembly.Memory({
@@ -93,7 +105,6 @@ export class MemoryPool {
         // Only where threads can start (cross-origin isolated) does sharing serve anything.
         shared: options.shared ?? (typeof scope.SharedArrayBuffer === 'function' && !!scope.crossOriginIsolated),
       })
-    this._debug = options.debug ?? isDevelopment()
   }
 
   /**
@@ -145,12 +156,19 @@ export class MemoryPool {
   /**
    * A scratch typed array of at least `length` elements (the next power of two, at least 16), reused from the
    * pool when one of its size class is free. Its contents are whatever was left in it. Give it back with
-   * `release`.
+   * `release`. A length that is not finite (`NaN`, `Infinity`) counts as 0 (reported in debug mode); one past
+   * 2 ** 32, the largest size class, throws a `RangeError`.
    *
    * @example
    * const positions = pool.acquire(Float32Array, count * 2)
    */
   acquire<T extends TypedArray>(type: TypedArrayConstructor<T>, length: number): T {
+    if (!Number.isFinite(length)) {
+      this._misuse(`acquire() of ${length} elements: 16 instead`)
+      length = 0
+    }
+    // The largest size class (clz32 below wraps past it); no engine makes a typed array that long anyway.
+    if (length > 2 ** 32) throw new RangeError(`MemoryPool: acquire() of ${length} elements, more than 2 ** 32`)
     const bits = 32 - Math.clz32(Math.max(length, 16) - 1)
     let lists = this._free.get(type)
     if (!lists) this._free.set(type, (lists = []))
@@ -165,9 +183,11 @@ export class MemoryPool {
   }
 
   /**
-   * Returns a scratch array to the pool; do not use it afterwards. A view released twice or not from this pool
-   * is ignored, so one view never reaches two owners (and reported in debug mode, where released views are
-   * also filled with 0xA5 bytes so that a later write to one is reported when it is next acquired).
+   * Returns a scratch array to the pool; do not use it afterwards. A view released again while still in the
+   * pool, or not from this pool, is ignored (and reported in debug mode, where released views are also filled
+   * with 0xA5 bytes so that a later write to one is reported when it is next acquired). A stale release after
+   * the view was handed out again cannot be told from its new owner's, and puts it back in the pool while that
+   * owner still uses it.
    *
    * @example
    * pool.release(positions)
@@ -176,7 +196,7 @@ export class MemoryPool {
     const free = this._home.get(view)
     // A free list is short (the arrays of one size class not in use), so searching it is cheap.
     if (!free || free.includes(view)) {
-      if (this._debug) this._misuse('release() of a view not in use')
+      this._misuse('release() of a view not in use')
       return
     }
     // The pool's arrays own their whole buffer.
@@ -184,7 +204,8 @@ export class MemoryPool {
     free.push(view)
   }
 
+  /** Reports misuse or a clamped input, in debug mode only. */
   private _misuse(message: string): void {
-    this._scope.console?.error(`[marco] MemoryPool: ${message}`)
+    if (this._debug) this._scope.console?.error(`[marco] MemoryPool: ${message}`)
   }
 }

@@ -14,10 +14,11 @@ const noop = () => {}
 
 /**
  * One load, step by step: pick the variant; with integrity, try the Cache API first; fetch with time-out and
- * retries; without integrity, try the Cache API under the response's ETag; stream-compile an OK
- * `application/wasm` response, else read the bytes, verify their integrity and compile them; store what
- * compiled; instantiate. Rejects with a `WasmLoadError` subclass naming the failed phase (or the signal's
- * reason when aborted); hands every load's profile to `env._emit` and the performance timeline.
+ * retries, each attempt covering the steps that read the body: without integrity, try the Cache API under the
+ * response's ETag; stream-compile an OK `application/wasm` response, else read the bytes, verify their
+ * integrity and compile them; then store what compiled; instantiate. Rejects with a `WasmLoadError` subclass
+ * naming the failed phase (or the signal's reason when aborted); hands every load's profile to `env._emit` and
+ * the performance timeline.
  *
  * @example
  * const { instance, profile } = await loadWasm(env, '/core.wasm', { env: { log } }, { integrity })
@@ -48,19 +49,18 @@ export async function loadWasm(
     _phase: 'fetch',
   }
   const { signal, integrity } = options
-  let done = noop
   try {
     resolveSource(state, source)
     if (state._url) {
       await readCache(state, integrity)
-      if (!state._module) {
-        ;[state._response, done] = await fetchWasm(env._scope, state._url, signal, options.timeoutMs, options.retries)
-        // Without integrity, the ETag names the version: a stored copy of it spares the download.
-        if (!integrity && state._response.ok) await readCache(state, state._response.headers.get('etag'))
-      }
-    }
-    if (!state._module)
-      await (state._response ? compileResponse(state, state._response) : compileBytes(state, state._bytes!))
+      // Within each attempt, so that a body that stalls or breaks off is retried as a failed request is.
+      if (!state._module)
+        await fetchWasm(state, async (response) => {
+          // Without integrity, the ETag names the version: a stored copy of it spares the download.
+          if (!integrity && response.ok) await readCache(state, response.headers.get('etag'))
+          if (!state._module) await compileResponse(state, response)
+        })
+    } else await (state._response ? compileResponse(state, state._response) : compileBytes(state, state._bytes!))
     // Stored only now: bytes that compiled (and matched their integrity), under their integrity or ETag.
     if (state._cache && !profile.cacheHit)
       env._writes = state._cache.put(state._key!, new Response(state._bytes)).catch(noop)
@@ -72,7 +72,6 @@ export async function loadWasm(
   } catch (error) {
     throw toLoadError(state, error)
   } finally {
-    done()
     endPhase(state, state._phase)
     profile.bytes = state._bytes?.length ?? 0
     profile.totalMs = state._mark - start

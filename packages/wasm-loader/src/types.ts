@@ -48,9 +48,15 @@ export interface WasmLoadOptions {
   signal?: AbortSignal
   /** Hears download progress (never throws into the load: an error in it is reported and ignored). */
   onProgress?: (progress: WasmProgress) => void
-  /** Longest wait for each attempt's response and body, in ms; default 30,000. */
+  /**
+   * Longest wait for each attempt's response and body, in ms; default 30,000. Not a number or past 2 ** 31 - 1
+   * (`Infinity`): no time-out (reported to the monitor).
+   */
   timeoutMs?: number
-  /** Further attempts after a network error, a time-out, 408, 429 or 5xx; default 2. */
+  /**
+   * Further attempts after a network error (also a body cut short), a time-out, 408, 429 or 5xx; default 2. A whole
+   * number from 0 to 10: others are clamped, `NaN` is 2 (reported to the monitor).
+   */
   retries?: number
 }
 
