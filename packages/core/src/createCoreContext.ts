@@ -28,7 +28,7 @@ export interface OwnedCoreContext extends CoreContext {
   readonly ownQueue: EventQueue | undefined
   /** Flushes the context's own queue; `undefined` when it has none. */
   flush(): Promise<FlushResult | undefined>
-  /** Flushes and stops the context's own queue. */
+  /** Flushes and stops the context's own queue, or the caller's sink. */
   stop(): Promise<void>
 }
 
@@ -64,11 +64,14 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
   // A sink of the caller's own (the analytics worker, say) is opened on the same terms.
   const openSink = options.queue ? () => options.queue!.open?.() : open
   if (CONSENT_CATEGORIES.some((category) => consent.isGranted(category))) openSink()
-  else consent.subscribe(({ state }) => state === 'granted' && openSink())
+  // Until stop(): a consent given after it must not start a new pipeline. (Opening twice opens once.)
+  const unsubscribe = consent.subscribe(({ state }) => state === 'granted' && openSink())
   const sink: EventSink = {
     push: (event) => open().push(event),
     purge: (category) => ownQueue?.purge(category),
   }
+  // The pipeline: the own queue, or a sink of the caller's own (the analytics worker), flushed and stopped alike.
+  const pipeline = () => (ownQueue ?? options.queue) as Partial<OwnedCoreContext> | undefined
   return {
     scope,
     monitor,
@@ -79,12 +82,11 @@ export function createCoreContext(options: CoreContextOptions = {}): OwnedCoreCo
     get ownQueue() {
       return ownQueue
     },
-    // A sink of the caller's own (the analytics worker) flushes itself when it can.
-    flush: async () =>
-      (ownQueue ?? (options.queue as { flush?: () => Promise<FlushResult | undefined> } | undefined))?.flush?.(),
+    flush: async () => pipeline()?.flush?.(),
     async stop() {
-      await ownQueue?.flush()
-      await ownQueue?.stop()
+      unsubscribe()
+      await pipeline()?.flush?.()
+      await pipeline()?.stop?.()
     },
   }
 }

@@ -110,9 +110,10 @@ describe('Experiments', () => {
     expect(experiments.batchContext()).toBeUndefined()
     context.consent.grant('analytics')
     expect(context.queue.ofType('experiment_exposure').map((event) => event.payload.variant)).toEqual([before])
+    // Revoked: the exposure still waiting is purged, and reading again sends none.
     context.consent.deny('analytics')
     experiments.variant('smoothing')
-    expect(context.queue.ofType('experiment_exposure')).toHaveLength(1)
+    expect(context.queue.ofType('experiment_exposure')).toHaveLength(0)
   })
 
   it('answers the control, records nothing and stores nothing without an id', () => {

@@ -86,6 +86,7 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
   private _teardown: Teardown | undefined
   /** The id each assigned experiment was hashed with (sent in its exposure, so the collector can verify). */
   private _ids = new Map<string, string>()
+  private _warned = new Set<string>()
 
   constructor(options: ExperimentsOptions<D> = {}) {
     this._options = options
@@ -100,23 +101,32 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     const key = options.storageKey ?? 'marco_experiments'
     this._context = context
     monitor.call(() => {
-      // Coded definitions win: a fetched one of the same key applies only when its variants are the same.
-      if (consent.isGranted('analytics')) this._add(loadDefinitions(scope, key), true)
       if (options.allowOverride) this._overrides = readOverrides(scope.location?.search ?? '')
     })
     let fetched = false
     const onConsent = (): void => {
-      if (!consent.isGranted('analytics'))
-        return (saveDefinitions(scope, key, undefined), writeExposed(context, undefined))
+      if (!consent.isGranted('analytics')) {
+        // Denied: what this feature stored goes, and so does what waits to be sent (the runtime purges too). Still
+        // pending (a page whose banner is not answered yet): what an earlier page stored waits for the answer.
+        if (consent.get('analytics') === 'denied') {
+          context.queue.purge?.('analytics')
+          saveDefinitions(scope, key, undefined)
+          writeExposed(context, undefined)
+        }
+        return
+      }
+      // The definitions an earlier page stored, at the first grant (at setup, or when the banner is answered).
+      // Coded definitions win: a fetched one of the same key applies only when its variants are the same.
+      if (!fetched) this._add(loadDefinitions(scope, key), true)
       this._exposeAll()
       if (!fetched && options.definitionsUrl && scope.fetch) {
-        fetched = true
         fetchDefinitions(scope, options.definitionsUrl)
           .then(
             (definitions) => definitions && consent.isGranted('analytics') && saveDefinitions(scope, key, definitions),
           )
           .catch(monitor.report)
       }
+      fetched = true
     }
     const unsubscribe = consent.subscribe(({ category }) => category === 'analytics' && monitor.call(onConsent))
     monitor.call(onConsent)
@@ -207,6 +217,7 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
   }
 
   private _add(definitions: readonly ExperimentDefinition[], fetched?: boolean): void {
+    if (!Array.isArray(definitions)) return this._warn('experiments must be a list: left out')
     for (const definition of definitions) {
       const known = this._definitions.get(definition.key)
       if (!isExperimentDefinition(definition))
@@ -214,7 +225,11 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
           `experiment "${String((definition as { key?: unknown } | undefined)?.key)}" is not a valid definition: left out`,
         )
       else if (!fetched || !known) this._definitions.set(definition.key, definition)
-      else if (known.variants.join('\u001f') === definition.variants.join('\u001f'))
+      // An experiment read already keeps the definition it was assigned by (its exposure names its weights).
+      else if (
+        !this._assigned.has(definition.key) &&
+        known.variants.join('\u001f') === definition.variants.join('\u001f')
+      )
         this._definitions.set(definition.key, definition)
     }
   }
@@ -227,9 +242,16 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     // A reload in the same session must not count the session twice: the keys already exposed (never the
     // variants) are kept in the tab's sessionStorage, under analytics consent only.
     const stored = readExposed(context)
-    if (this._exposed.has(seen) || stored.includes(seen)) return
+    // Assigned by another id than the app's now (a logout reset it): exposing it in this session would tie the new
+    // anonymous session to the old user.
+    if (
+      this._exposed.has(seen) ||
+      stored.includes(seen) ||
+      this._call(() => this._options.id?.()) !== this._ids.get(key)
+    )
+      return
     this._exposed.add(seen)
-    writeExposed(context, [...stored.slice(-(MAX_EXPOSED - 1)), seen])
+    writeExposed(context, [...stored.slice(1 - MAX_EXPOSED), seen])
     const { variants, weights, coverage, seed, namespace } = this._definitions.get(key)!
     const payload = {
       experiment: key,
@@ -258,16 +280,20 @@ export class Experiments<const D extends readonly ExperimentDefinition[] = reado
     }
   }
 
+  /** One warning per message, in debug mode only (an unknown key may be read every frame). */
   private _warn(message: string): undefined {
-    if (this._options.debug)
-      (this._options.scope ?? this._context?.scope ?? globalThis).console?.warn(`[marco] experiments: ${message}`)
+    if (this._options.debug && !this._warned.has(message)) {
+      this._warned.add(message)
+      ;(this._options.scope ?? this._context?.scope ?? globalThis).console?.warn(`[marco] experiments: ${message}`)
+    }
     return undefined
   }
 }
 
 /** sessionStorage key of the experiments exposed in this tab's sessions. */
 const EXPOSED_KEY = 'marco_experiments_exposed'
-const MAX_EXPOSED = 50
+/** Room for every definition a page can have (coded ones besides the stored `MAX_DEFINITIONS`). */
+const MAX_EXPOSED = 500
 
 function readExposed({ scope }: CoreContext): string[] {
   try {

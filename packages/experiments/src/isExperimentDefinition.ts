@@ -5,11 +5,12 @@ const MAX_NAME_LENGTH = 200
 
 const isName = (value: unknown): value is string =>
   typeof value === 'string' && !!value && value.length <= MAX_NAME_LENGTH
+const isPositiveFinite = (value: number): boolean => value > 0 && value < Infinity
 const isShare = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value <= 1
 
 /**
  * Whether a value is a usable definition: a key; 1 to 20 distinct variant names; one finite weight ≥ 0 per
- * variant with a positive sum; `coverage` in [0, 1]; a namespace with `0 ≤ start < end ≤ 1`; an audience of
+ * variant with a positive, finite sum; `coverage` in [0, 1]; a namespace with `0 ≤ start < end ≤ 1`; an audience of
  * plain values. Definitions from the network (and the collector's file) pass through it; a bad one is left out.
  *
  * @example
@@ -26,7 +27,8 @@ export function isExperimentDefinition(value: unknown): value is ExperimentDefin
       Array.isArray(weights) &&
       weights.length === variants.length &&
       weights.every((w) => Number.isFinite(w) && w >= 0) &&
-      weights.some((w) => w > 0)
+      // A sum past the largest double (1e308 twice) would put every id in the last variant.
+      isPositiveFinite(weights.reduce((sum, w) => sum + w, 0))
     )
   ) {
     return false

@@ -214,7 +214,12 @@ export class MarcoRuntime {
   private _batchContext(): Record<string, unknown> {
     const context: Record<string, unknown> = {}
     for (const feature of this._features as Capabilities[]) {
-      if (typeof feature.batchContext === 'function') Object.assign(context, feature.batchContext())
+      // One feature's context that throws costs only itself (release and environment still go).
+      if (typeof feature.batchContext === 'function')
+        Object.assign(
+          context,
+          this._context.monitor.call(() => feature.batchContext!()),
+        )
     }
     if (this._config.release) context.release = this._config.release
     if (this._config.environment) context.environment = this._config.environment

@@ -39,7 +39,7 @@ export function validateConfig(input: unknown): { config: MarcoConfig; warnings:
       else
         warnings.push(
           type
-            ? `config.${key} must be ${key === 'endpoint' ? 'a URL' : `of type ${type}`}; got ${String(value)}; ignored`
+            ? `config.${key} must be ${key === 'endpoint' ? 'a URL' : `of type ${type}`}; got ${describe(value)}; ignored`
             : `config.${key} is not an option; ignored`,
         )
     }
@@ -53,7 +53,7 @@ export function validateConfig(input: unknown): { config: MarcoConfig; warnings:
   if (config.features) {
     config.features = (config.features as Feature[]).filter((feature) => {
       const ok = typeof feature?.setup === 'function'
-      if (!ok) warnings.push(`config.features: ${String(feature)} is not a feature (no setup()); skipped`)
+      if (!ok) warnings.push(`config.features: ${describe(feature)} is not a feature (no setup()); skipped`)
       return ok
     })
   }
@@ -68,5 +68,14 @@ function isUrl(value: string): boolean {
     return !!new URL(value, 'https://a.invalid/')
   } catch {
     return false
+  }
+}
+
+/** A value as text for a warning; one that cannot be turned into text (an object without a prototype) by its type. */
+function describe(value: unknown): string {
+  try {
+    return String(value)
+  } catch {
+    return typeof value
   }
 }
