@@ -133,6 +133,8 @@ interface QueuedEvent {
   readonly json: string
   readonly _bytes: number
   _inflight?: boolean
+  /** Its category's consent was revoked while it was in flight: never written, and gone unless that send lands. */
+  _revoked?: boolean
   /** The stored chunk holding it (written, or in a write on its way there). */
   _chunk?: string
 }
@@ -168,6 +170,10 @@ export class EventQueue implements EventSink {
   private _bytes = 0
   private _seq = 0
   private _drops = new Map<string, DropCount>()
+  /** The drop counts riding with batches in flight (they come back if those are not delivered). */
+  private _carried = new Set<DropCount[]>()
+  /** The drop counts changed since the last write, which stores them (a page that closes keeps its counts). */
+  private _dropsChanged = false
   private _stats = { accepted: 0, sent: 0, dropped: 0, filtered: 0 }
   private _store: EventStore | undefined
   private _storeState: QueueStats['storage'] = 'memory'
@@ -337,7 +343,9 @@ export class EventQueue implements EventSink {
   purge(category: ConsentCategory): void {
     this._monitor.call(() => {
       this._ingest()
-      const removed = this._queue.filter((event) => event.category === category && !event._inflight)
+      const removed: QueuedEvent[] = []
+      for (const event of this._queue)
+        if (event.category === category) event._inflight ? (event._revoked = true) : removed.push(event)
       if (!removed.length) return
       this._discard(removed, true)
       this._drop(category, 'consent_revoked', removed.length)
@@ -425,7 +433,9 @@ export class EventQueue implements EventSink {
         }
         for (const key of spills) {
           try {
-            for (const event of JSON.parse(storage!.getItem(key)!)) queued.has(event?.id) || this._incoming.push(event)
+            const copy: unknown = JSON.parse(storage!.getItem(key)!)
+            if (!Array.isArray(copy)) throw new TypeError('not a list')
+            for (const event of copy) queued.has(event?.id) || this._incoming.push(event)
           } catch (error) {
             this._warn('unreadable spill', error)
           }
@@ -458,7 +468,12 @@ export class EventQueue implements EventSink {
     if (!chunks.length || this._stopped) return
     for (const chunk of chunks) {
       this._chunks.set(chunk.id, chunk.events.length)
+      // A gone queue's drop counts: this queue's now (stored under its own record), theirs deleted in the same write.
+      if (chunk.dropped) this._countDrops(chunk.dropped), this._touched.set(chunk.id, false)
       for (const { id, seq, category, json } of chunk.events) {
+        // Later events come after these even when this page's clock is behind the page that stored them (else a
+        // drain up to the newest would find the oldest first and send nothing, again and again).
+        this._seq = Math.max(this._seq, seq)
         const bytes = utf8Length(json)
         this._bytes += bytes
         this._queue.push({ id, seq, category, json, _bytes: bytes, _chunk: chunk.id })
@@ -480,7 +495,9 @@ export class EventQueue implements EventSink {
     this._ingest()
     if (this._storeState === 'memory') return
     try {
-      const unsafe = this._hidden ? this._queue.filter((event) => !event._chunk || this._writing.has(event._chunk)) : []
+      const unsafe = this._hidden
+        ? this._queue.filter((event) => !event._revoked && (!event._chunk || this._writing.has(event._chunk)))
+        : []
       this._scope.localStorage?.[unsafe.length ? 'setItem' : 'removeItem'](
         `${this._name}:${this._owner}`,
         `[${unsafe.map((event) => event.json)}]`,
@@ -514,7 +531,11 @@ export class EventQueue implements EventSink {
         if (CONSENT_CATEGORIES.includes(given)) category = given
         if (isValid(id, type, given, ts, sessionId, payload)) {
           reason = 'unserializable'
-          const json = JSON.stringify({ id, type, category, ts, sessionId, payload })
+          // The payload alone first: a toJSON may turn it into something else (or nothing), which the wire refuses
+          // with the whole batch.
+          const body = JSON.stringify(payload)
+          if (body?.[0] !== '{') throw 0
+          const json = `${JSON.stringify({ id, type, category, ts, sessionId }).slice(0, -1)},"payload":${body}}`
           const bytes = utf8Length(json)
           reason = 'too_large'
           if (bytes <= maxEventBytes) {
@@ -565,10 +586,18 @@ export class EventQueue implements EventSink {
     this._cancelPersist = undefined
     if (this._storeState === 'memory') return
     // Accepted, not yet written (those delivered before their write was due are gone: never written at all).
-    const unsaved = this._queue.filter((event) => !event._chunk)
-    if (!unsaved.length && !this._touched.size) return
+    const unsaved = this._queue.filter((event) => !event._chunk && !event._revoked)
+    if (!unsaved.length && !this._touched.size && !this._dropsChanged) return
     const chunks: StoredChunk[] = []
     const unwanted: string[] = []
+    // The drop counts not yet acknowledged, as a record of their own (no events) that the next queue adopts.
+    if (this._dropsChanged) {
+      this._dropsChanged = false
+      const dropped = [...[...this._carried].flat(), ...this._drops.values()]
+      const id = `${this._owner}:dropped`
+      if (dropped.length) chunks.push({ id, owner: this._owner, events: [], dropped })
+      else unwanted.push(id)
+    }
     for (const [id, rewrite] of this._touched) {
       if (!this._chunks.get(id)) {
         this._chunks.delete(id)
@@ -717,6 +746,7 @@ export class EventQueue implements EventSink {
     // The drop counts ride with this batch; they come back if it is not delivered.
     const dropped = [...this._drops.values()]
     this._drops.clear()
+    this._carried.add(dropped)
     const head = {
       v: WIRE_VERSION as typeof WIRE_VERSION,
       sentAt: this._clock.now(),
@@ -745,14 +775,24 @@ export class EventQueue implements EventSink {
     } finally {
       settle?.()
       for (const event of batch) event._inflight = false
+      this._carried.delete(dropped)
     }
     const { result, status, retryAfterMs, filtered = 0 } = outcome
     const max = this._limits.maxBatchEvents
     if (result === 'retry') {
       this._countDrops(dropped)
       this._attempt++
-      // A batch the server keeps failing on with 500 (a poison event) must not block the queue forever.
-      if (status === 500 && ++this._serverErrors >= POISON_ATTEMPTS) {
+      // Events whose consent was revoked while they were on the wire: gone now that it did not land.
+      const revoked = batch.filter((event) => event._revoked)
+      if (revoked.length) {
+        this._discard(revoked, true)
+        for (const event of revoked) this._drop(event.category, 'consent_revoked')
+        batch = batch.filter((event) => !event._revoked)
+      }
+      // A batch the server keeps failing on with 500 (a poison event) must not block the queue forever: 500 answers
+      // in a row (another answer between starts the count again).
+      if (status !== 500) this._serverErrors = 0
+      else if (batch.length && ++this._serverErrors >= POISON_ATTEMPTS) {
         this._serverErrors = 0
         this._batchEvents = Math.ceil(batch.length / 2)
         if (batch.length < 2) {
@@ -775,6 +815,8 @@ export class EventQueue implements EventSink {
     this._serverErrors = this._attempt = 0
     this._batchEvents = Math.min(max, this._batchEvents * 2)
     if (result === 'sent') {
+      // Delivered with their counts: the stored record goes (or keeps only newer ones) at the next write.
+      if (dropped.length) this._dropsChanged = true
       // A rate limit announced with a success holds the next request back.
       this._retryAt = retryAfterMs! > 0 ? this._clock.now() + Math.min(retryAfterMs!, this._limits.retryMaxMs) : 0
       this._stats.sent += batch.length - filtered
@@ -839,6 +881,7 @@ export class EventQueue implements EventSink {
 
   /** Adds drop counts to the ones the next batch carries. */
   private _countDrops(drops: readonly DropCount[]): void {
+    if (drops.length) this._dropsChanged = true
     for (const drop of drops) {
       const key = `${drop.category}|${drop.reason}|${drop.status}`
       const known = this._drops.get(key)

@@ -82,7 +82,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     headers,
     compress = !encode,
     isRetryable,
-    retryAfter,
+    // Also on a success: a server may announce a rate limit with one.
+    retryAfter = (response, nowMs) => parseRetryAfter(response.headers.get('retry-after'), nowMs),
     timeoutMs = 10_000,
     scope = globalScope,
   } = options
@@ -106,7 +107,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           signal: AbortSignal.timeout(timeoutMs),
         })
         const sent = toSendResult(response, isRetryable)
-        const waitMs = retryAfter?.(response, Date.now())
+        const waitMs = retryAfter(response, Date.now())
         return result(waitMs === undefined ? sent : { ...sent, retryAfterMs: waitMs })
       } catch {
         // A network failure, the time-out, or no fetch at all: the events wait (in storage, across reloads).

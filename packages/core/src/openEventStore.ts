@@ -1,5 +1,6 @@
 import type { ConsentCategory } from './Consent'
 import type { GlobalScope } from './scope'
+import type { DropCount } from './wire'
 
 /** One accepted event as it is stored. */
 export interface StoredEvent {
@@ -20,6 +21,8 @@ export interface StoredChunk {
   /** The queue (tab, worker) responsible for sending it. */
   owner: string
   readonly events: readonly StoredEvent[]
+  /** A queue's drop counts not yet acknowledged (a record with no events): adopted with the rest. */
+  readonly dropped?: readonly DropCount[]
 }
 
 /**

@@ -116,8 +116,9 @@ export function serialize(value: unknown, limits?: SerializeLimits): JsonValue {
         // Typed arrays, ArrayBuffer, SharedArrayBuffer, DataView: their bytes could be megabytes.
         if (/\wArray|Buffer|View/.test(tag)) return leaf(`[${tag}(${v.length ?? v.byteLength})]`)
         const toJSON = get('toJSON')
-        // One level deeper, so a toJSON that returns `this` (or a fresh object with toJSON) cannot loop forever.
-        if (typeof toJSON === 'function')
+        // One level deeper, so a toJSON that returns `this` (or a fresh object with toJSON) cannot loop forever: past
+        // maxDepth it is not called, and the object becomes its marker.
+        if (typeof toJSON === 'function' && depth <= maxDepth)
           return walk(
             attempt(() => toJSON.call(v), THROWN),
             depth + 1,

@@ -105,7 +105,7 @@ describe('createMarcoClient: robustness', () => {
     userId = undefined
     experiments.variant('smoothing') // the page re-renders
     await client.shutdown()
-    const events = received() as { type: string; sessionId: string; payload: { unitId?: string } }[]
+    const events = received() as unknown as { type: string; sessionId: string; payload: { unitId?: string } }[]
     const after = events.find((event) => event.type === 'session_start' && events.indexOf(event) > 0)!.sessionId
     const leaked = events.filter((event) => event.sessionId === after && JSON.stringify(event).includes('user-42'))
     expect(leaked).toEqual([])
