@@ -42,6 +42,11 @@ const MAX_PER_WINDOW = 5
 const MAX_UNSENT_VITALS = 25
 
 type Aggregate = { count: number; ms: number; maxMs: number; bytes: number }
+/** The fields of a wasm load that are durations or sizes: a value that is not a number ≥ 0 is left out. */
+const WASM_LOAD_AMOUNTS = ['bytes', 'fetchMs', 'verifyMs', 'compileMs', 'instantiateMs', 'totalMs'] as const
+
+/** A finite number ≥ 0 (a duration, a count, a size), not a numeric string. */
+const isAmount = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value < Infinity
 
 /**
  * Real-world performance of a canvas + WebRTC app, summarised on the client: frame rate and frame-time
@@ -75,6 +80,8 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
   private _breachListeners = new Set<(breach: BudgetBreach) => void>()
   private _uxListeners = new Set<(metrics: UserExperienceMetrics) => void>()
   private _waiters: (() => void)[] = []
+  /** The pending `trackUserExperience` timeouts' teardowns: cleared once the waiters are resolved (a stop does). */
+  private _uxTimeouts: Teardown[] = []
   private _frames
   private _latency = createQuantileSketch()
   private _rtt = createQuantileSketch()
@@ -91,6 +98,8 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
   }
   private _resources: Partial<Record<ResourceKind, Aggregate>> = {}
   private _jsBytes: number | undefined
+  /** The latest `startTime` counted, by entry type: a restarted observer's buffered entries up to it were counted. */
+  private _seen: Record<string, number> = {}
 
   constructor(options: PerformanceAnalyticsOptions = {}) {
     super()
@@ -164,14 +173,26 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
     if (this._realtime) return
     const { scope, monitor } = context
     const frames = this._frames
+    // The time monitoring was off is not a frame, and the frame-rate second starts afresh.
+    frames.pause()
     // Each part alone: one the browser refuses (an observer that throws) leaves the others running.
     const stops = [
       monitor.call(startFrameLoop, scope, monitor, frames.add, frames.pause),
-      monitor.call(observeEntries, scope, monitor, ['long-animation-frame', 'longtask'], (entry) =>
-        this._longFrame(summarizeLongFrame(entry)),
+      monitor.call(
+        observeEntries,
+        scope,
+        monitor,
+        ['long-animation-frame', 'longtask'],
+        (entry) => this._longFrame(summarizeLongFrame(entry)),
+        this._seen,
       ),
-      monitor.call(observeEntries, scope, monitor, ['resource'], (entry) =>
-        this._resource(entry as PerformanceResourceTiming),
+      monitor.call(
+        observeEntries,
+        scope,
+        monitor,
+        ['resource'],
+        (entry) => this._resource(entry as PerformanceResourceTiming),
+        this._seen,
       ),
     ]
     this._realtime = () => {
@@ -192,7 +213,7 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
       if (!scope.document) return done()
       this._waiters.push(done)
       this.run((context) => {
-        startTimeout(context.monitor, () => this._settle(true), UX_WAIT_MS)
+        this._uxTimeouts.push(startTimeout(context.monitor, () => this._settle(true), UX_WAIT_MS))
         this._startVitals()
       })
     })
@@ -225,13 +246,14 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
 
   /** One collaboration latency in ms: one-way operation latency (default) or a round trip (`'rtt'`). O(1). */
   recordLatency(ms: number, kind: 'operation' | 'rtt' = 'operation'): void {
-    if (typeof ms === 'number' && ms >= 0 && ms < Infinity) (kind === 'rtt' ? this._rtt : this._latency).add(ms)
+    if (isAmount(ms)) (kind === 'rtt' ? this._rtt : this._latency).add(ms)
     else this.warn('recordLatency: not a duration in ms')
   }
 
   /** Counts collaboration operations (for operations per second). */
   recordOperation(count = 1): void {
-    if (count > 0 && count < Infinity) this._ops += count
+    if (isAmount(count)) this._ops += count
+    else this.warn('recordOperation: not a count')
   }
 
   /** How far this client's state is behind the shared state, in ms (the window keeps the largest). */
@@ -245,17 +267,30 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
     return () => void this._peers.delete(connection)
   }
 
-  /** Reports this memory's size in every summary. */
+  /** Reports this memory's size in every summary. Anything without a `buffer` (an imported memory's `undefined`) is ignored. */
   registerWasmMemory(memory: WebAssembly.Memory): Teardown {
+    if (!memory?.buffer) {
+      this.warn('registerWasmMemory: not a WebAssembly.Memory')
+      return () => {}
+    }
     this._wasmMemories.add(memory)
     return () => void this._wasmMemories.delete(memory)
   }
 
   /** A WebAssembly load's timings (the runtime feeds `WasmLoader`'s `onLoad` profiles here). */
   recordWasmLoad(load: WasmLoadTiming): void {
-    if (this._wasmLoads.length >= MAX_PER_WINDOW || !load) return
-    const { url, variant, bytes, cacheHit, fetchMs, verifyMs, compileMs, instantiateMs, totalMs } = load
-    this._wasmLoads.push({ url, variant, bytes, cacheHit, fetchMs, verifyMs, compileMs, instantiateMs, totalMs })
+    // Inside the monitor: a getter that throws is reported, never thrown into the page.
+    this.run(() => {
+      if (this._wasmLoads.length >= MAX_PER_WINDOW || !load) return
+      const { url, variant, cacheHit } = load
+      const kept: Record<string, unknown> = { url, variant, cacheHit }
+      for (const key of WASM_LOAD_AMOUNTS) {
+        const value = load[key]
+        if (value === undefined || isAmount(value)) kept[key] = value
+        else this.warn(`recordWasmLoad: ${key} is not a number ≥ 0`)
+      }
+      this._wasmLoads.push(kept)
+    })
   }
 
   /** Hears every budget breach; returns the unsubscribe. A listener that throws is skipped. */
@@ -287,7 +322,10 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
   /** Resolves the `trackUserExperience` promises once the load metrics are in (or when forced). */
   private _settle(force = false): void {
     const { TTFB, FCP, LCP } = this._vitals
-    if (force || (TTFB && FCP && LCP)) for (const done of this._waiters.splice(0)) done()
+    if (force || (TTFB && FCP && LCP)) {
+      for (const done of this._waiters.splice(0)) done()
+      for (const stop of this._uxTimeouts.splice(0)) stop()
+    }
   }
 
   private _longFrame(frame: LongFrame): void {
@@ -371,7 +409,9 @@ export class PerformanceAnalytics extends LifecycleFeature implements BudgetSour
     if (p95 !== undefined && threshold !== undefined && p95 > threshold)
       this._breach('collaboration-p95', p95, threshold)
     let wasmBytes: number | undefined
-    for (const memory of this._wasmMemories) wasmBytes = (wasmBytes ?? 0) + memory.buffer.byteLength
+    // One memory whose read throws costs only its own bytes, not the summary.
+    for (const memory of this._wasmMemories)
+      context.monitor.call(() => (wasmBytes = (wasmBytes ?? 0) + memory.buffer.byteLength))
     const long = this._long
     const hasCollab = collab.rtt || collab.latency || this._ops || collab.peers.length || collab.syncLagMs !== undefined
     const summary = {

@@ -19,7 +19,7 @@ export interface FrameSummary {
   readonly p95: number
   readonly p99: number
   readonly max: number
-  /** Frame-time histogram over `FRAME_BOUNDS_MS`. */
+  /** Frame-time histogram over `FRAME_BOUNDS_MS`, exact (`hist[i]`: at or above `bounds[i - 1]`, below `bounds[i]`). */
   readonly hist: number[]
 }
 
@@ -55,6 +55,8 @@ export function createFrameStats(
   let visibleMs = 0
   let dropped = 0
   let janky = 0
+  // Counted exactly, not from the sketch: its ±1 % would put frames near a bound (8.33 ms at 120 Hz) in the next bucket.
+  let hist = FRAME_BOUNDS_MS.map(() => 0).concat(0)
   // One-second windows for the low-frame-rate budget.
   let secondStart: number | undefined
   let secondFrames = 0
@@ -86,6 +88,9 @@ export function createFrameStats(
           sketch.add(delta)
           dropped += Math.max(0, Math.round(delta / interval) - 1)
           if (delta > JANK_FRAME_MS) janky++
+          let bucket = 0
+          while (bucket < FRAME_BOUNDS_MS.length && delta >= FRAME_BOUNDS_MS[bucket]!) bucket++
+          hist[bucket]!++
         }
       }
       last = t
@@ -99,9 +104,10 @@ export function createFrameStats(
       let summary: FrameSummary | undefined
       if (percentiles) {
         const { count: frames, ...times } = percentiles
-        summary = { frames, fps: Math.round((frames * 10_000) / visibleMs) / 10, dropped, janky, ...times }
+        summary = { frames, fps: Math.round((frames * 10_000) / visibleMs) / 10, dropped, janky, ...times, hist }
       }
       sketch.reset()
+      hist = hist.map(() => 0)
       visibleMs = dropped = janky = 0
       return summary
     },

@@ -25,9 +25,9 @@ export interface QuantileSketch {
 export interface QuantileSketchOptions {
   /** The relative error bound α of every quantile. Default 0.01 (1 %). */
   relativeAccuracy?: number
-  /** Values at or below it share one bucket (absolute error ≤ `minValue`). Default 0.001. */
+  /** Values at or below it share one bucket (absolute error ≤ `minValue`). Default 0.001; at least 1e-9. */
   minValue?: number
-  /** Values above it share one bucket (reported as the maximum seen). Default 10,000,000. */
+  /** Values above it share one bucket (reported as the maximum seen). Default 10,000,000; at least `minValue`. */
   maxValue?: number
 }
 
@@ -43,7 +43,10 @@ export interface QuantileSketchOptions {
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function createQuantileSketch(options: QuantileSketchOptions = {}): QuantileSketch {
-  const { relativeAccuracy = 0.01, minValue = 1e-3, maxValue = 1e7 } = options
+  const { relativeAccuracy = 0.01 } = options
+  // The bucket count comes from their logs: 0 (or less) as minValue would make it infinite.
+  const minValue = Math.max(options.minValue ?? 1e-3, 1e-9)
+  const maxValue = Math.max(options.maxValue ?? 1e7, minValue)
   const gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy)
   const lnGamma = Math.log(gamma)
   const offset = Math.ceil(Math.log(minValue) / lnGamma)

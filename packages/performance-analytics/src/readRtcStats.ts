@@ -20,8 +20,8 @@ type Stats = Record<string, unknown> & { id?: string; type?: string }
 
 /**
  * Reads a `getStats()` report (an `RTCStatsReport`, a `Map` or an array of stats): the selected candidate
- * pair (from the `transport` entry's `selectedCandidatePairId`, else the nominated succeeded pair, else one
- * marked `selected` as Firefox does), its RTT and candidate types; the bytes of the transports (of the pair
+ * pair (from the `transport` entry's `selectedCandidatePairId`, else the one marked `selected` as Firefox does,
+ * else the first nominated succeeded pair), its RTT and candidate types; the bytes of the transports (of the pair
  * where there is no transport entry); and inbound RTP loss and jitter.
  *
  * @example
@@ -42,7 +42,7 @@ export function readRtcStats(report: { forEach(callback: (stats: Stats) => void)
       if (typeof stats.bytesReceived === 'number') out.bytesReceived = (out.bytesReceived ?? 0) + stats.bytesReceived
     }
     if (stats.type === 'candidate-pair' && (stats.selected || (stats.nominated && stats.state === 'succeeded')))
-      pair ??= stats
+      if (!pair || (stats.selected && !pair.selected)) pair = stats
     if (stats.type === 'inbound-rtp') {
       if (typeof stats.packetsLost === 'number') out.packetsLost = (out.packetsLost ?? 0) + stats.packetsLost
       if (typeof stats.jitter === 'number') out.jitterMs = Math.max(out.jitterMs ?? 0, stats.jitter * 1000)

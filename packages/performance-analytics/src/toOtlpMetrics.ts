@@ -23,7 +23,8 @@ const VITAL_UNITS: Record<string, string> = { CLS: '1' }
  * The performance events of a batch as one OTLP/HTTP JSON `ExportMetricsServiceRequest`
  * (opentelemetry-proto `metrics/v1`, JSON encoding: 64-bit integers as strings, trace and span ids as hex):
  * `web_vital` → gauges `web_vitals.lcp` … with rating and target attributes and an exemplar whose hex
- * `traceId` is the SDK event id (`spanId`: its last 16 hex digits), so a backend can find the raw event;
+ * `traceId` is the SDK event id (zero-padded to 32 hex digits; none for an id that is not hex; `spanId`: its last 16
+ * hex digits), so a backend can find the raw event;
  * `perf_summary` → delta histograms `marco.frame.duration`, `marco.collab.latency`, `marco.collab.rtt` and
  * gauges for frame rate, dropped and janky frames, long animation frames, memory, load times, operations per
  * second, peers and sync lag; `budget_breach` → gauge `marco.budget.breach`. `undefined` when the batch holds
@@ -141,13 +142,14 @@ export function toOtlpMetrics(
     ],
   }
 
+  // OTLP wants 32 hex digits (16 bytes): a shorter hex id (core's no-crypto fallback) is padded with zeros in front;
+  // an id that is not hex at all gets no trace and span id (both optional in an exemplar).
   function exemplar(event: WireEvent, value: number): Record<string, unknown> {
-    const hex = event.id.replace(/-/g, '').toLowerCase()
+    const hex = event.id.replace(/-/g, '').toLowerCase().padStart(32, '0')
     return {
       timeUnixNano: nanos(event.ts),
       asDouble: value,
-      traceId: hex,
-      spanId: hex.slice(16),
+      ...(/^[0-9a-f]{32}$/.test(hex) && { traceId: hex, spanId: hex.slice(16) }),
       filteredAttributes: [],
     }
   }
