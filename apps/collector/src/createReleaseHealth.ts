@@ -45,7 +45,7 @@ const validRelease = (value: unknown): value is string => typeof value === 'stri
  *
  * @example
  * const health = createReleaseHealth(db)
- * health.noteSessions(batch.context, batch.events, Date.now()) // at ingest
+ * store.insertBatch({ ...batch, onStored: (stored) => health.noteSessions(batch.context, stored, now) }) // ingest
  * health.releases() // [{ release: '2.0.3', sessions: 120, crashFreeRate: 0.983, errorsPer1000Interactions: 0.4, … }]
  */
 export function createReleaseHealth(db: Database) {
@@ -141,8 +141,9 @@ export function createReleaseHealth(db: Database) {
 
   return {
     /**
-     * Records the release a batch's context names for each session in it (ignored when absent or not a short printable
-     * text).
+     * Records the release a batch's context names for each session of `events` (ignored when absent or not a short
+     * printable text). Pass only the events the batch stored, inside its transaction: a retried older batch, all
+     * duplicates, must not move a session back to its old release.
      */
     noteSessions(context: unknown, events: readonly { sessionId: string }[], receivedAt: number): void {
       const release = context && typeof context === 'object' ? (context as { release?: unknown }).release : undefined
@@ -164,7 +165,12 @@ export function createReleaseHealth(db: Database) {
 
     /** Per release (up to 100, most recently seen first), after counting what arrived since the last call. */
     releases(): ReleaseHealth[] {
-      this.update()
+      try {
+        this.update()
+      } catch (error) {
+        // Another connection holds the write lock (an operator's VACUUM): answer from the counts made so far.
+        if (!String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')) throw error
+      }
       return perRelease.all().map((row) => ({
         release: row.release,
         sessions: row.sessions,

@@ -94,8 +94,10 @@ export function createStore(db: Database) {
   const perSecond = db.prepare<{ s: number; n: number }>(
     'SELECT received_at / 1000 AS s, count(*) AS n FROM events WHERE received_at >= ? GROUP BY s',
   )
+  // total(), a float sum: sum() of integers throws "integer overflow" past 2^63, and one such group would make
+  // every /v1/stats fail until retention deleted its rows.
   const dropTotals = db.prepare<{ category: string; reason: string; status: number | null; n: number }>(
-    'SELECT category, reason, status, sum(count) AS n FROM drops GROUP BY category, reason, status ORDER BY n DESC',
+    'SELECT category, reason, status, total(count) AS n FROM drops GROUP BY category, reason, status ORDER BY n DESC',
   )
   const topErrors = db.prepare<ErrorRow>(
     `SELECT e.fingerprint, e.kind, e.type, e.message, e.first_seen, e.last_seen, e.count, v.payload
@@ -181,12 +183,21 @@ export function createStore(db: Database) {
   }
 
   const insertAll = db.transaction(
-    (events: readonly IncomingEvent[], dropped: readonly IncomingDrop[], sdk: string, receivedAt: number) => {
-      let stored = 0
-      for (const event of events) if (insertOne(event, sdk, receivedAt)) stored++
-      for (const drop of dropped)
-        insertDrop.run(receivedAt, drop.category, drop.reason, drop.status ?? null, drop.count)
-      return stored
+    (
+      events: readonly IncomingEvent[],
+      dropped: readonly IncomingDrop[],
+      sdk: string,
+      receivedAt: number,
+      onStored?: (stored: readonly IncomingEvent[]) => void,
+    ) => {
+      const stored = events.filter((event) => insertOne(event, sdk, receivedAt))
+      onStored?.(stored)
+      // A batch whose events were all known is a retry: its drop counts were stored with its first delivery. A
+      // batch without events cannot be told apart from its own retry; its drop counts are stored each time.
+      if (stored.length || !events.length)
+        for (const drop of dropped)
+          insertDrop.run(receivedAt, drop.category, drop.reason, drop.status ?? null, drop.count)
+      return stored.length
     },
   )
 
@@ -227,14 +238,19 @@ export function createStore(db: Database) {
   })
 
   return {
-    /** Stores a batch in one transaction; duplicates (known ids) are skipped and counted. */
+    /**
+     * Stores a batch in one transaction; duplicates (known ids) are skipped and counted, and a batch whose every
+     * event is a duplicate (a retry) adds no drop counts. `onStored` runs inside the transaction with the events
+     * actually stored (a write it makes is kept or undone with theirs).
+     */
     insertBatch(batch: {
       events: readonly IncomingEvent[]
       dropped?: readonly IncomingDrop[]
       sdk: string
       receivedAt: number
+      onStored?: (stored: readonly IncomingEvent[]) => void
     }): { stored: number; duplicates: number } {
-      const stored = insertAll(batch.events, batch.dropped ?? [], batch.sdk, batch.receivedAt)
+      const stored = insertAll(batch.events, batch.dropped ?? [], batch.sdk, batch.receivedAt, batch.onStored)
       return { stored, duplicates: batch.events.length - stored }
     },
 

@@ -5,6 +5,12 @@ import { sendJson } from './sendJson'
 const THROTTLE_MS = 250
 /** A comment line keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000
+/**
+ * Bytes a stream may hold unsent before it is closed: a client that stopped reading (a stalled tab, a dead
+ * link) would otherwise make the collector queue every update and alert for it without bound. `EventSource`
+ * reconnects by itself (after the stream's `retry: 2000`).
+ */
+export const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024
 
 export interface Stream {
   /** `GET /v1/stream`: registers a server-sent-events client (503 past the cap). */
@@ -22,7 +28,8 @@ export interface Stream {
 /**
  * A server-sent-events hub for the dashboard: `update` (`{ events, at }`, throttled, after ingests) and
  * `alert` (each new alert) events, a heartbeat comment every 15 s. At most `maxClients` streams at once: a
- * held stream costs a socket, and past the cap new clients get 503 instead of a reset connection.
+ * held stream costs a socket, and past the cap new clients get 503 instead of a reset connection. A client
+ * that falls more than `MAX_STREAM_BACKLOG_BYTES` behind is disconnected.
  *
  * @example
  * const stream = createStream(() => Date.now(), 100)
@@ -36,7 +43,14 @@ export function createStream(now: () => number, maxClients = Number.POSITIVE_INF
   heartbeat.unref()
 
   function write(chunk: string): void {
-    for (const res of clients) res.write(chunk)
+    for (const res of clients) {
+      res.write(chunk)
+      if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+        clients.delete(res)
+        // Not end(): it would wait behind the backlog the client is not reading.
+        res.destroy()
+      }
+    }
   }
 
   return {

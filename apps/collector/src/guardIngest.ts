@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { isOriginAllowed } from './applyCors'
 import type { CollectorContext } from './context'
+import { invalidUrl, parseRequestUrl } from './parseRequestUrl'
 import { BodyTooLargeError, readBody } from './readBody'
 import { sendJson } from './sendJson'
 
@@ -65,11 +66,13 @@ export async function guardIngest(
     })
     return undefined
   }
-  const encoding = (
-    new URL(req.url ?? '/', 'http://collector').searchParams.get('encoding') ??
-    req.headers['content-encoding'] ??
-    'identity'
-  ).toLowerCase()
+  const url = parseRequestUrl(req)
+  if (!url) {
+    req.resume()
+    sendJson(res, 400, invalidUrl(req))
+    return undefined
+  }
+  const encoding = (url.searchParams.get('encoding') ?? req.headers['content-encoding'] ?? 'identity').toLowerCase()
   if (encoding !== 'gzip' && encoding !== 'identity') {
     req.resume()
     sendJson(res, 415, {

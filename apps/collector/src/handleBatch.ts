@@ -88,15 +88,17 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, con
     })
   }
   const batch = body as WireBatch
-  const result = writeOrRefuse(res, context, () => {
-    context.releases?.noteSessions(batch.context, batch.events, context.clock.now())
-    return context.store.insertBatch({
+  const receivedAt = context.clock.now()
+  const result = writeOrRefuse(res, context, () =>
+    context.store.insertBatch({
       events: batch.events,
       dropped: batch.dropped,
       sdk: `${batch.sdk.name} ${batch.sdk.version}`,
-      receivedAt: context.clock.now(),
-    })
-  })
+      receivedAt,
+      // Only the events stored name their sessions' release: a retried older batch must not move a session back.
+      onStored: (stored) => context.releases?.noteSessions(batch.context, stored, receivedAt),
+    }),
+  )
   if (result === undefined) return
   sendJson(res, 200, { accepted: batch.events.length, stored: result.stored, duplicates: result.duplicates })
   if (result.stored || batch.dropped.length) context.stream.changed(result.stored)

@@ -9,6 +9,7 @@ import { handleSourceMaps } from './handleSourceMaps'
 import { hasReadToken } from './hasReadToken'
 import { isHostAllowed } from './isHostAllowed'
 import type { DashboardHandler } from './loadDashboard'
+import { invalidUrl, parseRequestUrl } from './parseRequestUrl'
 import { sendJson } from './sendJson'
 
 const INGEST: Record<string, (req: IncomingMessage, res: ServerResponse, context: CollectorContext) => Promise<void>> =
@@ -29,10 +30,10 @@ const READ_PATHS = new Set([
 ])
 
 /**
- * Routes one request. First the `Host` header must name this collector (421 otherwise: DNS rebinding). Then
- * the ingest endpoints (with CORS), `/healthz` (a real write probe: 503 when the store cannot write), and,
- * behind the read token when one is set (401 otherwise), the JSON read API, the event stream and the
- * dashboard. Anything else is a JSON 404.
+ * Routes one request. First the `Host` header must name this collector (421 otherwise: DNS rebinding) and the
+ * request target must be a URL (400 `invalid_url` otherwise). Then the ingest endpoints (with CORS), `/healthz` (a
+ * real write probe: 503 when the store cannot write), and, behind the read token when one is set (401 otherwise),
+ * the JSON read API, the event stream and the dashboard. Anything else is a JSON 404.
  *
  * @example
  * createServer((req, res) => void handleRequest(req, res, context, dashboard))
@@ -52,7 +53,11 @@ export async function handleRequest(
       message: `this collector does not answer for host ${String(req.headers.host ?? '(none)').slice(0, 100)}; add it to allowedHosts`,
     })
   }
-  const url = new URL(req.url ?? '/', 'http://collector')
+  const url = parseRequestUrl(req)
+  if (!url) {
+    req.resume()
+    return sendJson(res, 400, invalidUrl(req))
+  }
   const path = url.pathname
   const ingest = INGEST[path]
   if (ingest) {
