@@ -18,7 +18,7 @@ import {
 import { createAggregator } from './createAggregator'
 import { GESTURE_TYPES, type GestureType } from './gestures'
 import { readBatchContext } from './readBatchContext'
-import { isSessionOver, loadSession, newSession, saveSession, type SessionState } from './session'
+import { loadSession, newSession, saveSession, sessionEnd, type SessionState } from './session'
 import { startPageViews } from './startPageViews'
 
 /** Maps event names to the type of their properties, so `track` is checked at compile time. */
@@ -78,6 +78,8 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
   private _gestures: Set<string>
   private _state: SessionState | undefined
   private _savedAt = 0
+  /** Who the stored state said this browser was when this tab last read or wrote it (`aid` and `uid`). */
+  private _storedAs: string | undefined
   private _super: Record<string, unknown> = {}
   private _aggregator = createAggregator(0)
   private _warned = new Set<string>()
@@ -269,9 +271,15 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
       if (ignoreConsent) return true
       if (!context.consent.isGranted('analytics') || !this._state) return false
       const now = context.clock.now()
-      const timeoutMs = this._options.sessionTimeoutMs ?? 1_800_000
-      if (isSessionOver(this._state, now, timeoutMs, this._options.maxSessionMs ?? 86_400_000)) {
-        this._endSession(now - this._state.last > timeoutMs ? 'timeout' : 'max_age')
+      let ended = this._ended(this._state, now)
+      if (ended) {
+        // Idle here, maybe not in the origin's other tabs: the session's latest activity is what they stored.
+        const stored = loadSession(context.scope, this._key(), now)
+        if (stored?.sid === this._state.sid) this._state.last = Math.max(this._state.last, stored.last)
+        ended = this._ended(this._state, now)
+      }
+      if (ended) {
+        this._endSession(ended)
         this._state = newSession(now, this._state.aid, this._state.uid)
         this._save(true)
         this._push('session_start', {})
@@ -287,11 +295,11 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
 
   private _onConsent(granted: boolean): void {
     const context = this.context!
-    const key = this._options.storageKey ?? 'marco_analytics'
+    const key = this._key()
     if (!granted) {
       // Revoked: forget everything this engine kept and everything still waiting to be sent.
       saveSession(context.scope, key, undefined)
-      this._state = undefined
+      this._state = this._storedAs = undefined
       this._super = {}
       this._aggregator.take(context.clock.now())
       context.queue.purge?.('analytics')
@@ -299,17 +307,17 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
     }
     if (this._state) return
     const now = context.clock.now()
-    const stored = loadSession(context.scope, key)
-    if (
-      stored &&
-      !isSessionOver(stored, now, this._options.sessionTimeoutMs ?? 1_800_000, this._options.maxSessionMs ?? 86_400_000)
-    ) {
+    const stored = loadSession(context.scope, key, now)
+    // A user id stored by an older version (or tampered) goes through the scrubber as identify()'s does.
+    if (stored?.uid) stored.uid = this._scrubber.string(stored.uid)
+    const ended = stored && this._ended(stored, now)
+    if (stored && !ended) {
       this._state = stored
     } else {
-      if (stored) {
+      if (ended) {
         // The session ended while no page was open: close it now, with its own times.
         this._state = stored
-        this._endSession('timeout')
+        this._endSession(ended)
       }
       this._state = newSession(now, stored?.aid, stored?.uid)
       this._push('session_start', {})
@@ -319,10 +327,21 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
     if (this._options.autoPageViews !== false) this.page()
   }
 
+  /** Whether `state`'s session has ended by `now`, and why (see `sessionEnd`). */
+  private _ended(state: SessionState, now: number): string | undefined {
+    const { sessionTimeoutMs = 1_800_000, maxSessionMs = 86_400_000 } = this._options
+    return sessionEnd(state, now, sessionTimeoutMs, maxSessionMs)
+  }
+
+  private _key(): string {
+    return this._options.storageKey ?? 'marco_analytics'
+  }
+
   private _endSession(reason: string): void {
     const state = this._state!
     this._flushSummary()
-    this._push('session_end', { durationMs: state.last - state.start, reason })
+    // Never below zero, even when the wall clock went back during the session.
+    this._push('session_end', { durationMs: Math.max(0, state.last - state.start), reason })
   }
 
   /** The context while set up with a session and analytics consent. */
@@ -335,8 +354,15 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
     const context = this._active()
     if (!context) return
     if (force || this._state!.last - this._savedAt > SAVE_INTERVAL_MS) {
-      this._savedAt = this._state!.last
-      saveSession(context.scope, this._options.storageKey ?? 'marco_analytics', this._state)
+      const key = this._key()
+      const state = this._state!
+      this._savedAt = state.last
+      // Another tab reset (a logout) or identified since this one last read or wrote: this tab follows it rather than
+      // writing its old identity back.
+      const stored = loadSession(context.scope, key, Infinity)
+      if (stored && this._storedAs !== undefined && whoIs(stored) !== this._storedAs) this._state = stored
+      else saveSession(context.scope, key, state)
+      this._storedAs = whoIs(this._state!)
     }
   }
 
@@ -363,7 +389,7 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
   private _properties(properties: unknown): Record<string, unknown> {
     let own = {}
     if (properties != null) {
-      const json = typeof properties === 'object' && !Array.isArray(properties) ? tryStringify(properties) : undefined
+      const json = typeof properties === 'object' ? tryStringify(properties) : undefined
       if (json === undefined) this._reject('invalid_properties')
       else if (json.length > MAX_PROPERTIES_LENGTH) this._reject('properties_too_large')
       else own = JSON.parse(json)
@@ -391,10 +417,16 @@ export class AnalyticsEngine<C extends EventCatalogue = EventCatalogue> extends 
   }
 }
 
-function tryStringify(value: unknown): string | undefined {
+/** JSON of a plain object's data; `undefined` for an array or what JSON cannot take (a cycle, a revoked Proxy). */
+function tryStringify(value: object): string | undefined {
   try {
-    return JSON.stringify(value)
+    return Array.isArray(value) ? undefined : JSON.stringify(value)
   } catch {
     return undefined
   }
+}
+
+/** Who a stored state says this browser is: its anonymous id and user id. */
+function whoIs(state: SessionState): string {
+  return `${state.aid}\u001f${state.uid ?? ''}`
 }

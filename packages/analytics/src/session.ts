@@ -12,16 +12,24 @@ export interface SessionState {
 }
 
 /**
- * Reads the stored state, or `undefined` when there is none, storage is unusable, or it is not ours.
+ * Reads the stored state, or `undefined` when there is none, storage is unusable, it is not ours, or its times
+ * are not in order by `now`.
  *
  * @example
- * const state = loadSession(globalScope, 'marco_analytics')
+ * const state = loadSession(globalScope, 'marco_analytics', Date.now())
  */
-export function loadSession(scope: GlobalScope, key: string): SessionState | undefined {
+export function loadSession(scope: GlobalScope, key: string, now: number): SessionState | undefined {
   try {
     if (!supportsStorage(scope)) return undefined
     const state = JSON.parse(scope.localStorage!.getItem(key) ?? 'null') as SessionState | null
-    return state && typeof state.aid === 'string' && typeof state.sid === 'string' && state.start > 0 && state.last > 0
+    // Times in order and not in the future (tampered, or written under a clock set back since); a user id is text.
+    return state &&
+      typeof state.aid === 'string' &&
+      typeof state.sid === 'string' &&
+      (state.uid === undefined || typeof state.uid === 'string') &&
+      state.start > 0 &&
+      state.start <= state.last &&
+      state.last <= now
       ? state
       : undefined
   } catch {
@@ -55,11 +63,17 @@ export function newSession(now: number, aid = createId(), uid?: string): Session
 }
 
 /**
- * Whether a session has ended by `now`: idle longer than `timeoutMs`, or older than `maxMs`.
+ * Whether a session has ended by `now`, and why: idle longer than `timeoutMs` (`timeout`), or older than `maxMs`
+ * (`max_age`); `undefined` while it lasts.
  *
  * @example
- * isSessionOver(state, Date.now(), 30 * 60_000, 24 * 3_600_000)
+ * sessionEnd(state, Date.now(), 30 * 60_000, 24 * 3_600_000) // 'timeout' after 30 idle minutes
  */
-export function isSessionOver(state: SessionState, now: number, timeoutMs: number, maxMs: number): boolean {
-  return now - state.last > timeoutMs || now - state.start > maxMs
+export function sessionEnd(
+  state: SessionState,
+  now: number,
+  timeoutMs: number,
+  maxMs: number,
+): 'timeout' | 'max_age' | undefined {
+  return now - state.last > timeoutMs ? 'timeout' : now - state.start > maxMs ? 'max_age' : undefined
 }

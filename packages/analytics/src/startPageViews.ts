@@ -19,9 +19,11 @@ export function startPageViews(scope: GlobalScope, monitor: Monitor, onPage: (ur
   if (!location) return () => {}
   const key = (url: string) => url.split('#')[0]
   let last = key(location.href)
+  // Cleared by the teardown: a wrapper it could not remove (another library wrapped after it) then does nothing.
+  let active = true
   const visit = (url: string, isNewPage = true) => {
     const next = key(url)
-    if (next === last) return
+    if (!active || next === last) return
     last = next
     if (isNewPage) onPage(url)
   }
@@ -53,6 +55,7 @@ export function startPageViews(scope: GlobalScope, monitor: Monitor, onPage: (ur
     listen(monitor, scope, 'popstate', () => visit(location.href)),
   ]
   return () => {
+    active = false
     for (const teardown of teardowns) teardown()
   }
 }
