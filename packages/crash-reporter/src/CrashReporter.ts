@@ -137,7 +137,11 @@ export class CrashReporter extends LifecycleFeature implements PerformanceIssueS
     state.context = context
     const stops = context.monitor.call(() => [
       context.consent.subscribe(({ category, state: now }) => {
-        if (category === 'crash' && now !== 'granted') state.crumbs.length = state.recent.length = state.perf.length = 0
+        // Revoked: what is held goes, the occurrences counted and not sent too.
+        if (category === 'crash' && now !== 'granted') {
+          state.crumbs.length = state.recent.length = state.perf.length = 0
+          state.limit.take()
+        }
       }),
       options.globalHandlers === false ? () => {} : startGlobalHandlers(state),
       startCountFlush(state),
@@ -146,8 +150,10 @@ export class CrashReporter extends LifecycleFeature implements PerformanceIssueS
         : startBreadcrumbs(
             context,
             options.breadcrumbs ?? {},
-            // The reporter's own deliveries are not what led to an error.
-            (crumb) => (options.endpoint && crumb.data?.url === options.endpoint) || pushBreadcrumb(state, crumb),
+            // The reporter's own deliveries are not what led to an error (gzip'd ones go to `endpoint?encoding=gzip`).
+            (crumb) =>
+              (options.endpoint && String(crumb.data?.url).split('?')[0] === options.endpoint.split('?')[0]) ||
+              pushBreadcrumb(state, crumb),
             (url, status) => {
               if (/\.wasm([?#]|$)/.test(url)) {
                 captureException(

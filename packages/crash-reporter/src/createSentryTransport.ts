@@ -27,7 +27,7 @@ export interface SentryTransportOptions {
 export function createSentryTransport(options: SentryTransportOptions): Transport {
   const { dsn, scope } = options
   const url = new URL(dsn)
-  return createHttpTransport({
+  const transport = createHttpTransport({
     url: `${url.protocol}//${url.host}${url.pathname.replace(/\/[^/]*$/, '')}/api/${url.pathname.split('/').pop()}/envelope/?sentry_key=${url.username}&sentry_version=7&sentry_client=marco.crash-reporter%2F0.1.0`,
     scope,
     encode(batch) {
@@ -49,4 +49,6 @@ export function createSentryTransport(options: SentryTransportOptions): Transpor
       return waitMs ?? (status === 429 ? 60_000 : undefined)
     },
   })
+  // One event per envelope: Sentry refuses an envelope with a second event item (DuplicateItem).
+  return { ...transport, maxBatchEvents: 1 }
 }

@@ -1,4 +1,4 @@
-import { createEvent, type JsonValue } from '@marco/core'
+import { createEvent, utf8Length, type JsonValue } from '@marco/core'
 import { callHook } from './callHook'
 import type { ReporterState } from './ReporterState'
 import type { CrashEnvelope, CrashPayloads } from './types'
@@ -14,6 +14,11 @@ export type CrashEventType = 'exception' | 'message' | 'performance_issue' | 'cs
 
 /** Exception payloads kept for `generateErrorReport`. */
 const RECENT_ERRORS = 10
+/**
+ * UTF-8 bytes of a payload the queue takes whole: one event must fit a keepalive request (64 KiB, less the batch
+ * envelope), or the queue drops it as too large. Past it, the oldest breadcrumbs go first.
+ */
+const MAX_PAYLOAD_BYTES = 56 * 1024
 
 /**
  * The one way out for every crash event: only with `crash` consent, counted instead of sent while the rate
@@ -50,6 +55,10 @@ export function deliver<T extends Exclude<CrashEventType, 'crash_count'>>(
       contexts: state.contexts,
       breadcrumbs: state.crumbs.slice(),
     })
+    // Thirty breadcrumbs of up to 4 KiB each would make every later event too large to send: the oldest go.
+    const crumbs: unknown[] = scrubbed.breadcrumbs ?? []
+    for (let bytes = utf8Length(JSON.stringify(scrubbed)); bytes > MAX_PAYLOAD_BYTES && crumbs.length; )
+      bytes -= utf8Length(JSON.stringify(crumbs.shift())) + 1
     // Settings, not user data, and left unscrubbed: `app@1.2.3` would read as an email address.
     const event = callHook(
       context.monitor,

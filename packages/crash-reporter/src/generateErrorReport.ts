@@ -72,7 +72,8 @@ export function generateErrorReport(state: ReporterState): ErrorReport {
       'Breadcrumbs',
       report.breadcrumbs.map(
         (crumb: { ts: number; category: string; message?: string; data?: object }) =>
-          `${new Date(crumb.ts).toISOString()} ${crumb.category} ${crumb.message ?? JSON.stringify(crumb.data)}`,
+          // A crumb a beforeBreadcrumb rebuilt may have no time (an invalid Date would throw here).
+          `${Number.isFinite(crumb.ts) ? new Date(crumb.ts).toJSON() : '?'} ${crumb.category} ${crumb.message ?? JSON.stringify(crumb.data)}`,
       ),
     ) +
     section('Performance', pairs(report.performance)) +

@@ -57,9 +57,14 @@ export function startBreadcrumbs(
           add({ category: 'fetch', data: { method, url, status, durationMs: Math.round(clock.monotonic() - start) } })
           if (!status || status >= 400) onFetchFailed(url, status)
         }
-        ;(result as Promise<Response>).then(
-          monitor.wrap((response) => done(response.status)),
-          monitor.wrap(() => done(0)),
+        // The app gets a promise that settles as fetch's did, and a rejection it leaves unhandled stays unhandled
+        // (a handler on fetch's own promise would mark it handled: no unhandledrejection for the app or us).
+        return (result as Promise<Response>).then(
+          (response) => (monitor.call(done, response.status), response),
+          (error: unknown) => {
+            monitor.call(done, 0)
+            throw error
+          },
         )
       }),
     )

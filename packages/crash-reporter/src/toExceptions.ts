@@ -4,6 +4,8 @@ import type { ExceptionEntry, UrlPattern } from './types'
 
 /** Errors kept from one capture: the error, its causes and inner errors. */
 const MAX_ENTRIES = 10
+/** UTF-16 code units kept of each message (as `captureMessage` keeps): a message quoting a whole response body is cut. */
+const MAX_MESSAGE_LENGTH = 8192
 
 /**
  * Turns anything that can be thrown (an Error, a string, `null`, a DOMException, an object) into exception
@@ -20,17 +22,27 @@ export function toExceptions(value: unknown, inAppUrls?: readonly UrlPattern[]):
   const visit = (error: any): void => {
     if (entries.length >= MAX_ENTRIES || seen.has(error)) return
     seen.add(error)
-    const isErrorLike = !!error && typeof error === 'object' && typeof error.message === 'string'
-    const type = isErrorLike ? String(error.name || error.constructor?.name || 'Error') : 'Error'
+    // Each field read on its own: a getter that throws (a throwing Error.prepareStackTrace, a revoked Proxy) costs
+    // only that field, never the report.
+    const read = (key: string): any => {
+      try {
+        return error[key]
+      } catch {
+        return undefined
+      }
+    }
+    const isErrorLike = !!error && typeof error === 'object' && typeof read('message') === 'string'
+    const type = isErrorLike ? String(read('name') || read('constructor')?.name || 'Error') : 'Error'
     const message = isErrorLike
-      ? error.message
+      ? read('message')
       : typeof error === 'string'
         ? error
         : `Non-Error thrown: ${JSON.stringify(serialize(error, { maxBytes: 300, maxDepth: 2 }))}`
+    const stack = isErrorLike && read('stack')
     const entry: ExceptionEntry = {
       type,
-      message,
-      frames: isErrorLike && error.stack ? parseStack(String(error.stack), inAppUrls) : [],
+      message: message.slice(0, MAX_MESSAGE_LENGTH),
+      frames: stack ? parseStack(String(stack), inAppUrls) : [],
     }
     if (/^(Runtime|Compile|Link)Error$/.test(type) || entry.frames.some((frame) => frame.functionIndex! >= 0)) {
       entry.wasm = /unreachable/i.test(message)
@@ -45,8 +57,10 @@ export function toExceptions(value: unknown, inAppUrls?: readonly UrlPattern[]):
     }
     entries.push(entry)
     if (!isErrorLike) return
-    if (error.cause !== undefined) visit(error.cause)
-    if (Array.isArray(error.errors)) error.errors.forEach(visit)
+    const cause = read('cause')
+    if (cause !== undefined) visit(cause)
+    const errors = read('errors')
+    if (Array.isArray(errors)) errors.forEach(visit)
   }
   visit(value)
   return entries
