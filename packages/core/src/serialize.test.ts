@@ -420,3 +420,13 @@ describe('serialize', () => {
     })
   })
 })
+
+describe('serialize and toJSON', () => {
+  it('applies maxDepth to what toJSON returns: a toJSON returning a fresh object with toJSON ends in a depth marker', () => {
+    const make = (): object => ({ toJSON: make })
+    // serialize.ts: "What toJSON returns counts one level deeper than its object" and toJSON "cannot loop forever".
+    const out = serialize({ value: make() }, { maxDepth: 4 })
+    expect(JSON.stringify(out)).not.toContain('[Unserializable]')
+    expect(out).toEqual({ value: '[Object]' })
+  })
+})

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { WireBatch, WireEvent } from '@marco/core'
+import { createId, type WireBatch, type WireEvent } from '@marco/core'
 import { startTestCollector, type TestCollector } from '@marco/testing'
 import { createOtlpTransport } from './createOtlpTransport'
 import { FRAME_BOUNDS_MS } from './createFrameStats'
 import { LATENCY_BOUNDS_MS } from './toPercentiles'
+import { toOtlpMetrics } from './toOtlpMetrics'
 
 const TS = Date.UTC(2026, 0, 1, 12)
 const event = (
@@ -175,5 +176,39 @@ describe('createOtlpTransport', () => {
     })
     await collector.close()
     await expect(transport.send(BATCH, { unloading: false, body: '' })).resolves.toEqual({ result: 'retry' })
+  })
+})
+
+describe('OTLP exemplars', () => {
+  it("gives a valid 32-hex-digit traceId for an event id from core's no-crypto fallback", () => {
+    const id = createId({} as never) // core's time-and-counter id, where the engine has no crypto
+    const batch: WireBatch = {
+      v: 1,
+      sentAt: 1,
+      sdk: { name: '@marco/runtime', version: '0.1.0' },
+      dropped: [],
+      events: [
+        {
+          id,
+          type: 'web_vital',
+          category: 'performance',
+          ts: 1_700_000_000_000,
+          sessionId: 's',
+          payload: {
+            name: 'LCP',
+            value: 1200,
+            rating: 'good',
+            delta: 1200,
+            id: 'v1',
+            navigationType: 'navigate',
+            attribution: {},
+          },
+        },
+      ],
+    }
+    const request = toOtlpMetrics(batch) as any
+    const point = request.resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[0]
+    expect(point.exemplars[0].traceId).toMatch(/^[0-9a-f]{32}$/)
+    expect(point.exemplars[0].spanId).toMatch(/^[0-9a-f]{16}$/)
   })
 })

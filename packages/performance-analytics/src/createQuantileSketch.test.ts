@@ -111,3 +111,15 @@ describe('createQuantileSketch', () => {
     expect(sketch.quantile(1)).toBe(5e6)
   })
 })
+
+describe('quantile sketch options', () => {
+  it('createQuantileSketch({ minValue: 0 }) does not throw and answers within the data', () => {
+    expect(() => createQuantileSketch({ minValue: 0 })).not.toThrow()
+    const sketch = createQuantileSketch({ minValue: 0 })
+    for (const value of [0, 2, 4, 8, 16]) sketch.add(value)
+    expect(sketch.quantile(0)).toBe(0)
+    // Within 1 % of the exact nearest-rank value.
+    expect(Math.abs(sketch.quantile(0.5)! - 4)).toBeLessThanOrEqual(0.04)
+    expect(Math.abs(sketch.quantile(1)! - 16)).toBeLessThanOrEqual(0.16)
+  })
+})

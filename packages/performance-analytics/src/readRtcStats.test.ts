@@ -62,3 +62,35 @@ describe('readRtcStats', () => {
     expect(readRtcStats(new Map())).toEqual({})
   })
 })
+
+describe('WebRTC stats', () => {
+  it('reads the pair Firefox marks selected even when an earlier nominated pair is listed first', () => {
+    const report = [
+      {
+        id: 'old',
+        type: 'candidate-pair',
+        localCandidateId: 'l0',
+        remoteCandidateId: 'r0',
+        state: 'succeeded',
+        nominated: true,
+        selected: false,
+        currentRoundTripTime: 0.4,
+      },
+      {
+        id: 'new',
+        type: 'candidate-pair',
+        localCandidateId: 'l1',
+        remoteCandidateId: 'r1',
+        state: 'succeeded',
+        nominated: true,
+        selected: true,
+        currentRoundTripTime: 0.023,
+      },
+      { id: 'l0', type: 'local-candidate', candidateType: 'host' },
+      { id: 'r0', type: 'remote-candidate', candidateType: 'host' },
+      { id: 'l1', type: 'local-candidate', candidateType: 'relay', relayProtocol: 'tcp' },
+      { id: 'r1', type: 'remote-candidate', candidateType: 'srflx' },
+    ]
+    expect(readRtcStats(report)).toMatchObject({ rttMs: 23, candidateType: 'relay', relayProtocol: 'tcp' })
+  })
+})

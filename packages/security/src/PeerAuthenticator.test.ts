@@ -210,3 +210,24 @@ describe('PeerAuthenticator', () => {
     }
   })
 })
+
+describe('PeerAuthenticator', () => {
+  it('rejects with a reason code (not a TypeError) when the signalling message carries no SDP string', async () => {
+    const fingerprint = Array.from({ length: 32 }, () => 'AA').join(':')
+    const sdp = [
+      'v=0',
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      `a=fingerprint:sha-256 ${fingerprint}`,
+      '',
+    ].join('\r\n')
+    const clock = createFakeClock()
+    const alice = new PeerAuthenticator({ peerId: 'alice', clock })
+    const bob = new PeerAuthenticator({ peerId: 'bob', clock })
+    const statement = await alice.sign(sdp, 'bob')
+    const roster = { peerId: 'alice', publicKey: await alice.publicKey() }
+    for (const hostile of [undefined, 42, { sdp }] as unknown as string[]) {
+      const error = await bob.verify(statement, hostile, roster).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: expect.any(String) })
+    }
+  })
+})

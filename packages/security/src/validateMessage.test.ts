@@ -191,3 +191,13 @@ describe('validateMessage', () => {
     }
   })
 })
+
+describe('validateMessage', () => {
+  it('accepts a negative number where the schema sets no min', () => {
+    const Move = {
+      type: 'object',
+      properties: { dx: { type: 'number' }, dy: { type: 'number', max: 100 }, z: { type: 'number', integer: true } },
+    } as const
+    expect(validateMessage(Move, { dx: -3.5, dy: -1, z: -2 })).toEqual({ ok: true, value: { dx: -3.5, dy: -1, z: -2 } })
+  })
+})

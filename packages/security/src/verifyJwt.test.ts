@@ -175,3 +175,27 @@ describe('verifyJwt', () => {
     ).rejects.toMatchObject({ code: 'malformed' })
   })
 })
+
+describe('verifyJwt', () => {
+  it('refuses a PEM public key used as the HMAC secret even with a leading newline or BOM (key_mismatch)', async () => {
+    const subtle = globalThis.crypto.subtle
+    const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair
+    const spki = new Uint8Array(await subtle.exportKey('spki', pair.publicKey))
+    const body = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...spki))}\n-----END PUBLIC KEY-----\n`
+    const nowSec = NOW / 1000
+    for (const pemText of [`\n${body}`, `\uFEFF${body}`, `  ${body}`]) {
+      const pem = new TextEncoder().encode(pemText)
+      // The attacker knows the public key, so can "sign" with it as an HMAC secret.
+      const forgingKey = await subtle.importKey('raw', pem, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+      const input = `${text({ alg: 'HS256' })}.${text({ sub: 'mallory', exp: nowSec + 300 })}`
+      const sig = await subtle.sign('HMAC', forgingKey, new TextEncoder().encode(input))
+      const forged = `${input}.${encodeBase64Url(new Uint8Array(sig))}`
+      await expect(verifyJwt(forged, pem, { algorithms: ['ES256', 'HS256'], now: NOW })).rejects.toMatchObject({
+        code: 'key_mismatch',
+      })
+    }
+  })
+})

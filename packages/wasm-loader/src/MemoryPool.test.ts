@@ -160,3 +160,28 @@ describe('MemoryPool', () => {
     expect(error).toHaveBeenCalledTimes(1) // NODE_ENV is 'test' here
   })
 })
+
+describe('MemoryPool: lengths and maxima no memory can have', () => {
+  it('never hands out a scratch array shorter than 16 elements or than the length asked (NaN, Infinity, 2 ** 32 + 1)', () => {
+    const error = vi.fn()
+    const pool = new MemoryPool({ initialPages: 1, debug: true, shared: false, scope: { console: { error } as never } })
+    expect(pool.acquire(Float32Array, Number.NaN).length).toBeGreaterThanOrEqual(16)
+    expect(pool.acquire(Float32Array, Number.POSITIVE_INFINITY).length).toBeGreaterThanOrEqual(16)
+    expect(error).toHaveBeenCalledTimes(2) // each clamp said once, in debug mode
+    let huge: Uint8Array | undefined
+    try {
+      huge = pool.acquire(Uint8Array, 2 ** 32 + 1)
+    } catch {
+      // Refusing a length no typed array can have is fine; a silently shorter array is not.
+    }
+    expect(huge === undefined || huge.length >= 2 ** 32 + 1).toBe(true)
+  })
+
+  it('clamps maximumPages past the wasm32 limit (or Infinity) instead of throwing', () => {
+    const error = vi.fn()
+    const scope = { console: { error } as never }
+    for (const maximumPages of [Number.POSITIVE_INFINITY, 100_000])
+      expect(() => new MemoryPool({ initialPages: 1, maximumPages, shared: false, debug: true, scope })).not.toThrow()
+    expect(error).toHaveBeenCalledTimes(2) // each clamp said once, in debug mode
+  })
+})

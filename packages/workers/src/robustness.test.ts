@@ -41,7 +41,7 @@ const within = <T>(promise: Promise<T>, ms = 5_000) =>
 
 let serial = 0
 const event = (): SdkEvent => ({
-  id: `review-${++serial}`,
+  id: `robustness-${++serial}`,
   type: 'track',
   category: 'analytics',
   ts: 1_764_417_600_000,
@@ -184,17 +184,18 @@ describe('createSharedState: a malformed message from a peer changes nothing', (
       removeEventListener: (_type, listener) => void listeners.delete(listener),
       close: () => {},
     })
-    return { outsider, open }
-  }
-
-  it('still applies its own set() after a peer sent a stamp that is not [clock, id]', () => {
-    const { outsider, open } = pair()
+    // This tab's state, on the channel the outsider posts on.
     const state = createSharedState(
-      'review',
+      'shared',
       { consent: 'pending', user: '' },
       { channel: open, id: 'tab-a', monitor: createMonitor({ onError: () => {} }) },
     )
     cleanups.push(() => state.close())
+    return { outsider, state }
+  }
+
+  it('still applies its own set() after a peer sent a stamp that is not [clock, id]', () => {
+    const { outsider, state } = pair()
     state.set({ consent: 'granted' })
     outsider.post({ k: 'state', values: { other: 1 }, stamps: { other: 'garbage' } })
     state.set({ consent: 'denied' })
@@ -202,13 +203,7 @@ describe('createSharedState: a malformed message from a peer changes nothing', (
   })
 
   it('does not half-apply a message whose second stamp is malformed (later valid writes still win)', () => {
-    const { outsider, open } = pair()
-    const state = createSharedState(
-      'review',
-      { consent: 'pending', user: '' },
-      { channel: open, id: 'tab-a', monitor: createMonitor({ onError: () => {} }) },
-    )
-    cleanups.push(() => state.close())
+    const { outsider, state } = pair()
     outsider.post({
       k: 'state',
       values: { consent: 'granted', user: 'x' },
