@@ -1211,6 +1211,32 @@ describe('drop counts survive a reload', () => {
     // README: "Every drop is counted per category and reason, and the counts travel in the next batch".
     expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'queue_full', count: 5 }])
   })
+  it('reports drop counts a closing page sent with keepalive once: the next page does not send them again', async () => {
+    collector.reply = () => 'network-error'
+    const { queue: first, crash } = crashableTab({ maxQueueEvents: 5 })
+    for (let i = 0; i < 10; i++) first.push(makeEvent())
+    await first.flush()
+    // Stored with the events; then the network is back and the page closes at once: the keepalive request of its
+    // close carries the events and the counts (resume()'s own drain waits for the store, after the close took them),
+    // and the page is gone before it hears the answer.
+    collector.reply = () => ({ status: 200 })
+    void first.resume()
+    first.hide()
+    crash()
+    await vi.waitFor(() => expect(collector.storedIds).toHaveLength(5), { timeout: 10_000 })
+    const second = queue()
+    second.push(makeEvent())
+    await vi.waitFor(
+      async () => {
+        await second.flush()
+        // The gone page's events come again from its store (stored once by id); the counts must not.
+        expect(new Set(collector.storedIds).size).toBe(6)
+      },
+      { timeout: 10_000 },
+    )
+    expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'queue_full', count: 5 }])
+  })
+
   it('reports delivered drop counts once: the next page does not send them again', async () => {
     collector.reply = (n) => (n === 0 ? 'network-error' : { status: 200 })
     const first = queue({ maxQueueEvents: 5 })

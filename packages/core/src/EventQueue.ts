@@ -746,7 +746,11 @@ export class EventQueue implements EventSink {
     // The drop counts ride with this batch; they come back if it is not delivered.
     const dropped = [...this._drops.values()]
     this._drops.clear()
-    this._carried.add(dropped)
+    // Stored until delivered, except a keepalive request's: it usually lands after the page is gone, and its counts
+    // still stored would be sent again by the next page (so the write that follows leaves them out; a keepalive
+    // request that fails loses them, as before they were stored at all).
+    if (!unloading) this._carried.add(dropped)
+    else if (dropped.length) this._dropsChanged = true
     const head = {
       v: WIRE_VERSION as typeof WIRE_VERSION,
       sentAt: this._clock.now(),
