@@ -510,6 +510,21 @@ describe('SessionManager: what a second tab, a late refresh or a refused token c
     await expect(session.logout()).resolves.toBeUndefined()
   })
 
+  it('keeps a logout that comes while a setToken is being verified: the session stays ended', async () => {
+    const session = create({
+      channelName: false,
+      refresh: async () => null,
+      verify: { key: secret, algorithms: ['HS256'] },
+    })
+    const changes = vi.fn()
+    session.on('change', changes)
+    const set = session.setToken(token(600))
+    await session.logout()
+    expect(await set).toBe(false)
+    expect(await session.getToken()).toBeUndefined()
+    expect(changes).not.toHaveBeenCalled()
+  })
+
   it('a tampered token passed to setToken changes nothing: the refresh in flight still delivers its token', async () => {
     let release!: (value: string) => void
     const session = create({

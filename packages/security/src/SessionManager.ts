@@ -184,8 +184,11 @@ export class SessionManager {
    * await session.setToken((await login(user, password)).accessToken)
    */
   async setToken(token: string, expiresInSec?: number): Promise<boolean> {
-    // Newer than any refresh in flight once verified (`-1`); one refused changes nothing.
-    return this._adopt(token, this._deadline(expiresInSec), -1, true, this._clock.now()).then(Boolean, () => false)
+    // Once verified, newer than any refresh in flight (unless a logout came first); one refused changes nothing.
+    return this._adopt(token, this._deadline(expiresInSec), this._generation, true, this._clock.now(), true).then(
+      Boolean,
+      () => false,
+    )
   }
 
   /**
@@ -281,9 +284,9 @@ export class SessionManager {
   }
 
   /**
-   * Verifies a token and makes it current, unless the session moved on meanwhile (resolves `undefined`);
-   * `generation` -1: newer than anything (`setToken`). `own`: from this tab (posted to the others, with `since`,
-   * when its request began); otherwise from another tab, taken only when it lives longer.
+   * Verifies a token and makes it current, unless the session moved on meanwhile (resolves `undefined`).
+   * `own`: from this tab (posted to the others, with `since`, when its request began); otherwise from another tab,
+   * taken only when it lives longer. `newest` (`setToken`): the refreshes in flight are stale once it is taken.
    */
   private async _adopt(
     token: string,
@@ -291,6 +294,7 @@ export class SessionManager {
     generation: number,
     own: boolean,
     since?: number,
+    newest?: boolean,
   ): Promise<string | undefined> {
     const verify = this._options.verify
     const claims = verify
@@ -298,15 +302,11 @@ export class SessionManager {
       : decodeJwtSegment(token.split('.')[1] ?? '')
     const exp = claims?.exp
     expiresAt ??= typeof exp === 'number' ? exp * 1000 : undefined
-    if (
-      generation >= 0 &&
-      (generation !== this._generation || (!own && this._token && !(expiresAt! > this._expiresAt!)))
-    )
-      return
+    if (generation !== this._generation || (!own && this._token && !(expiresAt! > this._expiresAt!))) return
     const now = this._clock.now()
     // Adopting a token that is already expired would schedule the next refresh at once, again and again.
     if (!(expiresAt! > now) && expiresAt !== undefined) throw securityError('expired', 'session token already expired')
-    if (generation < 0) this._moveOn()
+    if (newest) this._moveOn()
     this._token = token
     this._expiresAt = expiresAt
     this._refreshAt = undefined
