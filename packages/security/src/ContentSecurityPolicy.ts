@@ -63,6 +63,8 @@ export class ContentSecurityPolicy {
   withNonce(nonce: string = createNonce()): ContentSecurityPolicy {
     if (!NONCE_PATTERN.test(nonce)) throw new TypeError(`CSP nonce must be base64, got ${JSON.stringify(nonce)}`)
     const directives: Record<string, readonly string[] | undefined> = { ...this.directives }
+    // A policy with default-src only: script-src from it, else the nonce would not be in the policy at all.
+    directives['script-src'] ??= directives['default-src']
     for (const name of ['script-src', 'style-src']) {
       const list = directives[name]
       if (list) directives[name] = [`'nonce-${nonce}'`, ...list.filter((source) => !isNonceSource(source))]

@@ -39,6 +39,20 @@ export function createTrustedTypesPolicy(
       throw new TypeError(`Trusted Types policy ${name}: ${url} is not a same-origin script URL`)
     return url
   }
+  const made = policies.get(scope)
+  const known = made?.get(name)
+  if (known) return known
   const policy = scope.trustedTypes?.createPolicy(name, { createScriptURL: check })
-  return { createScriptURL: (url) => (policy ? (policy.createScriptURL(url) as string) : check(url)) }
+  const result: ScriptUrlPolicy = {
+    createScriptURL: (url) => (policy ? (policy.createScriptURL(url) as string) : check(url)),
+  }
+  if (made) made.set(name, result)
+  else policies.set(scope, new Map([[name, result]]))
+  return result
 }
+
+/**
+ * The policies made per scope and name: a CSP without `'allow-duplicates'` (the package's own) refuses to create a
+ * second policy of one name, so a second call hands back the first.
+ */
+const policies = new WeakMap<object, Map<string, ScriptUrlPolicy>>()

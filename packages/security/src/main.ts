@@ -80,9 +80,14 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
         const [feature = '', origins] = value().split('=')
         permissions[feature] = origins ? origins.split(',') : ['self']
       } else if (flag === '--coep') {
-        const coep = value()
+        const coep = oneOf(value(), ['require-corp', 'credentialless', 'off'])
         options.crossOriginEmbedderPolicy = coep === 'off' ? false : (coep as 'require-corp')
-      } else if (flag === '--corp') options.crossOriginResourcePolicy = value() as 'same-origin'
+      } else if (flag === '--corp')
+        options.crossOriginResourcePolicy = oneOf(value(), [
+          'same-origin',
+          'same-site',
+          'cross-origin',
+        ]) as 'same-origin'
       else if (flag === '--report-only') options.reportOnly = true
       else if (flag === '--no-hsts') options.hsts = false
       else if (flag === '--no-upgrade-insecure-requests') options.upgradeInsecureRequests = false
@@ -110,8 +115,14 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
     err(`marco-security: ${(error as Error).message}\n`)
     return 2
   }
-  if (format === 'nginx') out(toNginxSnippet(headers, { subFilter, nonceVariable: nonce ?? NGINX_NONCE_VARIABLE }))
-  else if (format === 'cloudflare') out(`${JSON.stringify(toCloudflareHeaderMap(headers), null, 2)}\n`)
+  if (format === 'nginx') {
+    try {
+      out(toNginxSnippet(headers, { subFilter, nonceVariable: nonce ?? NGINX_NONCE_VARIABLE }))
+    } catch (error) {
+      err(`marco-security: ${(error as Error).message}\n`)
+      return 2
+    }
+  } else if (format === 'cloudflare') out(`${JSON.stringify(toCloudflareHeaderMap(headers), null, 2)}\n`)
   else if (format === 'text')
     out(
       Object.entries(headers)
@@ -120,6 +131,12 @@ export function main(argv: readonly string[], out: (text: string) => void, err: 
     )
   else out(`${JSON.stringify(headers, null, 2)}\n`)
   return 0
+}
+
+/** `value` when it is one of `allowed`; else an error naming them (a header browsers would ignore is no header). */
+function oneOf(value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value)) throw new Error(`${value} is not one of ${allowed.join(', ')}`)
+  return value
 }
 
 function usage(write: (text: string) => void, code = 2): number {

@@ -17,26 +17,36 @@ export function validateCsp(directives: CspDirectives): CspFinding[] {
     void findings.push({ severity, directive, message })
   const script = directives['script-src'] ?? directives['default-src']
   const scriptName = directives['script-src'] ? 'script-src' : 'default-src'
+  // Keywords are case-insensitive in browsers ('UNSAFE-INLINE' is 'unsafe-inline').
+  const lower = (list: readonly string[]) => list.map((source) => source.toLowerCase())
+  /** The findings any list that decides over script has: sources that run injected code, inline without a nonce. */
+  const checkScript = (name: string, list: readonly string[]): boolean => {
+    const sources = lower(list)
+    const pinned = sources.some((source) => /^'(nonce|sha(256|384|512))-/.test(source))
+    for (const source of list)
+      if (UNSAFE_SCRIPT_SOURCES.includes(source.toLowerCase())) add('high', name, `${source} lets injected code run`)
+    if (sources.includes("'unsafe-inline'") && !pinned)
+      add('high', name, "'unsafe-inline' without a nonce or hash allows inline script")
+    return pinned
+  }
 
   if (!script) add('high', 'script-src', 'no script-src or default-src: any script may run')
   else {
+    const sources = lower(script)
     const nonces = script.filter((source) => /^'nonce-/i.test(source))
-    const hashes = script.some((source) => /^'sha(256|384|512)-/i.test(source))
-    const strictDynamic = script.includes("'strict-dynamic'")
-    for (const source of script) {
-      if (UNSAFE_SCRIPT_SOURCES.includes(source.toLowerCase()))
-        add('high', scriptName, `${source} lets injected code run`)
-    }
-    if (script.includes("'unsafe-inline'") && !nonces.length && !hashes)
-      add('high', scriptName, "'unsafe-inline' without a nonce or hash allows inline script")
-    if (!nonces.length && !hashes)
+    if (!checkScript(scriptName, script))
       add('medium', scriptName, 'no nonce or hash: the policy relies on a host allow-list, which is usually bypassable')
-    if (!strictDynamic && (script.includes("'self'") || script.includes('https:')))
+    if (!sources.includes("'strict-dynamic'") && (sources.includes("'self'") || sources.includes('https:')))
       add('medium', scriptName, "host sources without 'strict-dynamic' allow JSONP and library gadgets")
     for (const nonce of nonces) {
       // 22 base64 characters carry 128 bits.
       if (nonce.length - "'nonce-'".length < 22) add('high', scriptName, `${nonce} is shorter than 128 bits`)
     }
+  }
+  // These override script-src for elements and for inline event handlers.
+  for (const name of ['script-src-elem', 'script-src-attr']) {
+    const list = directives[name]
+    if (list) checkScript(name, list)
   }
   for (const name of ['worker-src', 'child-src']) {
     const list = directives[name]
