@@ -126,13 +126,7 @@ export function createEdgeWorker({
             headers: withHeaders(hit, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'HIT' }),
           })
         const origin = await fetchOrigin(request)
-        if (origin.status !== 200 || request.method === 'HEAD') {
-          return new Response(origin.body, {
-            status: origin.status,
-            statusText: origin.statusText,
-            headers: withHeaders(origin, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'BYPASS' }),
-          })
-        }
+        if (!isStorable(origin) || request.method === 'HEAD') return fromOrigin(origin, url, env, request.method)
         const stored = new Response(origin.body, {
           status: 200,
           headers: withHeaders(origin, {}, { 'cache-control': IMMUTABLE_CACHE_CONTROL }),
@@ -147,31 +141,53 @@ export function createEdgeWorker({
       }
 
       // Everything else: from the origin, never stored at the edge.
-      const origin = await fetchOrigin(request)
-      const type = origin.headers.get('content-type') ?? ''
-      if (!type.startsWith('text/html')) {
-        return new Response(origin.body, {
-          status: origin.status,
-          statusText: origin.statusText,
-          headers: withHeaders(origin, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'BYPASS' }),
-        })
-      }
-      // Keep the origin's nonce when it set one (nginx: $request_id, already in the page); else make one.
-      const originCsp = origin.headers.get('content-security-policy') ?? ''
-      const pageNonce = /'nonce-([A-Za-z0-9+/=_-]+)'/.exec(originCsp)?.[1] ?? nonce()
-      const headers = withHeaders(origin, edgeSecurityHeaders(pageNonce, url, env), { 'x-marco-edge-cache': 'BYPASS' })
-      // The body changes length; never let a cache between here and the browser keep a nonce'd page.
-      headers.delete('content-length')
-      headers.delete('etag')
-      if (!/no-cache|no-store|private/.test(headers.get('cache-control') ?? ''))
-        headers.set('cache-control', 'no-cache')
-      const body =
-        origin.body && request.method !== 'HEAD'
-          ? origin.body.pipeThrough(replaceInStream(CSP_NONCE_PLACEHOLDER, pageNonce))
-          : null
-      return new Response(body, { status: origin.status, statusText: origin.statusText, headers })
+      return fromOrigin(await fetchOrigin(request), url, env, request.method)
     },
   }
+
+  /**
+   * An origin response as it goes out, never stored: the security headers, and an HTML page's nonce put in place of
+   * the placeholder (the origin's own nonce when it set one: nginx's $request_id, already in the page).
+   * @param {Response} origin
+   * @param {URL} url
+   * @param {{ REPORT_URI?: string, SIGNALLING?: string }} env
+   * @param {string} method
+   */
+  function fromOrigin(origin, url, env, method) {
+    const type = origin.headers.get('content-type') ?? ''
+    if (!type.startsWith('text/html')) {
+      return new Response(origin.body, {
+        status: origin.status,
+        statusText: origin.statusText,
+        headers: withHeaders(origin, edgeSecurityHeaders(nonce(), url, env), { 'x-marco-edge-cache': 'BYPASS' }),
+      })
+    }
+    const originCsp = origin.headers.get('content-security-policy') ?? ''
+    const pageNonce = /'nonce-([A-Za-z0-9+/=_-]+)'/.exec(originCsp)?.[1] ?? nonce()
+    const headers = withHeaders(origin, edgeSecurityHeaders(pageNonce, url, env), { 'x-marco-edge-cache': 'BYPASS' })
+    // The body changes length; never let a cache between here and the browser keep a nonce'd page.
+    headers.delete('content-length')
+    headers.delete('etag')
+    if (!/no-cache|no-store|private/.test(headers.get('cache-control') ?? '')) headers.set('cache-control', 'no-cache')
+    const body =
+      origin.body && method !== 'HEAD'
+        ? origin.body.pipeThrough(replaceInStream(CSP_NONCE_PLACEHOLDER, pageNonce))
+        : null
+    return new Response(body, { status: origin.status, statusText: origin.statusText, headers })
+  }
+}
+
+/**
+ * Whether an answer for an immutable-asset URL may be stored at the edge for a year: a 200 that is not HTML (nginx
+ * answers an unknown path with the app shell) and that its origin did not mark `no-cache`, `no-store` or `private`.
+ * @param {Response} origin
+ */
+function isStorable(origin) {
+  return (
+    origin.status === 200 &&
+    !(origin.headers.get('content-type') ?? '').startsWith('text/html') &&
+    !/no-cache|no-store|private/.test(origin.headers.get('cache-control') ?? '')
+  )
 }
 
 export default createEdgeWorker()

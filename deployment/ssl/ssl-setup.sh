@@ -128,11 +128,16 @@ write_self_signed() {
   install -d -m 755 "$dir"
   local tmp
   tmp=$(mktemp -d "$dir/.ssl-setup.XXXXXX")
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days "$valid_days" \
+  local error
+  if ! error=$(openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days "$valid_days" \
     -subj "/CN=$name" -addext "subjectAltName=$san" \
     -addext "basicConstraints=critical,CA:FALSE" -addext "keyUsage=critical,digitalSignature" \
     -addext "extendedKeyUsage=serverAuth" \
-    -keyout "$tmp/privkey.pem" -out "$tmp/fullchain.pem" 2>/dev/null
+    -keyout "$tmp/privkey.pem" -out "$tmp/fullchain.pem" 2>&1); then
+    # Nothing half-made stays behind, and the certificate in place is untouched.
+    rm -rf "$tmp"
+    die "openssl could not make a certificate for $name valid $valid_days days: $(printf '%s' "$error" | tail -n 3)"
+  fi
   # A self-signed certificate is its own chain (nginx's ssl_trusted_certificate needs a file).
   cp "$tmp/fullchain.pem" "$tmp/chain.pem"
   chmod 600 "$tmp/privkey.pem"
@@ -159,7 +164,10 @@ if [ -n "$self_signed" ]; then
     die "--self-signed does not take --domain, --email or --staging" usage
   fi
   valid_domain "$self_signed" || die "--self-signed needs a domain name, got '$self_signed'" usage
-  [[ $days =~ ^[1-9][0-9]*$ ]] || die "--days must be a positive number, got '$days'" usage
+  # At most 100 years: openssl cannot encode much later dates (and bash arithmetic overflows on long digit strings).
+  if ! [[ $days =~ ^[1-9][0-9]{0,4}$ ]] || [ "$days" -gt 36500 ]; then
+    die "--days must be a number from 1 to 36500, got '$days'" usage
+  fi
   command -v openssl >/dev/null 2>&1 || die "openssl is not installed"
   if [ "$force" = 0 ] && self_signed_is_current "$self_signed" "$cert_dir"; then
     log "$cert_dir already holds a valid self-signed certificate for $self_signed (use --force to replace it)"
@@ -212,15 +220,24 @@ fi
   printf '#!/usr/bin/env bash\n'
   printf '# Written by %s: installs the renewed certificate for nginx and reloads it.\n' "$SCRIPT_NAME"
   printf 'set -euo pipefail\n'
-  printf 'default_lineage=%q\ncert_dir=%q\nreload_cmd=%q\n' "$le_dir/live/$domain" "$cert_dir" "$hook_reload"
+  # The reload command runs from the directory the setup ran in (cron and systemd start in /): a relative path in it,
+  # such as the README's `docker compose -f deployment/docker/docker-compose.yml`, then still resolves.
+  printf 'default_lineage=%q\ncert_dir=%q\nreload_cmd=%q\nwork_dir=%q\n' "$le_dir/live/$domain" "$cert_dir" "$hook_reload" "$PWD"
   cat <<'EOF'
 lineage=${RENEWED_LINEAGE:-$default_lineage}
+# certbot runs the hook for every certificate it renews in this directory: only Marco's is installed here.
+if [ "$lineage" != "$default_lineage" ]; then
+  exit 0
+fi
 install -d -m 755 "$cert_dir"
 install -m 600 "$lineage/privkey.pem" "$cert_dir/privkey.pem"
 install -m 644 "$lineage/fullchain.pem" "$cert_dir/fullchain.pem"
 install -m 644 "$lineage/chain.pem" "$cert_dir/chain.pem"
 if [ -n "$reload_cmd" ]; then
-  bash -c "$reload_cmd" || echo "marco deploy hook: nginx reload failed" >&2
+  # A failed reload fails the hook, so certbot (and the cron or systemd job) reports it: nginx would go on serving
+  # the old certificate until it expires.
+  cd "$work_dir"
+  bash -c "$reload_cmd" || { echo "marco deploy hook: nginx reload failed: $reload_cmd" >&2; exit 1; }
 fi
 EOF
 } >"$hook_tmp"
