@@ -195,9 +195,25 @@ export async function startDemoServer({
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
+  /**
+   * Whether a request's Host names this server as a visitor reaches it: loopback, an IP address, or the `host` it
+   * listens on — not a name an attacker's DNS points here (DNS rebinding), whose page could then read the collector
+   * through `/v1/`.
+   */
+  const isOwnHost = (hostHeader = '') => {
+    const name = hostHeader
+      .toLowerCase()
+      .replace(/:\d{1,5}$/, '')
+      .replace(/^\[(.*)\]$/, '$1')
+    return (
+      name === 'localhost' || name === host.toLowerCase() || /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.includes(':')
+    )
+  }
+
   /** /v1/* → the collector: method, headers and body streamed both ways. */
   const proxy = (req, res) => {
     if (!collector) return sendText(req, res, 503, 'No collector configured', { 'Retry-After': '30' })
+    if (!isOwnHost(req.headers.host)) return sendText(req, res, 421, 'Misdirected request')
     const headers = {}
     for (const [name, value] of Object.entries(req.headers)) {
       // The collector sees a same-origin request made by this server: the browser's Origin and cookies stay here.
@@ -209,7 +225,9 @@ export async function startDemoServer({
       : remote
     headers['x-forwarded-proto'] = req.socket.encrypted ? 'https' : 'http'
     if (req.headers.host) headers['x-forwarded-host'] = req.headers.host
-    const target = new URL(req.url, collector)
+    // Path and query only: a request target like //other-host/v1/… must not pick the host.
+    const { pathname, search } = new URL(req.url ?? '/', 'http://demo')
+    const target = new URL(pathname + search, collector)
     const upstream = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
       target,
       { method: req.method, headers, timeout: PROXY_TIMEOUT_MS },

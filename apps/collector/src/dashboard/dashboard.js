@@ -23,6 +23,10 @@ const COLORS = {
 const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 const REFRESH_MIN_MS = 1000
 const REFRESH_EVERY_MS = 5000
+/** Rows of the events-by-type table (any client can invent types). */
+const MAX_TYPE_ROWS = 50
+/** How long after a refused stream a new one is tried. */
+const RECONNECT_MS = 5_000
 // The collector's read token, when it has one: opened as /dashboard?token=…, sent as a header to the API
 // and in the URL of the event stream (an EventSource cannot set headers).
 const TOKEN = new URLSearchParams(location.search).get('token') ?? ''
@@ -414,8 +418,14 @@ function render(/** @type {any} */ stats) {
     stats.drops.map((/** @type {any} */ d) => [d.category, d.status ? `${d.reason} (${d.status})` : d.reason, d.count]),
     'No drops reported.',
   )
+  // Any client can invent event types: the most frequent only, and the rest in one row.
   const types = Object.entries(stats.byType).sort((a, b) => b[1] - a[1])
-  drawTable('types', ['type', 'count'], types, 'No events yet.')
+  const shown = types.slice(0, MAX_TYPE_ROWS)
+  if (types.length > MAX_TYPE_ROWS) {
+    const rest = types.slice(MAX_TYPE_ROWS)
+    shown.push([`${rest.length.toLocaleString('en-US')} more types`, rest.reduce((sum, [, n]) => sum + n, 0)])
+  }
+  drawTable('types', ['type', 'count'], shown, 'No events yet.')
 }
 
 /** An always-valid interval as text: `+2.1 [+0.4, +3.8] ✓` (✓ when it excludes 0), or `—` before there is one. */
@@ -438,7 +448,7 @@ function drawExperiments(/** @type {any} */ results) {
       el(
         'p',
         srm.mismatch || check.mismatched ? 'srm bad' : 'srm',
-        `${srm.mismatch ? '⚠ sample ratio mismatch' : 'sample ratio ok'} (χ² ${srm.chiSquare.toFixed(1)}, p ${srm.pValue.toPrecision(2)}) · ` +
+        `${srm.mismatch ? '⚠ sample ratio mismatch' : 'sample ratio ok'} (χ² ${formatNumber(srm.chiSquare, 1)}, p ${Number.isFinite(srm.pValue) ? srm.pValue.toPrecision(2) : '–'}) · ` +
           `${check.mismatched} of ${check.checked} exposures disagree with the assignment hash · conversion: ${results.conversion ?? '—'} · metric: ${results.metric}`,
       ),
     )
@@ -515,16 +525,19 @@ function drawReleases(/** @type {any} */ health) {
 async function refresh() {
   pending = undefined
   lastFetch = Date.now()
-  try {
-    const headers = TOKEN ? { authorization: `Bearer ${TOKEN}` } : {}
-    const response = await fetch('/v1/stats', { cache: 'no-store', headers })
-    if (response.ok) render(await response.json())
-    const experiments = await fetch('/v1/experiments/results', { cache: 'no-store', headers })
-    if (experiments.ok) drawExperiments(await experiments.json())
-    const releases = await fetch('/v1/releases', { cache: 'no-store', headers })
-    if (releases.ok) drawReleases(await releases.json())
-  } catch {
-    // The collector restarted or went away: the stream's reconnect brings the next update.
+  const headers = TOKEN ? { authorization: `Bearer ${TOKEN}` } : {}
+  // Each panel on its own: one that fails (the collector went away, a value it cannot draw) leaves the others drawn.
+  for (const [path, draw] of /** @type {[string, (body: any) => void][]} */ ([
+    ['/v1/stats', render],
+    ['/v1/experiments/results', drawExperiments],
+    ['/v1/releases', drawReleases],
+  ])) {
+    try {
+      const response = await fetch(path, { cache: 'no-store', headers })
+      if (response.ok) draw(await response.json())
+    } catch {
+      // The next update or the 5 s refresh tries again.
+    }
   }
 }
 
@@ -545,6 +558,8 @@ function connect() {
   source.addEventListener('error', () => {
     status.textContent = 'reconnecting…'
     status.className = 'status off'
+    // An answer that is not a stream (503 too_many_streams, 401) ends an EventSource for good: start a new one.
+    if (source.readyState === EventSource.CLOSED) setTimeout(connect, RECONNECT_MS)
   })
   source.addEventListener('update', schedule)
   source.addEventListener('alert', schedule)
