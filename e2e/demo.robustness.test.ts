@@ -4,11 +4,9 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCollector } from '../apps/collector/src/index'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
+import { startDemoServer } from './demoServer'
 
 /** A raw GET with an exact request target and Host header. */
 function rawGet(base: string, target: string, host: string): Promise<{ status: number; body: string }> {
@@ -47,14 +45,6 @@ describe('demo server /v1 proxy', () => {
     })
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
     otherUrl = `127.0.0.1:${(other.address() as AddressInfo).port}`
-    const { startDemoServer } = (await import(`${root}apps/demo/server.mjs`)) as {
-      startDemoServer(options: {
-        port: number
-        host: string
-        collectorUrl: string
-        log?: (line: string) => void
-      }): Promise<{ url: string; close(): Promise<void> }>
-    }
     demo = await startDemoServer({ port: 0, host: '127.0.0.1', collectorUrl: collector.url, log: () => {} })
   })
   afterAll(async () => {

@@ -8,6 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { launchChromium, type LaunchedChromium } from '@marco/testing'
 import { startCollector } from '../apps/collector/src/index'
+import { startDemoServer } from './demoServer'
 // The collector options `pnpm demo` uses: the demo build's source maps read from apps/demo/dist/assets.
 import { demoCollectorOptions } from '../scripts/demo.mjs'
 
@@ -67,14 +68,6 @@ beforeAll(async () => {
   const demoCollector = demoCollectorOptions({ host: '127.0.0.1', demoPort: 0, dbPath: `${dbDir}/collector.sqlite` })
   release = demoCollector.release
   collector = await startCollector({ ...demoCollector.options, port: 0, rateLimit: false, log: () => {} })
-  const { startDemoServer } = (await import(`${root}apps/demo/server.mjs`)) as {
-    startDemoServer(options: {
-      port: number
-      host: string
-      collectorUrl: string
-      log?: (line: string) => void
-    }): Promise<{ url: string; close(): Promise<void> }>
-  }
   demo = await startDemoServer({ port: 0, host: '127.0.0.1', collectorUrl: collector.url, log: () => {} })
   chromium = await launchChromium()
 })

@@ -11,30 +11,12 @@ import worker, {
   IMMUTABLE_CACHE_CONTROL,
   replaceInStream,
 } from '../../deployment/cdn/cloudflare-config.js'
+import { memoryCache } from './helpers/memoryCache'
 import { ROOT, SECURITY_HEADERS_CONF } from './helpers/nginx'
 
 const WORKER_FILE = join(ROOT, 'deployment/cdn/cloudflare-config.js')
 const HTML = `<!doctype html><html><head><script type="module" nonce="${CSP_NONCE_PLACEHOLDER}" src="/assets/main-AAAA1111.js"></script></head><body>${'x'.repeat(5000)}</body></html>`
 const WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00])
-
-/** A Cache API stand-in: one map keyed by URL, as `caches.default` keys GET requests. */
-function memoryCache() {
-  const entries = new Map<string, { body: ArrayBuffer; status: number; headers: Headers }>()
-  return {
-    entries,
-    async match(request: Request) {
-      const entry = entries.get(request.url)
-      return entry ? new Response(entry.body.slice(0), { status: entry.status, headers: entry.headers }) : undefined
-    },
-    async put(request: Request, response: Response) {
-      entries.set(request.url, {
-        body: await response.arrayBuffer(),
-        status: response.status,
-        headers: new Headers(response.headers),
-      })
-    },
-  }
-}
 
 /** A stub origin answering like nginx would, counting and keeping the requests it got. */
 function stubOrigin(options: { nginxNonce?: string } = {}) {

@@ -1,61 +1,19 @@
-// Review findings for deployment/: each test fails on the current code because of a defect.
+// What an unlucky operator or a hostile request cannot do to the deployment (certificate renewal, the self-signed
+// path, the edge worker in front of nginx): each case was a defect, and each test fails without its fix.
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { ClientHttp2Session } from 'node:http2'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEdgeWorker } from '../../deployment/cdn/cloudflare-config.js'
+import { FAKE_CERTBOT } from './helpers/fakeCertbot'
 import { writeFixtureDist, type FixtureDist } from './helpers/fixtureDist'
+import { memoryCache } from './helpers/memoryCache'
 import { closeSession, h2Request, h2Session } from './helpers/http2'
 import { makeSelfSignedCert, ROOT, tempDir } from './helpers/nginx'
 import { startNginxStack, type NginxStack } from './helpers/servers'
 
 const SCRIPT = join(ROOT, 'deployment/ssl/ssl-setup.sh')
-
-// The stand-in certbot of ssl-setup.test.ts, plus `renew` as certbot does it: every lineage under --config-dir
-// that is due (here: marked with a `due` file) is issued again, and --deploy-hook runs once per renewed
-// lineage with RENEWED_LINEAGE set.
-const FAKE_CERTBOT = `#!/usr/bin/env bash
-set -euo pipefail
-printf '%s\\n' "$*" >>"$CERTBOT_LOG"
-cmd=$1; shift
-config=/etc/letsencrypt domain= hook= keep=0 webroot=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --config-dir) config=$2; shift 2 ;;
-    -d) domain=$2; shift 2 ;;
-    -w) webroot=$2; shift 2 ;;
-    --deploy-hook) hook=$2; shift 2 ;;
-    --keep-until-expiring) keep=1; shift ;;
-    *) shift ;;
-  esac
-done
-issue() {
-  local domain=$1 live=$config/live/$1
-  mkdir -p "$live" "$config/ca"
-  if [ ! -s "$config/ca/ca.pem" ]; then
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3 -subj "/CN=Fake LE CA" \\
-      -addext basicConstraints=critical,CA:TRUE -keyout "$config/ca/ca.key" -out "$config/ca/ca.pem" 2>/dev/null
-  fi
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$domain" -keyout "$live/privkey.pem" -out "$live/req.csr" 2>/dev/null
-  printf 'subjectAltName=DNS:%s,IP:127.0.0.1\\n' "$domain" >"$live/ext"
-  openssl x509 -req -in "$live/req.csr" -CA "$config/ca/ca.pem" -CAkey "$config/ca/ca.key" -CAcreateserial -days 2 -extfile "$live/ext" -out "$live/cert.pem" 2>/dev/null
-  cp "$config/ca/ca.pem" "$live/chain.pem"
-  cat "$live/cert.pem" "$live/chain.pem" >"$live/fullchain.pem"
-  rm -f "$live/due"
-  [ -z "$hook" ] || RENEWED_LINEAGE=$live "$hook"
-}
-if [ "$cmd" = renew ]; then
-  for live in "$config"/live/*/; do
-    live=\${live%/}
-    [ -e "$live/due" ] && issue "\${live##*/}"
-  done
-  exit 0
-fi
-[ -d "$webroot/.well-known/acme-challenge" ] || { echo "no webroot challenge dir" >&2; exit 1; }
-if [ "$keep" = 1 ] && [ -s "$config/live/$domain/cert.pem" ]; then echo "Certificate not yet due for renewal"; exit 0; fi
-issue "$domain"
-`
 
 // docker as far as `docker compose -f FILE exec -T nginx nginx -s reload` goes: the compose file must exist
 // (relative to the current directory, as for the real one); each reload is logged.
@@ -228,24 +186,6 @@ describe('deployment/cdn/cloudflare-config.js in front of the real nginx', () =>
       if (!name.startsWith(':') && value !== undefined) headers.set(name, String(value))
     const empty = request.method === 'HEAD' || response.status === 304
     return new Response(empty ? null : response.body, { status: response.status, headers })
-  }
-
-  function memoryCache() {
-    const entries = new Map<string, { body: ArrayBuffer; status: number; headers: Headers }>()
-    return {
-      entries,
-      async match(request: Request) {
-        const entry = entries.get(request.url)
-        return entry ? new Response(entry.body.slice(0), { status: entry.status, headers: entry.headers }) : undefined
-      },
-      async put(request: Request, response: Response) {
-        entries.set(request.url, {
-          body: await response.arrayBuffer(),
-          status: response.status,
-          headers: new Headers(response.headers),
-        })
-      },
-    }
   }
 
   it('never stores HTML at the edge: the app shell nginx answers for an unknown *.wasm or /assets/..%2F path', async () => {

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path'
 import { connect as tlsConnect } from 'node:tls'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FAKE_CERTBOT } from './helpers/fakeCertbot'
 import { writeFixtureDist, type FixtureDist } from './helpers/fixtureDist'
 import { nginxTest, renderNginxConfig, ROOT, startNginx, tempDir } from './helpers/nginx'
 
@@ -16,39 +17,6 @@ const run = (args: string[], env: Record<string, string> = {}) => {
   const result = spawnSync('bash', [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, ...env } })
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
-
-// Issues like `certbot certonly --webroot` would: live/DOMAIN/{cert,chain,fullchain,privkey}.pem under
-// --config-dir, signed by an intermediate-free test CA; runs --deploy-hook with RENEWED_LINEAGE; honours
-// --keep-until-expiring. Every call is logged with its arguments.
-const FAKE_CERTBOT = `#!/usr/bin/env bash
-set -euo pipefail
-printf '%s\\n' "$*" >>"$CERTBOT_LOG"
-config=/etc/letsencrypt domain= hook= keep=0 webroot=
-while [ $# -gt 0 ]; do
-  case $1 in
-    --config-dir) config=$2; shift 2 ;;
-    -d) domain=$2; shift 2 ;;
-    -w) webroot=$2; shift 2 ;;
-    --deploy-hook) hook=$2; shift 2 ;;
-    --keep-until-expiring) keep=1; shift ;;
-    *) shift ;;
-  esac
-done
-[ -d "$webroot/.well-known/acme-challenge" ] || { echo "no webroot challenge dir" >&2; exit 1; }
-live=$config/live/$domain
-if [ "$keep" = 1 ] && [ -s "$live/cert.pem" ]; then echo "Certificate not yet due for renewal"; exit 0; fi
-mkdir -p "$live" "$config/ca"
-if [ ! -s "$config/ca/ca.pem" ]; then
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3 -subj "/CN=Fake LE CA" \\
-    -addext basicConstraints=critical,CA:TRUE -keyout "$config/ca/ca.key" -out "$config/ca/ca.pem" 2>/dev/null
-fi
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$domain" -keyout "$live/privkey.pem" -out "$live/req.csr" 2>/dev/null
-printf 'subjectAltName=DNS:%s,IP:127.0.0.1\\n' "$domain" >"$live/ext"
-openssl x509 -req -in "$live/req.csr" -CA "$config/ca/ca.pem" -CAkey "$config/ca/ca.key" -CAcreateserial -days 2 -extfile "$live/ext" -out "$live/cert.pem" 2>/dev/null
-cp "$config/ca/ca.pem" "$live/chain.pem"
-cat "$live/cert.pem" "$live/chain.pem" >"$live/fullchain.pem"
-[ -z "$hook" ] || RENEWED_LINEAGE=$live "$hook"
-`
 
 let work: string
 let dist: FixtureDist

@@ -14,6 +14,7 @@ import { createHttpTransport, type SendOptions, type Transport } from './createH
 import { createId } from './createId'
 import { EventQueue, POISON_ATTEMPTS, type EventQueueOptions } from './EventQueue'
 import { createMonitor } from './monitor'
+import { openEventStore } from './openEventStore'
 import type { GlobalScope } from './scope'
 import { KEEPALIVE_LIMIT_BYTES } from './unloadBudget'
 import type { SdkEvent } from './types'
@@ -1211,6 +1212,46 @@ describe('drop counts survive a reload', () => {
     // README: "Every drop is counted per category and reason, and the counts travel in the next batch".
     expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'queue_full', count: 5 }])
   })
+  it('takes from a stored drop-count record only the entries the wire accepts: a tampered one costs no event', async () => {
+    const gone = 'gone-queue-with-a-bad-record'
+    const store = await openEventStore(networkScope(), storageName)
+    const event = makeEvent()
+    await store.write(
+      [
+        {
+          id: 'chunk-1',
+          owner: gone,
+          events: [{ id: event.id, seq: 1, category: 'analytics', json: JSON.stringify(event) }],
+        },
+        {
+          id: `${gone}:dropped`,
+          owner: gone,
+          events: [],
+          dropped: [
+            { category: 'analytics', reason: 'queue_full', count: 3 },
+            { category: 'analytics', reason: 'queue_full', count: '3' },
+            { category: 'secret', reason: 'queue_full', count: 1 },
+            { category: 'crash', reason: 'made_up', count: 1 },
+            { category: 'crash', reason: 'rejected', count: 1e12 },
+            null,
+          ] as never,
+        },
+      ],
+      [],
+    )
+    store.close()
+    const q = queue()
+    await vi.waitFor(
+      async () => {
+        await q.flush()
+        expect(collector.storedIds).toEqual([event.id])
+      },
+      { timeout: 10_000 },
+    )
+    expect(collector.dropped).toEqual([{ category: 'analytics', reason: 'queue_full', count: 3 }])
+    expectValidBatches()
+  })
+
   it('reports drop counts a closing page sent with keepalive once: the next page does not send them again', async () => {
     collector.reply = () => 'network-error'
     const { queue: first, crash } = crashableTab({ maxQueueEvents: 5 })

@@ -9,7 +9,16 @@ import { globalScope, type GlobalScope } from './scope'
 import { startTabOwnership } from './startTabOwnership'
 import type { EventSink, SdkEvent } from './types'
 import { createUnloadBudget, KEEPALIVE_LIMIT_BYTES } from './unloadBudget'
-import { MAX_BATCH_EVENTS, WIRE_VERSION, type DropCount, type DropReason, type WireBatch, type WireEvent } from './wire'
+import {
+  DROP_REASONS,
+  MAX_BATCH_EVENTS,
+  MAX_DROP_COUNT,
+  WIRE_VERSION,
+  type DropCount,
+  type DropReason,
+  type WireBatch,
+  type WireEvent,
+} from './wire'
 
 /** Room kept in every request for the batch envelope around the events (sdk, sentAt, drop counts, context). */
 const ENVELOPE_RESERVE_BYTES = 4 * 1024
@@ -469,7 +478,7 @@ export class EventQueue implements EventSink {
     for (const chunk of chunks) {
       this._chunks.set(chunk.id, chunk.events.length)
       // A gone queue's drop counts: this queue's now (stored under its own record), theirs deleted in the same write.
-      if (chunk.dropped) this._countDrops(chunk.dropped), this._touched.set(chunk.id, false)
+      if (chunk.dropped) this._countDrops(storedDrops(chunk.dropped)), this._touched.set(chunk.id, false)
       for (const { id, seq, category, json } of chunk.events) {
         // Later events come after these even when this page's clock is behind the page that stored them (else a
         // drain up to the newest would find the oldest first and send nothing, again and again).
@@ -889,7 +898,8 @@ export class EventQueue implements EventSink {
     for (const drop of drops) {
       const key = `${drop.category}|${drop.reason}|${drop.status}`
       const known = this._drops.get(key)
-      this._drops.set(key, known ? { ...known, count: known.count + drop.count } : drop)
+      // Never past the wire's bound: the collector would refuse every later batch whole.
+      this._drops.set(key, known ? { ...known, count: Math.min(MAX_DROP_COUNT, known.count + drop.count) } : drop)
     }
   }
 
@@ -900,6 +910,24 @@ export class EventQueue implements EventSink {
       this._scope.console?.warn(`[marco] queue: ${message}`, detail ?? '')
     }
   }
+}
+
+/**
+ * The drop counts of a stored record the wire takes: a record of another version, or tampered, costs only its bad
+ * entries (one would have the collector refuse the batch that carries it, events and all).
+ */
+function storedDrops(value: unknown): DropCount[] {
+  return Array.isArray(value)
+    ? value.filter(
+        (drop: DropCount | null) =>
+          CONSENT_CATEGORIES.includes(drop?.category!) &&
+          DROP_REASONS.includes(drop!.reason) &&
+          Number.isInteger(drop!.count) &&
+          drop!.count > 0 &&
+          drop!.count <= MAX_DROP_COUNT &&
+          (drop!.status === undefined || (Number.isInteger(drop!.status) && drop!.status > 99 && drop!.status < 600)),
+      )
+    : []
 }
 
 function isValid(

@@ -32,6 +32,19 @@ export type DropReason =
   /** Consent for the category was revoked while the event waited. */
   | 'consent_revoked'
 
+/** Every `DropReason`, as the wire schema lists them. */
+export const DROP_REASONS: readonly DropReason[] = [
+  'queue_full',
+  'too_large',
+  'unserializable',
+  'invalid',
+  'rejected',
+  'consent_revoked',
+]
+
+/** The largest drop count the wire schema takes (a batch with a larger one is refused whole). */
+export const MAX_DROP_COUNT = 1_000_000_000
+
 /** Events of one category dropped for one reason since the last delivered batch. */
 export interface DropCount {
   readonly category: ConsentCategory

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { main } from './main'
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  let out = ''
-  let err = ''
-  const code = main(
-    argv,
-    (text) => void (out += text),
-    (text) => void (err += text),
-  )
-  return { code, out, err }
-}
+import { run } from './runCli.test-helper'
 
 describe('marco-security CLI', () => {
   it('writes the nginx snippet with the nonce taken from $request_id', () => {

@@ -2,7 +2,13 @@
 // threw from the second time: a second Trusted Types policy of one name is refused). Each test fails without its fix.
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, startTestCollector, type LaunchedChromium, type TestCollector } from '@marco/testing'
+import {
+  bundleForBrowser,
+  launchChromium,
+  startTestCollector,
+  type LaunchedChromium,
+  type TestCollector,
+} from '@marco/testing'
 import { createNonce } from './createNonce'
 import { securityHeaders } from './securityHeaders'
 
@@ -10,32 +16,8 @@ let chromium: LaunchedChromium
 let script: string
 let server: TestCollector
 
-// The page module, bundled from source text (no extra file): it renders two comments with
-// renderSanitizedHtml, as the README shows, and makes the marco policy for two workers.
-const PAGE = `
-import { renderSanitizedHtml, createTrustedTypesPolicy } from './index'
-const result = {}
-async function attempt(name, fn) {
-  try { result[name] = await fn() } catch (error) { result[name] = 'threw ' + String(error) }
-}
-await attempt('first', async () => { const el = document.createElement('div'); await renderSanitizedHtml(el, '<b>one</b>'); return el.innerHTML })
-await attempt('second', async () => { const el = document.createElement('div'); await renderSanitizedHtml(el, '<b>two</b>'); return el.innerHTML })
-await attempt('policyTwice', async () => { createTrustedTypesPolicy(); createTrustedTypesPolicy(); return 'ok' })
-window.robustnessResult = result
-`
-
 beforeAll(async () => {
-  const { build } = await import('esbuild')
-  const built = await build({
-    stdin: { contents: PAGE, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  })
-  script = built.outputFiles[0]!.text
+  script = await bundleForBrowser(fileURLToPath(new URL('./robustness.chromium.page.ts', import.meta.url)))
   chromium = await launchChromium()
   server = await startTestCollector()
   const headers = (type: string, nonce = createNonce()): Record<string, string> => ({

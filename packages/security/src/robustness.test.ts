@@ -4,7 +4,7 @@
 // with default-src only: each case was a defect, and each test fails without its fix.
 import { describe, expect, it } from 'vitest'
 import { ContentSecurityPolicy } from './ContentSecurityPolicy'
-import { main } from './main'
+import { run } from './runCli.test-helper'
 import { NGINX_NONCE_VARIABLE } from './nonceConstants'
 import { parseCsp } from './parseCsp'
 import { securityHeaders } from './securityHeaders'
@@ -15,17 +15,6 @@ const options = {
   signalling: ['wss://signal.example.com'],
   collector: 'https://collector.example.com',
   reportUri: 'https://collector.example.com/v1/csp',
-}
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  let out = ''
-  let err = ''
-  const code = main(
-    argv,
-    (text) => void (out += text),
-    (text) => void (err += text),
-  )
-  return { code, out, err }
 }
 
 /** Either a clear error, or a value; never an injected result. */
